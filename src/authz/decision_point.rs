@@ -1,0 +1,213 @@
+//! The decision point for external apps: the same policies decide for another accounting
+//! app, on its users and resources, and every decision goes to the same log.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::decision_log::PendingDecision;
+use super::errors::AuthzError;
+use super::{load_company_rules, Action, Actor, Authz, Options, Resource, ResourceKind};
+use crate::identity::models::UserRow;
+use crate::identity::sessions::hash_token;
+use crate::identity::Role;
+use crate::store::schema::{api_keys, users};
+use crate::store::DbConnection;
+
+/// Requests in one batch call.
+pub const MAX_BATCH: usize = 100;
+const API_KEY_PREFIX: &str = "swk_";
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize)]
+#[diesel(table_name = api_keys)]
+pub struct ApiKeyRow {
+    pub id: String,
+    pub company_id: String,
+    pub name: String,
+    #[serde(skip)]
+    pub key_hash: String,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+    pub revoked_at: Option<NaiveDateTime>,
+}
+
+/// Whom an external request is about: a Seatwarden user of the calling company.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PrincipalRef {
+    UserId(String),
+    Email(String),
+}
+
+/// One question from an external app, parsed.
+#[derive(Debug, Clone)]
+pub struct ExternalRequest {
+    pub principal: PrincipalRef,
+    pub action: Action,
+    /// Its `company_id` is the caller's: an app decides only for its own company.
+    pub resource: Resource,
+    pub options: Options,
+    pub session_id: Option<String>,
+    pub session_flagged: bool,
+    pub client_ip: Option<String>,
+}
+
+pub fn is_api_key(token: &str) -> bool {
+    token.starts_with(API_KEY_PREFIX)
+}
+
+/// Issues a key for the company's external apps; the key is shown once.
+pub fn create_api_key(
+    conn: &mut DbConnection,
+    authz: &Authz,
+    actor: &Actor,
+    company_id: &str,
+    name: &str,
+) -> Result<(ApiKeyRow, String), AuthzError> {
+    let resource = Resource::company_wide(ResourceKind::Settings, company_id);
+    authz.authorize(
+        conn,
+        actor,
+        Action::EditSettings,
+        &resource,
+        Options::default(),
+    )??;
+    let key = format!("{API_KEY_PREFIX}{}", uuid::Uuid::new_v4().simple());
+    let row = ApiKeyRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        company_id: company_id.to_owned(),
+        name: name.to_owned(),
+        key_hash: hash_token(&key),
+        created_by: actor.user_id.clone(),
+        created_at: crate::clock::now(),
+        revoked_at: None,
+    };
+    diesel::insert_into(api_keys::table)
+        .values(&row)
+        .execute(conn)?;
+    Ok((row, key))
+}
+
+/// The company an API key belongs to, if the key is valid and not revoked.
+pub fn authenticate_api_key(conn: &mut DbConnection, key: &str) -> Result<String, AuthzError> {
+    api_keys::table
+        .filter(api_keys::key_hash.eq(hash_token(key)))
+        .filter(api_keys::revoked_at.is_null())
+        .select(api_keys::company_id)
+        .first(conn)
+        .optional()?
+        .ok_or(AuthzError::Unauthenticated)
+}
+
+/// An admin session may use the decision point too; that use is itself a decision.
+pub fn authorize_session_caller(
+    conn: &mut DbConnection,
+    authz: &Authz,
+    actor: &Actor,
+) -> Result<(), AuthzError> {
+    let resource = Resource::company_wide(ResourceKind::Settings, &actor.company_id);
+    authz.authorize(
+        conn,
+        actor,
+        Action::UseDecisionPoint,
+        &resource,
+        Options::default(),
+    )??;
+    Ok(())
+}
+
+/// Decides every request for `company_id`; the decisions are returned to be logged (by the
+/// group-commit writer) before anyone is answered.
+pub fn decide_batch(
+    conn: &mut DbConnection,
+    authz: &Authz,
+    company_id: &str,
+    requests: &[ExternalRequest],
+) -> Result<Vec<PendingDecision>, AuthzError> {
+    let rules = load_company_rules(conn, company_id)?;
+    let principals = load_principals(conn, company_id, requests)?;
+    Ok(requests
+        .iter()
+        .map(|request| match principals.get(&request.principal) {
+            Some(user) => {
+                let actor = external_actor(user, request);
+                let verdict = authz.engine().decide(
+                    &actor,
+                    &rules,
+                    request.action,
+                    &request.resource,
+                    request.options,
+                );
+                authz.pending(&actor, request.action, &request.resource, verdict)
+            }
+            None => unknown_principal(authz, company_id, request),
+        })
+        .collect())
+}
+
+fn load_principals(
+    conn: &mut DbConnection,
+    company_id: &str,
+    requests: &[ExternalRequest],
+) -> Result<HashMap<PrincipalRef, UserRow>, AuthzError> {
+    let (mut ids, mut emails) = (Vec::new(), Vec::new());
+    for request in requests {
+        match &request.principal {
+            PrincipalRef::UserId(id) => ids.push(id.as_str()),
+            PrincipalRef::Email(email) => emails.push(email.as_str()),
+        }
+    }
+    let rows: Vec<UserRow> = users::table
+        .filter(users::company_id.eq(company_id))
+        .filter(users::id.eq_any(&ids).or(users::email.eq_any(&emails)))
+        .select(UserRow::as_select())
+        .load(conn)?;
+    let mut found = HashMap::with_capacity(rows.len() * 2);
+    for row in rows {
+        found.insert(PrincipalRef::Email(row.email.clone()), row.clone());
+        found.insert(PrincipalRef::UserId(row.id.clone()), row);
+    }
+    Ok(found)
+}
+
+fn external_actor(user: &UserRow, request: &ExternalRequest) -> Actor {
+    Actor {
+        user_id: user.id.clone(),
+        company_id: user.company_id.clone(),
+        // An unknown stored role denies: no role policy matches a role nobody has.
+        role: Role::parse(&user.role).unwrap_or(Role::ReportsOnly),
+        active: user.status == crate::identity::models::status::ACTIVE
+            || user.status == crate::identity::models::status::EXTERNAL,
+        session_id: request.session_id.clone(),
+        session_flagged: request.session_flagged,
+        client_ip: request.client_ip.clone(),
+    }
+}
+
+/// A principal the company does not have is denied, and the denial is logged like any other.
+fn unknown_principal(
+    authz: &Authz,
+    company_id: &str,
+    request: &ExternalRequest,
+) -> PendingDecision {
+    let (user_id, label) = match &request.principal {
+        PrincipalRef::UserId(id) => (Some(id.clone()), id.clone()),
+        PrincipalRef::Email(email) => (None, email.clone()),
+    };
+    PendingDecision {
+        id: uuid::Uuid::now_v7().to_string(),
+        company_id: company_id.to_owned(),
+        decided_at: crate::clock::now(),
+        user_id,
+        session_id: request.session_id.clone(),
+        action: request.action.name().to_owned(),
+        resource_type: request.resource.kind.type_name().to_owned(),
+        resource_id: request.resource.id.clone(),
+        allowed: false,
+        policy_ids: Vec::new(),
+        errors: vec![format!("unknown principal `{label}` in this company")],
+        client_ip: request.client_ip.clone(),
+        policy_version: authz.engine().version().to_owned(),
+    }
+}

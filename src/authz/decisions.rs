@@ -1,0 +1,50 @@
+//! Reading the decision log: filtered pages and the tamper check, for those allowed.
+
+use super::decision_log::{self, ChainCheck, DecisionFilter, DecisionRecord};
+use super::errors::AuthzError;
+use super::{Action, Actor, Authz, Options, Resource, ResourceKind};
+use crate::store::DbConnection;
+
+/// Largest page a caller may ask for; CSV exports page through with the cursor.
+pub const MAX_PAGE: i64 = 10_000;
+
+pub fn list_decisions(
+    conn: &mut DbConnection,
+    authz: &Authz,
+    actor: &Actor,
+    company_id: &str,
+    filter: &DecisionFilter,
+    limit: i64,
+) -> Result<(Vec<DecisionRecord>, Option<i64>), AuthzError> {
+    let resource = Resource::company_wide(ResourceKind::AuditData, company_id);
+    authz.authorize(
+        conn,
+        actor,
+        Action::ViewDecisions,
+        &resource,
+        Options::default(),
+    )??;
+    Ok(decision_log::list(
+        conn,
+        company_id,
+        filter,
+        limit.clamp(1, MAX_PAGE),
+    )?)
+}
+
+pub fn verify_decisions(
+    conn: &mut DbConnection,
+    authz: &Authz,
+    actor: &Actor,
+    company_id: &str,
+) -> Result<ChainCheck, AuthzError> {
+    let resource = Resource::company_wide(ResourceKind::AuditData, company_id);
+    authz.authorize(
+        conn,
+        actor,
+        Action::ViewDecisions,
+        &resource,
+        Options::default(),
+    )??;
+    Ok(decision_log::verify(conn, company_id)?)
+}

@@ -1,0 +1,52 @@
+//! Errors of the authorization module's own operations (decision log, decision point).
+
+use super::{Denial, MayBeDenied};
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AuthzError {
+    #[error("invalid `{field}`: {problem}")]
+    Invalid { field: String, problem: String },
+    #[error("not found")]
+    NotFound,
+    #[error("no valid credentials")]
+    Unauthenticated,
+    #[error("denied by policy")]
+    Denied(Denial),
+    #[error("the decision log could not be written: {0}")]
+    LogWrite(String),
+    #[error("the decision log writer stopped")]
+    LogWriterStopped,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl AuthzError {
+    pub fn invalid(field: impl Into<String>, problem: impl Into<String>) -> Self {
+        Self::Invalid {
+            field: field.into(),
+            problem: problem.into(),
+        }
+    }
+}
+
+impl From<diesel::result::Error> for AuthzError {
+    fn from(error: diesel::result::Error) -> Self {
+        Self::Store(StoreError::Query(error))
+    }
+}
+
+impl From<Denial> for AuthzError {
+    fn from(denial: Denial) -> Self {
+        Self::Denied(denial)
+    }
+}
+
+impl MayBeDenied for AuthzError {
+    fn denial(&self) -> Option<&Denial> {
+        match self {
+            Self::Denied(denial) => Some(denial),
+            _ => None,
+        }
+    }
+}

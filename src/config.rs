@@ -1,0 +1,205 @@
+//! Typed settings: defaults, then an optional TOML file, then `SEATWARDEN_*` environment
+//! variables (and `DATABASE_URL`). Validated once at start and passed in explicitly.
+
+use std::num::NonZeroU32;
+use std::path::{Path, PathBuf};
+
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+
+use crate::i18n::Locale;
+use crate::store::DatabaseUrl;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSettings {
+    pub host: String,
+    pub port: u16,
+    pub database_url: String,
+    pub database_pool_size: u32,
+    pub session_idle_timeout_minutes: u32,
+    pub session_lifetime_hours: u32,
+    pub login_failures_per_account_per_hour: u32,
+    pub login_failures_per_ip_per_hour: u32,
+    pub decision_point_requests_per_second: u32,
+    pub default_locale: String,
+    /// A directory of `schema.cedarschema` and `*.cedar` files replacing the built-in policies.
+    pub policies_dir: Option<PathBuf>,
+    pub log_filter: String,
+}
+
+impl Default for RawSettings {
+    fn default() -> Self {
+        Self {
+            host: "127.0.0.1".into(),
+            port: 8080,
+            database_url: "sqlite://seatwarden.db".into(),
+            database_pool_size: 8,
+            session_idle_timeout_minutes: 30,
+            session_lifetime_hours: 12,
+            login_failures_per_account_per_hour: 100,
+            login_failures_per_ip_per_hour: 300,
+            decision_point_requests_per_second: 50_000,
+            default_locale: "en".into(),
+            policies_dir: None,
+            log_filter: "info".into(),
+        }
+    }
+}
+
+/// Validated settings.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub host: String,
+    pub port: u16,
+    pub database: DatabaseUrl,
+    pub database_pool_size: u32,
+    pub session_idle_timeout: chrono::Duration,
+    pub session_lifetime: chrono::Duration,
+    pub login_failures_per_account_per_hour: u32,
+    pub login_failures_per_ip_per_hour: u32,
+    pub decision_point_requests_per_second: NonZeroU32,
+    pub default_locale: Locale,
+    pub policies_dir: Option<PathBuf>,
+    pub log_filter: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("configuration: {0}")]
+    Load(#[from] Box<figment::Error>),
+    #[error("configuration: setting `{setting}` {problem}")]
+    Invalid {
+        setting: &'static str,
+        problem: String,
+    },
+}
+
+impl Settings {
+    /// Loads from `file` (when given, it must exist; otherwise `seatwarden.toml` is read if
+    /// present) and the environment.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        let mut figment = Figment::from(Serialized::defaults(RawSettings::default()));
+        match file {
+            Some(path) => {
+                if !path.exists() {
+                    return Err(invalid(
+                        "config file",
+                        format!("{} does not exist", path.display()),
+                    ));
+                }
+                figment = figment.merge(Toml::file(path));
+            }
+            None => figment = figment.merge(Toml::file("seatwarden.toml")),
+        }
+        let raw: RawSettings = figment
+            .merge(Env::prefixed("SEATWARDEN_"))
+            .merge(Env::raw().only(&["DATABASE_URL"]))
+            .extract()
+            .map_err(Box::new)?;
+        raw.validate()
+    }
+}
+
+impl RawSettings {
+    pub fn validate(self) -> Result<Settings, ConfigError> {
+        let database =
+            DatabaseUrl::parse(&self.database_url).map_err(|p| invalid("database_url", p))?;
+        positive("database_pool_size", self.database_pool_size)?;
+        positive(
+            "session_idle_timeout_minutes",
+            self.session_idle_timeout_minutes,
+        )?;
+        positive("session_lifetime_hours", self.session_lifetime_hours)?;
+        positive(
+            "login_failures_per_account_per_hour",
+            self.login_failures_per_account_per_hour,
+        )?;
+        positive(
+            "login_failures_per_ip_per_hour",
+            self.login_failures_per_ip_per_hour,
+        )?;
+        let decision_point_requests_per_second =
+            NonZeroU32::new(self.decision_point_requests_per_second).ok_or_else(|| {
+                invalid(
+                    "decision_point_requests_per_second",
+                    "must be greater than 0".into(),
+                )
+            })?;
+        let default_locale = Locale::parse(&self.default_locale)
+            .ok_or_else(|| invalid("default_locale", "must be `en` or `fr`".into()))?;
+        if let Some(dir) = &self.policies_dir {
+            if !dir.is_dir() {
+                return Err(invalid(
+                    "policies_dir",
+                    format!("{} is not a directory", dir.display()),
+                ));
+            }
+        }
+        Ok(Settings {
+            host: self.host,
+            port: self.port,
+            database,
+            database_pool_size: self.database_pool_size,
+            session_idle_timeout: chrono::Duration::minutes(
+                self.session_idle_timeout_minutes.into(),
+            ),
+            session_lifetime: chrono::Duration::hours(self.session_lifetime_hours.into()),
+            login_failures_per_account_per_hour: self.login_failures_per_account_per_hour,
+            login_failures_per_ip_per_hour: self.login_failures_per_ip_per_hour,
+            decision_point_requests_per_second,
+            default_locale,
+            policies_dir: self.policies_dir,
+            log_filter: self.log_filter,
+        })
+    }
+}
+
+fn invalid(setting: &'static str, problem: String) -> ConfigError {
+    ConfigError::Invalid { setting, problem }
+}
+
+fn positive(setting: &'static str, value: u32) -> Result<(), ConfigError> {
+    if value == 0 {
+        return Err(invalid(setting, "must be greater than 0".into()));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_zero_pool_size_is_refused_by_name() {
+        let raw = RawSettings {
+            database_pool_size: 0,
+            ..RawSettings::default()
+        };
+        let error = raw.validate().unwrap_err().to_string();
+        assert!(error.contains("database_pool_size"), "{error}");
+    }
+
+    #[test]
+    fn an_unknown_database_scheme_is_refused_by_name() {
+        let raw = RawSettings {
+            database_url: "mysql://x".into(),
+            ..RawSettings::default()
+        };
+        let error = raw.validate().unwrap_err().to_string();
+        assert!(
+            error.contains("database_url") && error.contains("mysql"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn the_defaults_pick_the_embedded_sqlite_file() {
+        let settings = RawSettings::default().validate().unwrap();
+        assert_eq!(
+            settings.database,
+            DatabaseUrl::Sqlite("seatwarden.db".into())
+        );
+    }
+}

@@ -1,0 +1,136 @@
+//! How each domain error reads over HTTP.
+
+use super::error::{ApiError, ErrorCode};
+use crate::authz::{AuthzError, Denial};
+use crate::identity::IdentityError;
+use crate::store::StoreError;
+
+impl From<Denial> for ApiError {
+    fn from(denial: Denial) -> Self {
+        // Another company's resource answers exactly like a missing one.
+        if denial.other_tenant {
+            return ApiError::not_found();
+        }
+        let policies = denial.policy_ids();
+        let (english, french) = if policies.is_empty() {
+            (
+                "No policy permits this action.".to_owned(),
+                "Aucune politique n'autorise cette action.".to_owned(),
+            )
+        } else {
+            (
+                format!("Forbidden by policy {}.", policies.join(", ")),
+                format!("Interdit par la politique {}.", policies.join(", ")),
+            )
+        };
+        ApiError::new(ErrorCode::Forbidden, english, french)
+            .with("decision_id", &denial.decision.id)
+            .with("action", &denial.decision.action)
+            .with("forbidding_policies", policies)
+            .with(
+                "reason",
+                if policies.is_empty() {
+                    "no_permit"
+                } else {
+                    "forbidden_by_policy"
+                },
+            )
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::Pool(_) | StoreError::Connect(_) => {
+                tracing::error!(%error, "database unavailable");
+                ApiError::new(
+                    ErrorCode::ServiceUnavailable,
+                    "The database is unavailable; retry shortly.",
+                    "La base de données est indisponible ; réessayez dans un instant.",
+                )
+            }
+            other => ApiError::internal(&other),
+        }
+    }
+}
+
+impl From<IdentityError> for ApiError {
+    fn from(error: IdentityError) -> Self {
+        use IdentityError as E;
+        match error {
+            E::Invalid { field, problem } => ApiError::invalid_field(field, problem),
+            E::EmailTaken => ApiError::new(
+                ErrorCode::EmailTaken,
+                "This email is already used by another user.",
+                "Cette adresse e-mail est déjà utilisée par un autre utilisateur.",
+            ),
+            E::SeatLimitReached { limit, billable } => ApiError::new(
+                ErrorCode::SeatLimitReached,
+                format!("All {limit} billable seats of the plan are taken ({billable} in use)."),
+                format!(
+                    "Les {limit} sièges facturables du forfait sont tous pris ({billable} utilisés)."
+                ),
+            )
+            .with("limit", limit)
+            .with("billable", billable),
+            E::RoleNotInPlan { plan, role } => ApiError::new(
+                ErrorCode::RoleNotInPlan,
+                format!("The `{plan}` plan does not include {role} users."),
+                format!("Le forfait `{plan}` n'inclut pas d'utilisateurs {role}."),
+            ),
+            E::PrimaryAdminRequired => ApiError::new(
+                ErrorCode::PrimaryAdminRequired,
+                "The company keeps exactly one primary admin; transfer the role instead.",
+                "L'entreprise garde exactement un administrateur principal ; transférez ce rôle.",
+            ),
+            E::InvalidCredentials => ApiError::new(
+                ErrorCode::InvalidCredentials,
+                "Wrong email or password.",
+                "Adresse e-mail ou mot de passe incorrect.",
+            ),
+            E::RateLimited { retry_after_secs } => ApiError::new(
+                    ErrorCode::RateLimited,
+                    format!("Too many failed sign-ins; retry in {retry_after_secs} seconds."),
+                    format!(
+                        "Trop d'échecs de connexion ; réessayez dans {retry_after_secs} secondes."
+                    ),
+                )
+            .with("retry_after_secs", retry_after_secs)
+            .retry_after(retry_after_secs),
+            E::Unauthenticated => ApiError::unauthenticated(),
+            E::NotFound => ApiError::not_found(),
+            E::Conflict { expected, current } => ApiError::new(
+                ErrorCode::Conflict,
+                format!(
+                    "Someone changed this user since version {expected}; here is the current one."
+                ),
+                format!(
+                    "Cet utilisateur a été modifié depuis la version {expected} ; voici la version actuelle."
+                ),
+            )
+            .with("current", current),
+            E::Denied(denial) => denial.into(),
+            E::Store(error) => error.into(),
+        }
+    }
+}
+
+impl From<AuthzError> for ApiError {
+    fn from(error: AuthzError) -> Self {
+        match error {
+            AuthzError::Invalid { field, problem } => ApiError::invalid_field(&field, &problem),
+            AuthzError::NotFound => ApiError::not_found(),
+            AuthzError::Unauthenticated => ApiError::unauthenticated(),
+            AuthzError::Denied(denial) => denial.into(),
+            AuthzError::Store(error) => error.into(),
+            error @ (AuthzError::LogWrite(_) | AuthzError::LogWriterStopped) => {
+                tracing::error!(%error, "decision log unavailable");
+                ApiError::new(
+                    ErrorCode::ServiceUnavailable,
+                    "The decision could not be logged, so it is not given; retry shortly.",
+                    "La décision n'a pas pu être journalisée, elle n'est donc pas donnée ; réessayez.",
+                )
+            }
+        }
+    }
+}

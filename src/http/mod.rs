@@ -1,0 +1,92 @@
+//! HTTP: routes, the error contract, extractors. Handlers parse, call one domain function and
+//! answer; they never reach the database themselves.
+
+mod decision_point;
+mod decisions;
+mod domain_errors;
+pub mod error;
+pub mod extract;
+mod identity;
+pub mod locale;
+pub mod metrics;
+pub mod openapi;
+pub mod rate_limit;
+pub mod state;
+mod system;
+mod versions;
+
+use actix_web::{web, HttpResponse};
+
+use error::{ApiError, ErrorCode};
+
+/// Bodies above this size are refused before parsing.
+const JSON_LIMIT_BYTES: usize = 2 * 1024 * 1024;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.app_data(json_config())
+        .app_data(
+            web::PathConfig::default().error_handler(|error, _| {
+                ApiError::invalid_field("path", &error.to_string()).into()
+            }),
+        )
+        .app_data(
+            web::QueryConfig::default().error_handler(|error, _| {
+                ApiError::invalid_field("query", &error.to_string()).into()
+            }),
+        )
+        .service(system::healthz)
+        .service(system::readyz)
+        .service(system::metrics)
+        .service(system::openapi)
+        .service(identity::signup)
+        .service(identity::sign_in)
+        .service(identity::sign_out)
+        .service(identity::list_own_sessions)
+        .service(identity::revoke_own_session)
+        .service(identity::list_company_sessions)
+        .service(identity::revoke_company_session)
+        .service(identity::list_users)
+        .service(identity::add_user)
+        .service(identity::get_user)
+        .service(identity::update_user)
+        .service(identity::disable_user)
+        .service(identity::enable_user)
+        .service(identity::accept_invitation)
+        .service(decisions::verify_decisions)
+        .service(decisions::list_decisions)
+        .service(decision_point::authorize_batch)
+        .service(decision_point::authorize)
+        .service(decision_point::create_api_key);
+}
+
+fn json_config() -> web::JsonConfig {
+    web::JsonConfig::default()
+        .limit(JSON_LIMIT_BYTES)
+        .error_handler(|error, _req| {
+            use actix_web::error::JsonPayloadError as E;
+            let api = match &error {
+                E::Overflow { .. } | E::OverflowKnownLength { .. } => ApiError::new(
+                    ErrorCode::PayloadTooLarge,
+                    "The request body is too large.",
+                    "Le corps de la requête est trop volumineux.",
+                ),
+                E::ContentType => ApiError::new(
+                    ErrorCode::UnsupportedMediaType,
+                    "Send the body as application/json.",
+                    "Envoyez le corps en application/json.",
+                ),
+                other => ApiError::new(
+                    ErrorCode::InvalidJson,
+                    format!("The JSON body is invalid: {other}"),
+                    format!("Le corps JSON est invalide : {other}"),
+                ),
+            };
+            api.into()
+        })
+}
+
+/// Unknown routes and methods answer in the error contract too.
+pub async fn not_found() -> HttpResponse {
+    use actix_web::ResponseError;
+    ApiError::not_found().error_response()
+}

@@ -1,0 +1,39 @@
+//! What every handler can reach: the store, the policy engine, settings and metrics.
+
+use std::sync::Arc;
+
+use crate::authz::log_writer::LogWriter;
+use crate::authz::Authz;
+use crate::config::Settings;
+use crate::identity::login_limits::LoginLimits;
+use crate::identity::sessions::SessionTimeouts;
+use crate::store::Store;
+
+use super::metrics::Metrics;
+use super::rate_limit::CompanyRateLimiter;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub authz: Arc<Authz>,
+    pub settings: Arc<Settings>,
+    pub metrics: Metrics,
+    pub log_writer: LogWriter,
+    pub decision_point_limiter: CompanyRateLimiter,
+}
+
+impl AppState {
+    pub fn session_timeouts(&self) -> SessionTimeouts {
+        SessionTimeouts {
+            idle: self.settings.session_idle_timeout,
+            lifetime: self.settings.session_lifetime,
+        }
+    }
+
+    pub fn login_limits(&self) -> LoginLimits {
+        LoginLimits {
+            per_account_per_hour: self.settings.login_failures_per_account_per_hour,
+            per_ip_per_hour: self.settings.login_failures_per_ip_per_hour,
+        }
+    }
+}

@@ -1,0 +1,57 @@
+//! Optimistic concurrency at the edge: the version an update starts from.
+
+use actix_web::http::header;
+use actix_web::HttpRequest;
+
+use super::error::ApiError;
+
+/// The version from `If-Match` (`"3"`, `W/"3"` or `3`) or the body's `version` field. One of
+/// them is required; when both are given they must agree.
+pub fn expected_version(req: &HttpRequest, body_version: Option<i64>) -> Result<i64, ApiError> {
+    let from_header = match req.headers().get(header::IF_MATCH) {
+        None => None,
+        Some(value) => Some(
+            parse_if_match(value.to_str().unwrap_or_default()).ok_or_else(|| {
+                ApiError::invalid_field("If-Match", "must hold a version number, e.g. \"3\"")
+            })?,
+        ),
+    };
+    match (from_header, body_version) {
+        (Some(a), Some(b)) if a != b => Err(ApiError::invalid_field(
+            "version",
+            "differs from the If-Match header",
+        )),
+        (Some(version), _) | (None, Some(version)) if version >= 1 => Ok(version),
+        (None, None) => Err(ApiError::invalid_field(
+            "version",
+            "is required (or an If-Match header) so that no concurrent change is lost",
+        )),
+        _ => Err(ApiError::invalid_field("version", "must be at least 1")),
+    }
+}
+
+fn parse_if_match(value: &str) -> Option<i64> {
+    let value = value.trim();
+    let value = value.strip_prefix("W/").unwrap_or(value);
+    value.trim_matches('"').parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::test::TestRequest;
+
+    #[test]
+    fn if_match_and_body_version_are_read() {
+        let req = TestRequest::default()
+            .insert_header((header::IF_MATCH, "W/\"4\""))
+            .to_http_request();
+        assert_eq!(expected_version(&req, None).unwrap(), 4);
+        assert_eq!(expected_version(&req, Some(4)).unwrap(), 4);
+        assert!(expected_version(&req, Some(5)).is_err());
+        let bare = TestRequest::default().to_http_request();
+        assert_eq!(expected_version(&bare, Some(2)).unwrap(), 2);
+        assert!(expected_version(&bare, None).is_err());
+        assert!(expected_version(&bare, Some(0)).is_err());
+    }
+}

@@ -1,0 +1,98 @@
+//! Sign-up: a company and its primary admin, created together.
+
+use diesel::prelude::*;
+
+use super::fields::{DisplayName, Email};
+use super::models::{status, CompanyRow, UserRow};
+use super::{IdentityError, Plan, Role};
+use crate::i18n::Locale;
+use crate::store::schema::{companies, users};
+use crate::store::{is_unique_violation, DbConnection};
+
+/// A sign-up, parsed. The password arrives already hashed: hashing stays out of the
+/// transaction.
+#[derive(Debug, Clone)]
+pub struct Signup {
+    pub company_name: DisplayName,
+    pub plan: Plan,
+    pub custom_seat_limit: Option<i64>,
+    pub locale: Locale,
+    pub email: Email,
+    pub display_name: DisplayName,
+    pub password_hash: String,
+}
+
+pub fn create_company(
+    conn: &mut DbConnection,
+    signup: Signup,
+) -> Result<(CompanyRow, UserRow), IdentityError> {
+    let now = crate::clock::now();
+    let company = CompanyRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        name: signup.company_name.as_str().to_owned(),
+        plan: signup.plan.as_str().to_owned(),
+        custom_seat_limit: signup.custom_seat_limit,
+        locale: signup.locale.as_str().to_owned(),
+        enforcement_mode: "monitor".to_owned(),
+        sod_enabled: true,
+        closing_date: None,
+        version: 1,
+        lock_seq: 0,
+        created_at: now,
+        updated_at: now,
+    };
+    let admin = UserRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        company_id: company.id.clone(),
+        email: signup.email.as_str().to_owned(),
+        display_name: signup.display_name.as_str().to_owned(),
+        role: Role::PrimaryAdmin.as_str().to_owned(),
+        password_hash: Some(signup.password_hash),
+        status: status::ACTIVE.to_owned(),
+        invitation_hash: None,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    diesel::insert_into(companies::table)
+        .values(&company)
+        .execute(conn)?;
+    crate::authz::decision_log::start_chain(conn, &company.id)?;
+    diesel::insert_into(users::table)
+        .values(&admin)
+        .execute(conn)
+        .map_err(email_taken_or)?;
+    Ok((company, admin))
+}
+
+pub fn find_company(
+    conn: &mut DbConnection,
+    company_id: &str,
+) -> Result<CompanyRow, IdentityError> {
+    companies::table
+        .find(company_id)
+        .select(CompanyRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(IdentityError::NotFound)
+}
+
+/// Bumps the company's lock counter: the first write of a transaction that counts seats, so
+/// that concurrent counters of one company queue instead of both taking the last seat.
+pub fn lock_company(
+    conn: &mut DbConnection,
+    company_id: &str,
+) -> Result<CompanyRow, IdentityError> {
+    diesel::update(companies::table.find(company_id))
+        .set(companies::lock_seq.eq(companies::lock_seq + 1))
+        .execute(conn)?;
+    find_company(conn, company_id)
+}
+
+pub(crate) fn email_taken_or(error: diesel::result::Error) -> IdentityError {
+    if is_unique_violation(&error) {
+        IdentityError::EmailTaken
+    } else {
+        error.into()
+    }
+}

@@ -1,0 +1,73 @@
+//! Identity: companies and their users, passwords, sessions and sign-in limits.
+
+pub mod companies;
+pub mod fields;
+pub mod login_limits;
+pub mod models;
+pub mod passwords;
+pub mod roles;
+pub mod sessions;
+pub mod users;
+
+pub use roles::{Plan, Role};
+
+use crate::authz::{Denial, MayBeDenied};
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum IdentityError {
+    #[error("invalid `{field}`: {problem}")]
+    Invalid {
+        field: &'static str,
+        problem: &'static str,
+    },
+    #[error("this email is already used by another user")]
+    EmailTaken,
+    #[error("the plan's {limit} billable seats are all taken")]
+    SeatLimitReached { limit: i64, billable: i64 },
+    #[error("the `{plan}` plan does not include {role} users")]
+    RoleNotInPlan {
+        plan: &'static str,
+        role: &'static str,
+    },
+    #[error("the company must keep exactly one primary admin")]
+    PrimaryAdminRequired,
+    #[error("wrong email or password")]
+    InvalidCredentials,
+    #[error("too many failed sign-ins; retry in {retry_after_secs} s")]
+    RateLimited { retry_after_secs: u64 },
+    #[error("no valid session")]
+    Unauthenticated,
+    #[error("not found")]
+    NotFound,
+    #[error("the user changed since version {expected}")]
+    Conflict {
+        expected: i64,
+        current: Box<models::UserView>,
+    },
+    #[error("denied by policy")]
+    Denied(Denial),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<diesel::result::Error> for IdentityError {
+    fn from(error: diesel::result::Error) -> Self {
+        Self::Store(StoreError::Query(error))
+    }
+}
+
+impl From<Denial> for IdentityError {
+    fn from(denial: Denial) -> Self {
+        Self::Denied(denial)
+    }
+}
+
+impl MayBeDenied for IdentityError {
+    fn denial(&self) -> Option<&Denial> {
+        match self {
+            Self::Denied(denial) => Some(denial),
+            _ => None,
+        }
+    }
+}

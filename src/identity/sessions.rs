@@ -1,0 +1,307 @@
+//! Sessions: random bearer tokens stored only as SHA-256 hashes, with what the seat auditor
+//! needs to know about each (device, address, agent, activity).
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use super::login_limits::{self, LoginLimits};
+use super::models::{status, CompanyRow, SessionRow, UserRow};
+use super::{passwords, IdentityError, Role};
+use crate::authz::{Action, Actor, Authz, Options, Resource, ResourceKind};
+use crate::i18n::Locale;
+use crate::store::schema::{companies, sessions, users};
+use crate::store::{write_transaction, DbConnection};
+
+/// Bytes of randomness in a token: 256 bits, well above the 128 required.
+const TOKEN_BYTES: usize = 32;
+const TOKEN_PREFIX: &str = "swt_";
+/// Activity is written back at most this often per session, so reads stay cheap.
+const LAST_SEEN_RESOLUTION_SECS: i64 = 30;
+
+#[derive(Debug, Clone, Copy)]
+pub struct SessionTimeouts {
+    pub idle: Duration,
+    pub lifetime: Duration,
+}
+
+/// What the client told us about itself when it signed in.
+#[derive(Debug, Clone, Default)]
+pub struct ClientInfo {
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub device_id: Option<String>,
+}
+
+/// A new session; the token is shown once and never stored.
+#[derive(Debug, Clone)]
+pub struct OpenedSession {
+    pub token: String,
+    pub session: SessionRow,
+    pub user: UserRow,
+}
+
+/// An authenticated request: who acts, through which session, and in which language.
+#[derive(Debug, Clone)]
+pub struct Authenticated {
+    pub actor: Actor,
+    pub company_locale: Locale,
+}
+
+pub fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+fn new_token() -> String {
+    let mut bytes = [0_u8; TOKEN_BYTES];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    format!("{TOKEN_PREFIX}{}", URL_SAFE_NO_PAD.encode(bytes))
+}
+
+pub fn open_session(
+    conn: &mut DbConnection,
+    user: &UserRow,
+    client: &ClientInfo,
+    timeouts: SessionTimeouts,
+) -> Result<OpenedSession, IdentityError> {
+    let now = crate::clock::now();
+    let token = new_token();
+    let session = SessionRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        company_id: user.company_id.clone(),
+        user_id: user.id.clone(),
+        token_hash: hash_token(&token),
+        created_at: now,
+        last_seen_at: now,
+        expires_at: now + timeouts.lifetime,
+        ended_at: None,
+        end_reason: None,
+        ip: client.ip.clone(),
+        user_agent: client.user_agent.clone(),
+        device_id: client.device_id.clone(),
+        flagged: false,
+    };
+    diesel::insert_into(sessions::table)
+        .values(&session)
+        .execute(conn)?;
+    Ok(OpenedSession {
+        token,
+        session,
+        user: user.clone(),
+    })
+}
+
+/// Signs in with email and password. An unknown email and a wrong password get the same
+/// answer in the same time; failures are counted per account and per address.
+pub fn sign_in(
+    conn: &mut DbConnection,
+    limits: LoginLimits,
+    timeouts: SessionTimeouts,
+    email: &str,
+    password: &str,
+    client: &ClientInfo,
+) -> Result<OpenedSession, IdentityError> {
+    let now = crate::clock::now();
+    let ip = client.ip.clone().unwrap_or_default();
+    login_limits::check(conn, limits, email, &ip, now)?;
+    let user: Option<UserRow> = users::table
+        .filter(users::email.eq(email))
+        .filter(users::status.eq(status::ACTIVE))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?;
+    let stored_hash = user
+        .as_ref()
+        .and_then(|u| u.password_hash.as_deref())
+        .unwrap_or(passwords::decoy_hash());
+    let verified = passwords::verify(password, stored_hash) && user.is_some();
+    match user {
+        Some(user) if verified => {
+            write_transaction(conn, |conn| open_session(conn, &user, client, timeouts))
+        }
+        _ => {
+            write_transaction(conn, |conn| {
+                login_limits::record_failure(conn, email, &ip, now)
+            })?;
+            Err(IdentityError::InvalidCredentials)
+        }
+    }
+}
+
+/// Resolves a bearer token to the acting user. Expired and idle sessions end here, with
+/// their reason recorded.
+pub fn authenticate(
+    conn: &mut DbConnection,
+    token: &str,
+    timeouts: SessionTimeouts,
+    client_ip: Option<String>,
+) -> Result<Authenticated, IdentityError> {
+    let now = crate::clock::now();
+    let found: Option<(SessionRow, UserRow, CompanyRow)> = sessions::table
+        .inner_join(users::table.inner_join(companies::table))
+        .filter(sessions::token_hash.eq(hash_token(token)))
+        .filter(sessions::ended_at.is_null())
+        .select((
+            SessionRow::as_select(),
+            UserRow::as_select(),
+            CompanyRow::as_select(),
+        ))
+        .first(conn)
+        .optional()?;
+    let (session, user, company) = found.ok_or(IdentityError::Unauthenticated)?;
+    if let Some(reason) = expiry_reason(&session, timeouts, now) {
+        end_session(conn, &session.id, reason, now)?;
+        return Err(IdentityError::Unauthenticated);
+    }
+    if user.status != status::ACTIVE {
+        return Err(IdentityError::Unauthenticated);
+    }
+    if now - session.last_seen_at > Duration::seconds(LAST_SEEN_RESOLUTION_SECS) {
+        diesel::update(sessions::table.find(&session.id))
+            .set(sessions::last_seen_at.eq(now))
+            .execute(conn)?;
+    }
+    let role = Role::parse(&user.role).ok_or(IdentityError::Unauthenticated)?;
+    Ok(Authenticated {
+        actor: Actor {
+            user_id: user.id,
+            company_id: user.company_id,
+            role,
+            active: true,
+            session_id: Some(session.id),
+            session_flagged: session.flagged,
+            client_ip,
+        },
+        company_locale: Locale::parse(&company.locale).unwrap_or_default(),
+    })
+}
+
+fn expiry_reason(
+    session: &SessionRow,
+    timeouts: SessionTimeouts,
+    now: NaiveDateTime,
+) -> Option<&'static str> {
+    if now >= session.expires_at {
+        Some("expired")
+    } else if now - session.last_seen_at > timeouts.idle {
+        Some("idle_timeout")
+    } else {
+        None
+    }
+}
+
+/// Ends a session if it is still open; true when it was.
+pub fn end_session(
+    conn: &mut DbConnection,
+    session_id: &str,
+    reason: &str,
+    now: NaiveDateTime,
+) -> Result<bool, IdentityError> {
+    let ended = diesel::update(
+        sessions::table
+            .find(session_id)
+            .filter(sessions::ended_at.is_null()),
+    )
+    .set((sessions::ended_at.eq(now), sessions::end_reason.eq(reason)))
+    .execute(conn)?;
+    Ok(ended > 0)
+}
+
+/// Ends every open session of a user (disabled users lose access at once).
+pub fn end_user_sessions(
+    conn: &mut DbConnection,
+    user_id: &str,
+    reason: &str,
+) -> Result<usize, IdentityError> {
+    let now = crate::clock::now();
+    Ok(diesel::update(
+        sessions::table
+            .filter(sessions::user_id.eq(user_id))
+            .filter(sessions::ended_at.is_null()),
+    )
+    .set((sessions::ended_at.eq(now), sessions::end_reason.eq(reason)))
+    .execute(conn)?)
+}
+
+/// Which sessions a listing covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionScope {
+    Own,
+    Company,
+}
+
+/// Lists sessions, newest first: the actor's own, or (for those allowed) the company's.
+pub fn list_sessions(
+    conn: &mut DbConnection,
+    authz: &Authz,
+    actor: &Actor,
+    company_id: &str,
+    scope: SessionScope,
+    only_active: bool,
+) -> Result<Vec<SessionRow>, IdentityError> {
+    let (action, resource) = match scope {
+        SessionScope::Own => (
+            Action::ViewOwnSessions,
+            Resource::new(ResourceKind::Session, "own", company_id).owned_by(&actor.user_id),
+        ),
+        SessionScope::Company => (
+            Action::ViewSessions,
+            Resource::new(ResourceKind::Session, "all", company_id).owned_by(&actor.user_id),
+        ),
+    };
+    authz.authorize(conn, actor, action, &resource, Options::default())??;
+    let mut query = sessions::table
+        .filter(sessions::company_id.eq(company_id))
+        .into_boxed();
+    if scope == SessionScope::Own {
+        query = query.filter(sessions::user_id.eq(&actor.user_id));
+    }
+    if only_active {
+        query = query.filter(sessions::ended_at.is_null());
+    }
+    Ok(query
+        .order(sessions::created_at.desc())
+        .limit(1_000)
+        .select(SessionRow::as_select())
+        .load(conn)?)
+}
+
+/// Revokes a session: one's own with `revoke_own_session`, anyone's with `revoke_session`.
+pub fn revoke_session(
+    conn: &mut DbConnection,
+    authz: &Authz,
+    actor: &Actor,
+    company_id: &str,
+    session_id: &str,
+) -> Result<(), IdentityError> {
+    let owner: Option<(String, String)> = sessions::table
+        .inner_join(users::table)
+        .filter(sessions::id.eq(session_id))
+        .filter(sessions::company_id.eq(company_id))
+        .select((sessions::user_id, users::role))
+        .first(conn)
+        .optional()?;
+    let (owner, owner_role) = owner.ok_or(IdentityError::NotFound)?;
+    let action = if owner == actor.user_id {
+        Action::RevokeOwnSession
+    } else {
+        Action::RevokeSession
+    };
+    let resource = Resource::new(ResourceKind::Session, session_id, company_id)
+        .owned_by(&owner)
+        .owner_role(owner_role);
+    authz.authorize(conn, actor, action, &resource, Options::default())??;
+    end_session(conn, session_id, "revoked", crate::clock::now())?;
+    Ok(())
+}
+
+/// Open sessions across the cluster, for the metrics gauge.
+pub fn count_open_sessions(conn: &mut DbConnection) -> Result<i64, IdentityError> {
+    Ok(sessions::table
+        .filter(sessions::ended_at.is_null())
+        .select(diesel::dsl::count_star())
+        .first(conn)?)
+}

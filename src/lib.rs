@@ -1,0 +1,14 @@
+//! Seatwarden: access policies and seat audit for small-business accounting.
+
+pub mod authz;
+pub mod books;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod http;
+pub mod i18n;
+pub mod identity;
+pub mod seats;
+pub mod startup;
+pub mod store;
+pub mod telemetry;

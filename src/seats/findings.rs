@@ -1,0 +1,340 @@
+//! Finding drafts: what the audit accuses, with evidence a person can read and data a page can
+//! draw. Storage upserts drafts on `fingerprint`, so a finding that persists from one audit to
+//! the next is updated, never duplicated; it keeps the earliest `first_seen` it has stored.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use super::explain;
+use super::headcount::Headcount;
+use super::plans::{EffectiveSeats, SeatCount, SeatUser};
+use super::spread::SpreadDay;
+use super::travel::TravelPair;
+
+/// Most items of a list copied into evidence; the counts say how many there were.
+const MAX_LISTED: usize = 10;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingKind {
+    SharedLogin,
+    OverLimit,
+    EffectiveOverLimit,
+    ImpossibleTravel,
+    DormantSeat,
+}
+
+impl FindingKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingKind::SharedLogin => "shared_login",
+            FindingKind::OverLimit => "over_limit",
+            FindingKind::EffectiveOverLimit => "effective_over_limit",
+            FindingKind::ImpossibleTravel => "impossible_travel",
+            FindingKind::DormantSeat => "dormant_seat",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Low,
+    Medium,
+    High,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+        }
+    }
+}
+
+/// A finding as the audit sees it now; storage adds id and state.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FindingDraft {
+    pub kind: FindingKind,
+    pub severity: Severity,
+    /// The login it is about, when about one.
+    pub login: Option<String>,
+    /// People behind the login (a proven lower bound); for company findings, the company's
+    /// count the finding is about; 0 for a dormant seat.
+    pub headcount: u32,
+    /// `summary` in words, then the structured proof.
+    pub evidence: Value,
+    pub first_seen: DateTime<Utc>,
+    pub last_seen: DateTime<Utc>,
+    /// Same kind and same login give the same fingerprint, run after run.
+    pub fingerprint: String,
+}
+
+/// `kind` or `kind:login` (logins compared case-insensitively, like emails).
+pub fn fingerprint(kind: FindingKind, login: Option<&str>) -> String {
+    match login {
+        Some(login) => format!("{}:{}", kind.as_str(), login.trim().to_lowercase()),
+        None => kind.as_str().to_string(),
+    }
+}
+
+/// Several people proven behind one login.
+pub fn shared_login(
+    login: &str,
+    headcount: &Headcount,
+    busy_days: &[SpreadDay],
+) -> Option<FindingDraft> {
+    if headcount.people < 2 {
+        return None;
+    }
+    let (first_seen, last_seen) = (headcount.first_proof_at?, headcount.last_proof_at?);
+    // Three people, or two proven by independent signals, leave little room for doubt.
+    let severity = if headcount.people >= 3 || headcount.proofs.len() >= 2 {
+        Severity::High
+    } else {
+        Severity::Medium
+    };
+    let latest_days = &busy_days[busy_days.len().saturating_sub(MAX_LISTED)..];
+    Some(FindingDraft {
+        kind: FindingKind::SharedLogin,
+        severity,
+        login: Some(login.to_string()),
+        headcount: headcount.people,
+        evidence: json!({
+            "summary": headcount.explanation(),
+            "people": headcount.people,
+            "proofs": headcount.proofs,
+            "busy_day_count": busy_days.len(),
+            "busy_days": latest_days,
+        }),
+        first_seen,
+        last_seen,
+        fingerprint: fingerprint(FindingKind::SharedLogin, Some(login)),
+    })
+}
+
+/// Sign-ins of one login too far apart for one person; `pairs` in time order.
+pub fn impossible_travel(login: &str, pairs: &[TravelPair]) -> Option<FindingDraft> {
+    let (first, last) = (pairs.first()?, pairs.last()?);
+    let summary = match pairs.len() {
+        1 => first.explanation(),
+        count => format!(
+            "{count} impossible trips; the latest: {}",
+            last.explanation()
+        ),
+    };
+    Some(FindingDraft {
+        kind: FindingKind::ImpossibleTravel,
+        severity: Severity::Medium,
+        login: Some(login.to_string()),
+        headcount: 2,
+        evidence: json!({
+            "summary": summary,
+            "trip_count": pairs.len(),
+            "trips": &pairs[pairs.len().saturating_sub(MAX_LISTED)..],
+        }),
+        first_seen: first.from.at,
+        last_seen: last.to.at,
+        fingerprint: fingerprint(FindingKind::ImpossibleTravel, Some(login)),
+    })
+}
+
+/// More billable users than the plan allows.
+pub fn over_limit(seats: &SeatCount, now: DateTime<Utc>) -> Option<FindingDraft> {
+    if seats.over_by <= 0 {
+        return None;
+    }
+    let summary = format!(
+        "{} billable users on {}, which allows {}: {} over",
+        seats.billable_total,
+        seats.plan.as_str(),
+        seats.limit,
+        seats.over_by
+    );
+    Some(company_finding(
+        FindingKind::OverLimit,
+        seats.billable_total,
+        json!({
+            "summary": summary,
+            "limit": seats.limit,
+            "billable_total": seats.billable_total,
+            "over_by": seats.over_by,
+            "billable_by_role": seats.billable_by_role,
+            "billable_logins": seats.billable_logins,
+        }),
+        now,
+    ))
+}
+
+/// More people behind the billable logins than the plan allows, where sharing hides seats
+/// (when the billable users alone exceed the limit, `over_limit` already says so).
+pub fn effective_over_limit(
+    effective: &EffectiveSeats,
+    seats: &SeatCount,
+    now: DateTime<Utc>,
+) -> Option<FindingDraft> {
+    if effective.over_by <= 0 || effective.people <= seats.billable_total {
+        return None;
+    }
+    let summary = format!(
+        "at least {} people work behind {} billable logins; the plan allows {}",
+        effective.people, seats.billable_total, effective.limit
+    );
+    Some(company_finding(
+        FindingKind::EffectiveOverLimit,
+        effective.people,
+        json!({
+            "summary": summary,
+            "limit": effective.limit,
+            "people": effective.people,
+            "billable_total": seats.billable_total,
+            "over_by": effective.over_by,
+            "shared_logins": effective.shared_logins,
+        }),
+        now,
+    ))
+}
+
+fn company_finding(
+    kind: FindingKind,
+    headcount: u32,
+    evidence: Value,
+    now: DateTime<Utc>,
+) -> FindingDraft {
+    FindingDraft {
+        kind,
+        severity: Severity::High,
+        login: None,
+        headcount,
+        evidence,
+        first_seen: now,
+        last_seen: now,
+        fingerprint: fingerprint(kind, None),
+    }
+}
+
+/// A billable seat nobody used for `dormant_days`. Without any sign-in the user's creation
+/// date stands in, so a user added yesterday is no dormant seat.
+pub fn dormant_seat(
+    user: &SeatUser,
+    last_active_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+    dormant_days: i64,
+) -> Option<FindingDraft> {
+    let reference = last_active_at.or(user.created_at);
+    let idle_since = reference.map(|at| now - at);
+    if idle_since.is_some_and(|idle| idle <= TimeDelta::days(dormant_days)) {
+        return None;
+    }
+    let summary = match last_active_at {
+        Some(at) => format!(
+            "{} has not been used since {} ({} days): the {} seat could be reclaimed",
+            user.login,
+            explain::moment(at),
+            idle_since.map_or(0, |idle| idle.num_days()),
+            user.role.as_str()
+        ),
+        None => format!(
+            "{} has never signed in: the {} seat could be reclaimed",
+            user.login,
+            user.role.as_str()
+        ),
+    };
+    Some(FindingDraft {
+        kind: FindingKind::DormantSeat,
+        severity: Severity::Low,
+        login: Some(user.login.clone()),
+        headcount: 0,
+        evidence: json!({
+            "summary": summary,
+            "role": user.role,
+            "last_active_at": last_active_at,
+            "idle_days": idle_since.map(|idle| idle.num_days()),
+        }),
+        first_seen: reference.map_or(now, |at| at + TimeDelta::days(dormant_days)),
+        last_seen: now,
+        fingerprint: fingerprint(FindingKind::DormantSeat, Some(&user.login)),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::plans::{count_seats, SeatPlan};
+    use super::*;
+    use crate::identity::roles::{Plan, Role};
+    use chrono::TimeZone;
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2025, 3, 31, 12, 0, 0)
+            .single()
+            .expect("valid test time")
+    }
+
+    fn user(login: &str, role: Role) -> SeatUser {
+        SeatUser {
+            login: login.into(),
+            role,
+            active: true,
+            external: false,
+            created_at: None,
+        }
+    }
+
+    #[test]
+    fn one_person_is_no_shared_login() {
+        let headcount = Headcount {
+            people: 1,
+            proofs: Vec::new(),
+            first_proof_at: None,
+            last_proof_at: None,
+        };
+        assert_eq!(shared_login("a@x", &headcount, &[]), None);
+    }
+
+    #[test]
+    fn over_limit_is_company_wide_and_stable() {
+        let users: Vec<SeatUser> = (0..7)
+            .map(|i| user(&format!("u{i}@x"), Role::StandardAll))
+            .collect();
+        let seats = count_seats(&users, SeatPlan::new(Plan::Plus, None));
+        let draft = over_limit(&seats, now()).expect("over the limit");
+        assert_eq!(draft.fingerprint, "over_limit");
+        assert_eq!(draft.headcount, 7);
+        assert_eq!(draft.evidence["over_by"], 2);
+        assert_eq!(
+            draft.evidence["summary"],
+            "7 billable users on plus, which allows 5: 2 over"
+        );
+        assert_eq!(
+            over_limit(
+                &count_seats(&users[..5], SeatPlan::new(Plan::Plus, None)),
+                now()
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn dormant_after_thirty_days_but_not_a_new_user() {
+        let old = user("Old@X", Role::StandardAll);
+        let last = now() - TimeDelta::days(45);
+        let draft = dormant_seat(&old, Some(last), now(), 30).expect("dormant");
+        assert_eq!(draft.fingerprint, "dormant_seat:old@x");
+        assert_eq!(draft.evidence["idle_days"], 45);
+        assert_eq!(draft.first_seen, last + TimeDelta::days(30));
+        assert_eq!(
+            dormant_seat(&old, Some(now() - TimeDelta::days(3)), now(), 30),
+            None
+        );
+        let mut new = user("new@x", Role::StandardAll);
+        new.created_at = Some(now() - TimeDelta::days(2));
+        assert_eq!(dormant_seat(&new, None, now(), 30), None);
+        let never = dormant_seat(&user("ghost@x", Role::StandardAll), None, now(), 30);
+        assert!(never.is_some_and(|d| d.evidence["summary"]
+            .as_str()
+            .is_some_and(|s| s.contains("never"))));
+    }
+}

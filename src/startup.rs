@@ -1,0 +1,114 @@
+//! Builds the application: settings in, a bound listener and a running server out.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
+use actix_web::{web, App, HttpServer};
+use tracing_actix_web::TracingLogger;
+
+use crate::authz::log_writer::LogWriter;
+use crate::authz::{self, Authz, Engine};
+use crate::config::Settings;
+use crate::http::rate_limit::CompanyRateLimiter;
+use crate::http::{self, metrics::Metrics, state::AppState};
+use crate::store::Store;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("storage: {0}")]
+    Store(#[from] crate::store::StoreError),
+    #[error("policies: {0}")]
+    Policies(#[from] authz::policy_files::PolicyLoadError),
+    #[error("policy engine: {0}")]
+    Engine(#[from] authz::engine::EngineError),
+    #[error("cannot listen on {address}: {source}")]
+    Bind {
+        address: String,
+        source: std::io::Error,
+    },
+}
+
+/// The policy engine from the configured directory, or the built-in policies.
+pub fn load_engine(settings: &Settings) -> Result<Engine, StartupError> {
+    let policies = match &settings.policies_dir {
+        Some(dir) => authz::policy_files::load_policy_dir(dir)?,
+        None => authz::load_builtin()?,
+    };
+    Ok(Engine::new(policies)?)
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: AppState,
+}
+
+impl Application {
+    /// Opens and migrates the database, loads and validates the policies (refusing to start on
+    /// any error), and binds the listener (port 0 picks a free one).
+    pub fn build(settings: Settings) -> Result<Self, StartupError> {
+        let store = Store::open(&settings.database, settings.database_pool_size)?;
+        store.migrate()?;
+        let engine = load_engine(&settings)?;
+        let address = format!("{}:{}", settings.host, settings.port);
+        let listener = TcpListener::bind(&address).map_err(|source| StartupError::Bind {
+            address: address.clone(),
+            source,
+        })?;
+        let port = listener
+            .local_addr()
+            .map_err(|source| StartupError::Bind { address, source })?
+            .port();
+        let state = AppState {
+            log_writer: LogWriter::start(store.clone()),
+            decision_point_limiter: CompanyRateLimiter::per_second(
+                settings.decision_point_requests_per_second,
+            ),
+            store,
+            authz: Arc::new(Authz::new(engine)),
+            settings: Arc::new(settings),
+            metrics: Metrics::new(),
+        };
+        let server = serve(listener, state.clone())?;
+        Ok(Self {
+            port,
+            server,
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn serve(listener: TcpListener, state: AppState) -> Result<Server, StartupError> {
+    let data = web::Data::new(state);
+    let address = listener
+        .local_addr()
+        .map(|a| a.to_string())
+        .unwrap_or_default();
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(data.clone())
+            .wrap(from_fn(http::metrics::record))
+            .wrap(from_fn(http::locale::scope_locale))
+            .wrap(TracingLogger::default())
+            .configure(http::configure)
+            .default_service(web::to(http::not_found))
+    })
+    .listen(listener)
+    .map_err(|source| StartupError::Bind { address, source })?
+    .run();
+    Ok(server)
+}

@@ -1,0 +1,259 @@
+//! Storage: one diesel codebase over SQLite (embedded default) and PostgreSQL.
+//!
+//! Every query function in the domain takes `&mut DbConnection` so it composes into the
+//! transactions opened here; nothing above this module picks a backend.
+
+pub mod schema;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::pg::PgConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{self, ManageConnection};
+use diesel::sqlite::SqliteConnection;
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// How long a SQLite writer waits for the write lock before giving up.
+const SQLITE_BUSY_TIMEOUT_MS: u32 = 10_000;
+
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgres(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Query(#[from] diesel::result::Error),
+    #[error("cannot reach the database: {0}")]
+    Pool(#[from] r2d2::PoolError),
+    #[error("cannot connect to the database: {0}")]
+    Connect(#[from] ConnectionError),
+    #[error("migration failed: {0}")]
+    Migration(String),
+    #[error("the blocking pool is gone")]
+    Canceled,
+}
+
+/// Which database a `DATABASE_URL` names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    /// `postgres://…` or `postgresql://…` pick PostgreSQL; `sqlite://path` or a bare path pick
+    /// SQLite.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err("is empty".into());
+        }
+        if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+            return Ok(Self::Postgres(text.to_owned()));
+        }
+        if let Some((scheme, _)) = text.split_once("://") {
+            if scheme != "sqlite" {
+                return Err(format!(
+                    "scheme `{scheme}` is not supported (use sqlite:// or postgres://)"
+                ));
+            }
+        }
+        let path = text.strip_prefix("sqlite://").unwrap_or(text);
+        Ok(Self::Sqlite(PathBuf::from(path)))
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self {
+            Self::Sqlite(_) => "sqlite",
+            Self::Postgres(_) => "postgres",
+        }
+    }
+}
+
+/// r2d2 manager that opens the right backend and sets SQLite's pragmas on every connection.
+#[derive(Debug, Clone)]
+pub struct Manager {
+    url: DatabaseUrl,
+}
+
+impl ManageConnection for Manager {
+    type Connection = DbConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
+        match &self.url {
+            DatabaseUrl::Postgres(url) => PgConnection::establish(url)
+                .map(DbConnection::Postgres)
+                .map_err(r2d2::Error::ConnectionError),
+            DatabaseUrl::Sqlite(path) => {
+                let mut conn = SqliteConnection::establish(&path.to_string_lossy())
+                    .map_err(r2d2::Error::ConnectionError)?;
+                // The busy timeout first: switching to WAL takes a lock other new
+                // connections may hold.
+                conn.batch_execute(&format!(
+                    "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}; PRAGMA journal_mode = WAL; \
+                     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
+                ))
+                .map_err(r2d2::Error::QueryError)?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+        false
+    }
+}
+
+pub type Pool = r2d2::Pool<Manager>;
+pub type PooledConnection = r2d2::PooledConnection<Manager>;
+
+/// The database: a connection pool and the blocking-pool runner every query goes through.
+#[derive(Clone)]
+pub struct Store {
+    pool: Pool,
+    backend: &'static str,
+}
+
+impl Store {
+    pub fn open(url: &DatabaseUrl, pool_size: u32) -> Result<Self, StoreError> {
+        let pool = r2d2::Pool::builder()
+            .max_size(pool_size)
+            // A checkout test costs a round trip per request; broken connections surface
+            // as query errors instead.
+            .test_on_check_out(false)
+            .connection_timeout(Duration::from_secs(10))
+            .build(Manager { url: url.clone() })?;
+        Ok(Self {
+            pool,
+            backend: url.backend_name(),
+        })
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        self.backend
+    }
+
+    pub fn migrate(&self) -> Result<usize, StoreError> {
+        let mut conn = self.pool.get()?;
+        run_migrations(&mut conn)
+    }
+
+    pub fn connection(&self) -> Result<PooledConnection, StoreError> {
+        Ok(self.pool.get()?)
+    }
+
+    /// Runs `work` with a connection on tokio's blocking pool: diesel is synchronous and
+    /// must never hold an async worker thread.
+    pub async fn run<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = pool.get().map_err(StoreError::from)?;
+            work(&mut conn)
+        })
+        .await
+        .map_err(|_| StoreError::Canceled)?
+    }
+
+    /// Runs `work` in one write transaction on the blocking pool.
+    pub async fn write<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StoreError> + From<diesel::result::Error> + Send + 'static,
+    {
+        self.run(move |conn| write_transaction(conn, work)).await
+    }
+}
+
+pub fn run_migrations(conn: &mut DbConnection) -> Result<usize, StoreError> {
+    let applied = match conn {
+        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS),
+        DbConnection::Postgres(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS),
+    }
+    .map_err(|e| StoreError::Migration(e.to_string()))?;
+    Ok(applied.len())
+}
+
+/// A transaction that writes. On SQLite it takes the write lock up front (BEGIN IMMEDIATE):
+/// a deferred transaction that reads then writes fails at once with SQLITE_BUSY when another
+/// writer got in between, whatever the busy timeout.
+pub fn write_transaction<T, E, F>(conn: &mut DbConnection, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    if matches!(conn, DbConnection::Sqlite(_)) {
+        sqlite_immediate(conn, work)
+    } else {
+        conn.transaction(work)
+    }
+}
+
+fn sqlite_immediate<T, E, F>(conn: &mut DbConnection, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    // Through diesel's transaction manager, so that diesel's own nested transactions (SQLite
+    // batch inserts use one) become savepoints inside this one.
+    with_sqlite(conn, |c| {
+        AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")
+    })?;
+    match work(conn) {
+        Ok(value) => match with_sqlite(conn, AnsiTransactionManager::commit_transaction) {
+            Ok(()) => Ok(value),
+            Err(error) => {
+                let _ = with_sqlite(conn, AnsiTransactionManager::rollback_transaction);
+                Err(error.into())
+            }
+        },
+        Err(error) => {
+            // The original error matters more than a failed rollback.
+            let _ = with_sqlite(conn, AnsiTransactionManager::rollback_transaction);
+            Err(error)
+        }
+    }
+}
+
+fn with_sqlite<T>(
+    conn: &mut DbConnection,
+    step: impl FnOnce(&mut SqliteConnection) -> QueryResult<T>,
+) -> QueryResult<T> {
+    match conn {
+        DbConnection::Sqlite(inner) => step(inner),
+        DbConnection::Postgres(_) => Err(diesel::result::Error::BrokenTransactionManager),
+    }
+}
+
+/// Whether the database answers (for `/readyz`).
+pub fn ping(conn: &mut DbConnection) -> Result<(), StoreError> {
+    conn.batch_execute("SELECT 1")?;
+    Ok(())
+}
+
+/// True when the error is a unique-constraint violation (a concurrent insert won).
+pub fn is_unique_violation(error: &diesel::result::Error) -> bool {
+    matches!(
+        error,
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
+    )
+}

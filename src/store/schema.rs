@@ -1,0 +1,114 @@
+//! The diesel schema, written once with types both backends share.
+
+diesel::table! {
+    companies (id) {
+        id -> Text,
+        name -> Text,
+        plan -> Text,
+        custom_seat_limit -> Nullable<BigInt>,
+        locale -> Text,
+        enforcement_mode -> Text,
+        sod_enabled -> Bool,
+        closing_date -> Nullable<Date>,
+        version -> BigInt,
+        lock_seq -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        company_id -> Text,
+        email -> Text,
+        display_name -> Text,
+        role -> Text,
+        password_hash -> Nullable<Text>,
+        status -> Text,
+        invitation_hash -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Text,
+        company_id -> Text,
+        user_id -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        expires_at -> Timestamp,
+        ended_at -> Nullable<Timestamp>,
+        end_reason -> Nullable<Text>,
+        ip -> Nullable<Text>,
+        user_agent -> Nullable<Text>,
+        device_id -> Nullable<Text>,
+        flagged -> Bool,
+    }
+}
+
+diesel::table! {
+    login_failures (id) {
+        id -> BigInt,
+        email -> Text,
+        ip -> Text,
+        failed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    decision_heads (company_id) {
+        company_id -> Text,
+        seq -> BigInt,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    decisions (id) {
+        id -> Text,
+        company_id -> Text,
+        seq -> BigInt,
+        decided_at -> Timestamp,
+        user_id -> Nullable<Text>,
+        session_id -> Nullable<Text>,
+        action -> Text,
+        resource_type -> Text,
+        resource_id -> Text,
+        decision -> Text,
+        policy_ids -> Text,
+        errors -> Text,
+        client_ip -> Nullable<Text>,
+        policy_version -> Text,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    api_keys (id) {
+        id -> Text,
+        company_id -> Text,
+        name -> Text,
+        key_hash -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(users -> companies (company_id));
+diesel::joinable!(sessions -> users (user_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    companies,
+    users,
+    sessions,
+    login_failures,
+    decision_heads,
+    decisions,
+    api_keys,
+);

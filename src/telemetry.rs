@@ -1,0 +1,13 @@
+//! Structured logs through tracing.
+
+use tracing_subscriber::EnvFilter;
+
+/// Installs the log subscriber once; `RUST_LOG` overrides the configured filter.
+pub fn init(default_filter: &str) {
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .try_init();
+}
