@@ -101,6 +101,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    self_conflicts (id) {
+        id -> Text,
+        company_id -> Text,
+        user_id -> Text,
+        record_type -> Text,
+        record_id -> Text,
+        losing_session_id -> Text,
+        winning_session_id -> Text,
+        occurred_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> companies (company_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(
@@ -111,4 +124,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     decision_heads,
     decisions,
     api_keys,
+    self_conflicts,
 );

@@ -86,3 +86,18 @@ CREATE TABLE decisions (
 );
 CREATE UNIQUE INDEX decisions_chain ON decisions(company_id, seq);
 CREATE INDEX decisions_time ON decisions(company_id, decided_at);
+
+-- Stale saves where the other writer was the same login from another session: evidence of a
+-- shared login, recorded by the accounting core and read by the seat auditor.
+CREATE TABLE self_conflicts (
+    id TEXT PRIMARY KEY NOT NULL,
+    company_id TEXT NOT NULL REFERENCES companies(id),
+    user_id TEXT NOT NULL REFERENCES users(id),
+    record_type TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    -- The session whose save was refused, and the session that saved first.
+    losing_session_id TEXT NOT NULL,
+    winning_session_id TEXT NOT NULL,
+    occurred_at TIMESTAMP NOT NULL
+);
+CREATE INDEX self_conflicts_company ON self_conflicts(company_id, occurred_at);

@@ -1,3 +1,4 @@
+DROP TABLE self_conflicts;
 DROP TABLE decisions;
 DROP TABLE decision_heads;
 DROP TABLE login_failures;
