@@ -49,9 +49,9 @@ impl Application {
     /// Opens and migrates the database, loads and validates the policies (refusing to start on
     /// any error), and binds the listener (port 0 picks a free one).
     pub fn build(settings: Settings) -> Result<Self, StartupError> {
+        let engine = load_engine(&settings)?;
         let store = Store::open(&settings.database, settings.database_pool_size)?;
         store.migrate()?;
-        let engine = load_engine(&settings)?;
         let address = format!("{}:{}", settings.host, settings.port);
         let listener = TcpListener::bind(&address).map_err(|source| StartupError::Bind {
             address: address.clone(),

@@ -1,0 +1,106 @@
+//! The command line as a user runs it: the real binary, real files.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn seatwarden(args: &[&str], envs: &[(&str, &Path)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_seatwarden"));
+    command
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .env_remove("SEATWARDEN_CONFIG");
+    for (name, value) in envs {
+        command.env(name, value);
+    }
+    command.output().expect("the binary runs")
+}
+
+fn policies_with(extra_name: &str, extra_text: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
+    for entry in std::fs::read_dir(&source).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    std::fs::write(dir.path().join(extra_name), extra_text).unwrap();
+    dir
+}
+
+const TYPE_ERROR: &str = "// A typo: invoices have no `amount` attribute.\n@id(\"broken\")\npermit (principal, action == Seatwarden::Action::\"view_invoice\", resource)\nwhen { resource.amount > 3 };\n";
+
+#[test]
+fn serve_refuses_to_start_on_a_policy_type_error_naming_file_and_line() {
+    let policies = policies_with("broken.cedar", TYPE_ERROR);
+    let data = tempfile::tempdir().unwrap();
+    let output = seatwarden(
+        &["serve"],
+        &[
+            ("SEATWARDEN_POLICIES_DIR", policies.path()),
+            ("DATABASE_URL", &data.path().join("sw.db")),
+        ],
+    );
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("broken.cedar:4:"), "{stderr}");
+    assert!(stderr.contains("amount"), "{stderr}");
+    assert!(!data.path().join("sw.db").exists(), "nothing was started");
+}
+
+#[test]
+fn policy_validate_and_test_pass_on_the_shipped_policies() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
+    let validate = seatwarden(&["policy", "validate", dir.to_str().unwrap()], &[]);
+    assert!(
+        validate.status.success(),
+        "{}",
+        String::from_utf8_lossy(&validate.stderr)
+    );
+    assert!(String::from_utf8_lossy(&validate.stdout).contains("policies valid"));
+    let test = seatwarden(&["policy", "test", dir.to_str().unwrap()], &[]);
+    assert!(
+        test.status.success(),
+        "{}",
+        String::from_utf8_lossy(&test.stdout)
+    );
+    assert!(String::from_utf8_lossy(&test.stdout).contains(" 0 failed"));
+}
+
+#[test]
+fn policy_validate_fails_with_the_location_of_the_error() {
+    let policies = policies_with("broken.cedar", TYPE_ERROR);
+    let output = seatwarden(
+        &["policy", "validate", policies.path().to_str().unwrap()],
+        &[],
+    );
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("broken.cedar:4:"));
+}
+
+#[test]
+fn a_wrong_setting_stops_the_service_naming_the_setting() {
+    let data = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_seatwarden"))
+        .arg("migrate")
+        .env("SEATWARDEN_DATABASE_POOL_SIZE", "0")
+        .env("DATABASE_URL", data.path().join("sw.db"))
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("database_pool_size"));
+}
+
+#[test]
+fn migrate_creates_the_sqlite_database() {
+    let data = tempfile::tempdir().unwrap();
+    let db = data.path().join("fresh.db");
+    let output = seatwarden(&["migrate"], &[("DATABASE_URL", &db)]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("migration(s) applied"));
+    assert!(db.exists());
+}
