@@ -104,3 +104,43 @@ fn migrate_creates_the_sqlite_database() {
     assert!(String::from_utf8_lossy(&output.stdout).contains("migration(s) applied"));
     assert!(db.exists());
 }
+
+#[test]
+fn serve_in_an_empty_directory_answers_healthz_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_seatwarden"))
+        .arg("serve")
+        .current_dir(dir.path())
+        .env_remove("DATABASE_URL")
+        .env_remove("SEATWARDEN_CONFIG")
+        .env("SEATWARDEN_PORT", port.to_string())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let answer = (0..100).find_map(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+        use std::io::{Read, Write};
+        stream
+            .write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+            .ok()?;
+        let mut response = String::new();
+        stream.read_to_string(&mut response).ok()?;
+        Some(response)
+    });
+    server.kill().unwrap();
+    let _ = server.wait();
+    let answer = answer.expect("the service answered");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains(r#""status":"ok""#), "{answer}");
+    assert!(
+        dir.path().join("seatwarden.db").exists(),
+        "the embedded database was created"
+    );
+}

@@ -243,7 +243,7 @@ fn check_tail(
     let head_seq: Option<i64> = decision_heads::table
         .find(company_id)
         .select(decision_heads::seq)
-        .first(conn)
+        .get_result(conn)
         .optional()?;
     match head_seq {
         Some(head) if head != last_seq => Ok(ChainCheck {

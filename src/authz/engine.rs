@@ -57,9 +57,9 @@ pub struct Verdict {
 
 pub struct Engine {
     policies: LoadedPolicies,
-    /// The action hierarchy (groups), built once: building entities costs per request.
-    action_entities: Entities,
-    action_uids: HashMap<Action, EntityUid>,
+    /// Each action's entity with its groups as ancestors, built once from the schema: a
+    /// request then builds entities of three or four members, not of every action.
+    actions: HashMap<Action, Entity>,
     kind_types: HashMap<ResourceKind, EntityTypeName>,
     user_type: EntityTypeName,
     company_type: EntityTypeName,
@@ -82,17 +82,13 @@ impl Engine {
             .schema
             .action_entities()
             .map_err(|e| EngineError::ActionEntities(e.to_string()))?;
-        let declared: HashSet<String> = policies
-            .schema
-            .actions()
-            .map(|uid| uid.id().unescaped().to_owned())
-            .collect();
-        let mut action_uids = HashMap::new();
+        let action_type = type_name("Action");
+        let mut actions = HashMap::new();
         for action in Action::ALL {
-            if !declared.contains(action.name()) {
-                return Err(EngineError::MissingAction(action.name()));
-            }
-            action_uids.insert(*action, uid(&type_name("Action"), action.name()));
+            let entity = action_entities
+                .get(&uid(&action_type, action.name()))
+                .ok_or(EngineError::MissingAction(action.name()))?;
+            actions.insert(*action, entity.clone());
         }
         let kind_types = ResourceKind::ALL
             .into_iter()
@@ -101,8 +97,7 @@ impl Engine {
         let version = digest_policies(&policies.policies.to_string());
         Ok(Self {
             policies,
-            action_entities,
-            action_uids,
+            actions,
             kind_types,
             user_type: type_name("User"),
             company_type: type_name("Company"),
@@ -150,9 +145,10 @@ impl Engine {
         let principal = self.principal_entity(actor)?;
         let resource_entity = self.resource_entity(resource)?;
         let owner = self.owner_entity(actor, resource)?;
+        let action_entity = self.actions[&action].clone();
         let request = Request::new(
             principal.uid(),
-            self.action_uids[&action].clone(),
+            action_entity.uid(),
             resource_entity.uid(),
             self.context(actor, rules, options)?,
             Some(&self.policies.schema),
@@ -160,16 +156,14 @@ impl Engine {
         .map_err(|e| e.to_string())?;
         // A user acting on themselves is already in the entities as the principal.
         let resource_is_principal = resource_entity.uid() == principal.uid();
-        let entities = self
-            .action_entities
-            .clone()
-            .add_entities(
-                std::iter::once(principal)
-                    .chain((!resource_is_principal).then_some(resource_entity))
-                    .chain(owner),
-                None,
-            )
-            .map_err(|e| e.to_string())?;
+        let entities = Entities::from_entities(
+            [action_entity, principal]
+                .into_iter()
+                .chain((!resource_is_principal).then_some(resource_entity))
+                .chain(owner),
+            None,
+        )
+        .map_err(|e| e.to_string())?;
         let response = self
             .authorizer
             .is_authorized(&request, &self.policies.policies, &entities);

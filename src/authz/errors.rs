@@ -13,6 +13,8 @@ pub enum AuthzError {
     Unauthenticated,
     #[error("denied by policy")]
     Denied(Denial),
+    #[error("the company's request budget is spent")]
+    RateLimited,
     #[error("the decision log could not be written: {0}")]
     LogWrite(String),
     #[error("the decision log writer stopped")]

@@ -148,7 +148,7 @@ pub fn load_company_rules(
             companies::enforcement_mode,
             companies::sod_enabled,
         ))
-        .first(conn)
+        .get_result(conn)
         .optional()?;
     Ok(match row {
         Some((closing_date, enforcement_mode, sod_enabled)) => CompanyRules {

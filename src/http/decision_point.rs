@@ -6,12 +6,12 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::error::{ApiError, ErrorCode};
+use super::error::ApiError;
 use super::extract::{bearer_token, client_ip, Auth};
 use super::state::AppState;
 use crate::authz::decision_log::PendingDecision;
 use crate::authz::decision_point::{self, ExternalRequest, PrincipalRef, MAX_BATCH};
-use crate::authz::{self, Action, Options, Resource, ResourceKind};
+use crate::authz::{self, Action, AuthzError, Options, Resource, ResourceKind};
 use crate::identity::sessions;
 use crate::identity::Role;
 
@@ -106,7 +106,6 @@ pub struct ApiKeyCreated {
 fn parse_request(
     index: Option<usize>,
     input: AuthorizeRequest,
-    company_id: &str,
 ) -> Result<ExternalRequest, ApiError> {
     let field = |name: &str| match index {
         Some(i) => format!("requests[{i}].{name}"),
@@ -125,7 +124,7 @@ fn parse_request(
     };
     let action = Action::parse(&input.action)
         .ok_or_else(|| invalid("action", "is not an action of the schema"))?;
-    let resource = parse_resource(input.resource, company_id)
+    let resource = parse_resource(input.resource)
         .map_err(|(name, problem)| invalid(&format!("resource.{name}"), problem))?;
     let requested_role = input
         .context
@@ -146,16 +145,14 @@ fn parse_request(
     })
 }
 
-fn parse_resource(
-    input: ResourceInput,
-    company_id: &str,
-) -> Result<Resource, (&'static str, &'static str)> {
+/// The resource's company is left blank: it is always the caller's, set when deciding.
+fn parse_resource(input: ResourceInput) -> Result<Resource, (&'static str, &'static str)> {
     let kind =
         ResourceKind::parse(&input.kind).ok_or(("type", "is not a resource type of the schema"))?;
     if input.id.is_empty() || input.id.len() > 256 {
         return Err(("id", "must have 1 to 256 characters"));
     }
-    let mut resource = Resource::new(kind, input.id, company_id);
+    let mut resource = Resource::new(kind, input.id, "");
     resource.created_by = input.created_by;
     resource.posted_by = input.posted_by;
     resource.bill_created_by = input.bill_created_by;
@@ -182,16 +179,13 @@ fn answer(decision: &PendingDecision) -> AuthorizeResponse {
     }
 }
 
-/// The caller's company: from a company API key, or an admin session allowed to use the
-/// decision point (that use is logged as a decision too).
-async fn caller_company(state: &AppState, req: &HttpRequest) -> Result<String, ApiError> {
-    let token = bearer_token(req).ok_or_else(ApiError::unauthenticated)?;
-    if decision_point::is_api_key(&token) {
-        return Ok(state
-            .store
-            .run(move |conn| decision_point::authenticate_api_key(conn, &token))
-            .await?);
-    }
+/// The company of an admin session allowed to use the decision point (that use is logged as
+/// a decision too).
+async fn session_company(
+    state: &AppState,
+    req: &HttpRequest,
+    token: String,
+) -> Result<String, ApiError> {
     let timeouts = state.session_timeouts();
     let ip = client_ip(req);
     let authenticated = state
@@ -208,28 +202,35 @@ async fn caller_company(state: &AppState, req: &HttpRequest) -> Result<String, A
     Ok(company_id)
 }
 
-fn check_rate(state: &AppState, company_id: &str, cost: usize) -> Result<(), ApiError> {
-    if state.decision_point_limiter.allow(company_id, cost) {
-        return Ok(());
-    }
-    Err(ApiError::new(
-        ErrorCode::RateLimited,
-        "Too many authorization requests for this company; slow down.",
-        "Trop de demandes d'autorisation pour cette entreprise ; ralentissez.",
-    )
-    .retry_after(1))
-}
-
+/// Decides for the caller (a company API key, or an admin session), within the company's
+/// request budget, and answers only once the decisions are committed to the log.
 async fn decide_and_log(
     state: &AppState,
-    company_id: String,
+    req: &HttpRequest,
     requests: Vec<ExternalRequest>,
 ) -> Result<Vec<PendingDecision>, ApiError> {
+    let token = bearer_token(req).ok_or_else(ApiError::unauthenticated)?;
     let authz = state.authz.clone();
-    let decisions = state
-        .store
-        .run(move |conn| decision_point::decide_batch(conn, &authz, &company_id, &requests))
-        .await?;
+    let limiter = state.decision_point_limiter.clone();
+    let decisions = if decision_point::is_api_key(&token) {
+        // One trip to the blocking pool: key, budget and decisions together.
+        state
+            .store
+            .run(move |conn| {
+                let admit = |company: &str, cost| limiter.allow(company, cost);
+                decision_point::decide_for_key(conn, &authz, &token, &requests, admit)
+            })
+            .await?
+    } else {
+        let company_id = session_company(state, req, token).await?;
+        if !limiter.allow(&company_id, requests.len()) {
+            return Err(AuthzError::RateLimited.into());
+        }
+        state
+            .store
+            .run(move |conn| decision_point::decide_batch(conn, &authz, &company_id, &requests))
+            .await?
+    };
     state.log_writer.append(decisions.clone()).await?;
     Ok(decisions)
 }
@@ -245,10 +246,8 @@ pub async fn authorize(
     req: HttpRequest,
     body: web::Json<AuthorizeRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let company_id = caller_company(&state, &req).await?;
-    check_rate(&state, &company_id, 1)?;
-    let request = parse_request(None, body.into_inner(), &company_id)?;
-    let decisions = decide_and_log(&state, company_id, vec![request]).await?;
+    let request = parse_request(None, body.into_inner())?;
+    let decisions = decide_and_log(&state, &req, vec![request]).await?;
     Ok(HttpResponse::Ok().json(answer(&decisions[0])))
 }
 
@@ -262,7 +261,6 @@ pub async fn authorize_batch(
     req: HttpRequest,
     body: web::Json<AuthorizeBatchRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let company_id = caller_company(&state, &req).await?;
     let inputs = body.into_inner().requests;
     if inputs.is_empty() || inputs.len() > MAX_BATCH {
         return Err(ApiError::invalid_field(
@@ -270,13 +268,12 @@ pub async fn authorize_batch(
             "must hold 1 to 100 requests",
         ));
     }
-    check_rate(&state, &company_id, inputs.len())?;
     let requests = inputs
         .into_iter()
         .enumerate()
-        .map(|(i, input)| parse_request(Some(i), input, &company_id))
+        .map(|(i, input)| parse_request(Some(i), input))
         .collect::<Result<Vec<_>, _>>()?;
-    let decisions = decide_and_log(&state, company_id, requests).await?;
+    let decisions = decide_and_log(&state, &req, requests).await?;
     Ok(HttpResponse::Ok().json(AuthorizeBatchResponse {
         items: decisions.iter().map(answer).collect(),
     }))

@@ -122,6 +122,12 @@ impl From<AuthzError> for ApiError {
             AuthzError::NotFound => ApiError::not_found(),
             AuthzError::Unauthenticated => ApiError::unauthenticated(),
             AuthzError::Denied(denial) => denial.into(),
+            AuthzError::RateLimited => ApiError::new(
+                ErrorCode::RateLimited,
+                "Too many authorization requests for this company; slow down.",
+                "Trop de demandes d'autorisation pour cette entreprise ; ralentissez.",
+            )
+            .retry_after(1),
             AuthzError::Store(error) => error.into(),
             error @ (AuthzError::LogWrite(_) | AuthzError::LogWriterStopped) => {
                 tracing::error!(%error, "decision log unavailable");

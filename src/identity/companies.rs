@@ -72,7 +72,7 @@ pub fn find_company(
     companies::table
         .find(company_id)
         .select(CompanyRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?
         .ok_or(IdentityError::NotFound)
 }

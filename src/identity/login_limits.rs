@@ -31,14 +31,14 @@ pub fn check(
         .filter(login_failures::failed_at.gt(since));
     let (count, oldest): (i64, Option<NaiveDateTime>) = by_email
         .select((count_star(), min(login_failures::failed_at)))
-        .first(conn)?;
+        .get_result(conn)?;
     refuse_when_over(count, limits.per_account_per_hour, oldest, now)?;
     let by_ip = login_failures::table
         .filter(login_failures::ip.eq(ip))
         .filter(login_failures::failed_at.gt(since));
     let (count, oldest): (i64, Option<NaiveDateTime>) = by_ip
         .select((count_star(), min(login_failures::failed_at)))
-        .first(conn)?;
+        .get_result(conn)?;
     refuse_when_over(count, limits.per_ip_per_hour, oldest, now)
 }
 

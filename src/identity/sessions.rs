@@ -111,7 +111,7 @@ pub fn sign_in(
         .filter(users::email.eq(email))
         .filter(users::status.eq(status::ACTIVE))
         .select(UserRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?;
     let stored_hash = user
         .as_ref()
@@ -149,7 +149,7 @@ pub fn authenticate(
             UserRow::as_select(),
             CompanyRow::as_select(),
         ))
-        .first(conn)
+        .get_result(conn)
         .optional()?;
     let (session, user, company) = found.ok_or(IdentityError::Unauthenticated)?;
     if let Some(reason) = expiry_reason(&session, timeouts, now) {
@@ -282,7 +282,7 @@ pub fn revoke_session(
         .filter(sessions::id.eq(session_id))
         .filter(sessions::company_id.eq(company_id))
         .select((sessions::user_id, users::role))
-        .first(conn)
+        .get_result(conn)
         .optional()?;
     let (owner, owner_role) = owner.ok_or(IdentityError::NotFound)?;
     let action = if owner == actor.user_id {
@@ -303,5 +303,61 @@ pub fn count_open_sessions(conn: &mut DbConnection) -> Result<i64, IdentityError
     Ok(sessions::table
         .filter(sessions::ended_at.is_null())
         .select(diesel::dsl::count_star())
-        .first(conn)?)
+        .get_result(conn)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(
+        created_minutes_ago: i64,
+        seen_minutes_ago: i64,
+        lifetime_minutes: i64,
+    ) -> SessionRow {
+        let now = crate::clock::now();
+        SessionRow {
+            id: "s".into(),
+            company_id: "c".into(),
+            user_id: "u".into(),
+            token_hash: "h".into(),
+            created_at: now - Duration::minutes(created_minutes_ago),
+            last_seen_at: now - Duration::minutes(seen_minutes_ago),
+            expires_at: now - Duration::minutes(created_minutes_ago)
+                + Duration::minutes(lifetime_minutes),
+            ended_at: None,
+            end_reason: None,
+            ip: None,
+            user_agent: None,
+            device_id: None,
+            flagged: false,
+        }
+    }
+
+    #[test]
+    fn a_session_ends_when_idle_too_long_or_too_old() {
+        let timeouts = SessionTimeouts {
+            idle: Duration::minutes(30),
+            lifetime: Duration::hours(12),
+        };
+        let now = crate::clock::now();
+        assert_eq!(expiry_reason(&session(60, 5, 720), timeouts, now), None);
+        assert_eq!(
+            expiry_reason(&session(60, 31, 720), timeouts, now),
+            Some("idle_timeout")
+        );
+        assert_eq!(
+            expiry_reason(&session(721, 1, 720), timeouts, now),
+            Some("expired")
+        );
+    }
+
+    #[test]
+    fn tokens_are_long_random_and_stored_only_as_hashes() {
+        let (a, b) = (new_token(), new_token());
+        assert_ne!(a, b);
+        assert!(a.len() >= 4 + 43, "256 bits in base64: {a}");
+        assert_eq!(hash_token(&a).len(), 64);
+        assert_ne!(hash_token(&a), a);
+    }
 }

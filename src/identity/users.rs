@@ -230,7 +230,7 @@ pub fn accept_invitation(
         .filter(users::invitation_hash.eq(hash_token(token)))
         .filter(users::status.eq(status::INVITED))
         .select(UserRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?
         .ok_or(IdentityError::NotFound)?;
     diesel::update(users::table.find(&user.id))
@@ -254,7 +254,7 @@ pub fn find_user(
         .filter(users::id.eq(user_id))
         .filter(users::company_id.eq(company_id))
         .select(UserRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?
         .ok_or(IdentityError::NotFound)
 }
