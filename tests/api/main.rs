@@ -1,7 +1,9 @@
 //! Black-box API tests: the real server on a fresh database per test.
 
+mod enforcement;
 mod helpers;
 mod identity;
+mod seats;
 mod sessions;
 mod system;
 mod users;
