@@ -3,12 +3,14 @@
 //!
 //! The signal modules (`timeline` to `audit`) are pure: plain data in, findings out.
 //! `import` parses other apps' events, `store` reads and writes the tables, `service` holds
-//! the authorized operations.
+//! the authorized operations, `demo` seeds the company of DESIGN.md and `table` prints findings
+//! for the command line.
 
 pub mod advice;
 pub mod audit;
 pub mod concurrency;
 pub mod conflicts;
+pub mod demo;
 pub mod duty;
 pub mod explain;
 pub mod findings;
@@ -20,6 +22,7 @@ pub mod records;
 pub mod service;
 pub mod spread;
 pub mod store;
+pub mod table;
 pub mod timeline;
 pub mod travel;
 
