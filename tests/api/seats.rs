@@ -665,3 +665,66 @@ async fn sessions_of_a_shared_login_are_flagged_until_its_finding_is_resolved() 
     .await;
     assert_eq!(flags_of(&app, &company, &user_id).await, vec![false, false]);
 }
+
+#[tokio::test]
+async fn openapi_documents_the_seat_auditor_routes() {
+    let app = spawn_app().await;
+    let body = expect_status(app.get("/openapi.json", None).await, StatusCode::OK).await;
+    let paths = body["paths"].as_object().unwrap();
+    for (path, method) in [
+        ("/v1/companies/{company_id}/seats", "get"),
+        ("/v1/companies/{company_id}/audit", "post"),
+        ("/v1/companies/{company_id}/findings", "get"),
+        ("/v1/companies/{company_id}/findings/{finding_id}", "get"),
+        ("/v1/companies/{company_id}/findings/{finding_id}", "patch"),
+        ("/v1/companies/{company_id}/seat-advice", "get"),
+        ("/v1/companies/{company_id}/session-events", "post"),
+        ("/v1/companies/{company_id}/settings/enforcement", "get"),
+        ("/v1/companies/{company_id}/settings/enforcement", "put"),
+    ] {
+        assert!(paths[path][method].is_object(), "missing {method} {path}");
+    }
+    let finding = &body["components"]["schemas"]["FindingView"]["properties"];
+    for field in [
+        "id",
+        "kind",
+        "severity",
+        "state",
+        "login",
+        "headcount",
+        "evidence",
+        "first_seen",
+        "last_seen",
+    ] {
+        assert!(finding[field].is_object(), "FindingView lacks {field}");
+    }
+}
+
+#[tokio::test]
+async fn imported_locations_reveal_an_impossible_trip() {
+    let app = spawn_app().await;
+    let company = app.signup("plus").await;
+    let start = Utc::now() - Duration::days(3);
+    let events = json!([
+        {"login": "road@martin.example", "event": "sign_in", "time": rfc3339(start),
+         "device_id": "paris-pc", "latitude": 48.8566, "longitude": 2.3522, "country": "FR"},
+        {"login": "road@martin.example", "event": "sign_out", "time": rfc3339(start + Duration::minutes(10)),
+         "device_id": "paris-pc"},
+        {"login": "road@martin.example", "event": "sign_in", "time": rfc3339(start + Duration::minutes(50)),
+         "device_id": "new-york-pc", "latitude": 40.7128, "longitude": -74.0060, "country": "US"},
+    ]);
+    let report = expect_status(
+        import(&app, &company, "application/json", events.to_string()).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(report["imported"], 3, "{report}");
+    audit(&app, &company).await;
+    let trips = findings(&app, &company, "?kind=impossible_travel").await;
+    assert_eq!(trips.len(), 1);
+    assert_eq!(trips[0]["login"], "road@martin.example");
+    assert_eq!(trips[0]["headcount"], 2);
+    assert_eq!(trips[0]["evidence"]["trip_count"], 1);
+    let shared = findings(&app, &company, "?kind=shared_login").await;
+    assert_eq!(shared[0]["headcount"], 2, "the trip proves two people");
+}
