@@ -104,31 +104,31 @@ async fn deny_new_refuses_a_second_device_but_not_the_same_one() {
 }
 
 #[tokio::test]
-async fn ten_concurrent_sign_ins_under_deny_new_open_exactly_one_session() {
+async fn ten_concurrent_sign_ins_of_a_login_under_deny_new_open_exactly_one_session() {
     let app = spawn_app().await;
-    let company = app.signup("plus").await;
+    let company = app.signup("advanced").await;
     set_mode(&app, &company, "deny_new").await;
-    let (user_id, email) = new_user(&app, &company).await;
-    let attempts = (0..10).map(|device| {
-        let email = email.clone();
-        let app = &app;
-        async move {
-            sign_in(app, &email, &format!("device-{device}"))
+    // Several logins at once, so that sign-ins of one login really overlap in the database.
+    let mut logins = Vec::new();
+    for _ in 0..4 {
+        logins.push(new_user(&app, &company).await);
+    }
+    let app_ref = &app;
+    let attempts = logins.iter().flat_map(|(_, email)| {
+        (0..10).map(move |device| async move {
+            sign_in(app_ref, email, &format!("device-{device}"))
                 .await
                 .status()
-        }
+        })
     });
     let statuses = join_all(attempts).await;
-    let opened = statuses
-        .iter()
-        .filter(|s| **s == StatusCode::CREATED)
-        .count();
-    let refused = statuses
-        .iter()
-        .filter(|s| **s == StatusCode::CONFLICT)
-        .count();
-    assert_eq!((opened, refused), (1, 9), "{statuses:?}");
-    assert_eq!(active_sessions(&app, &company, &user_id).await, 1);
+    for (index, (user_id, _)) in logins.iter().enumerate() {
+        let mine = &statuses[index * 10..(index + 1) * 10];
+        let opened = mine.iter().filter(|s| **s == StatusCode::CREATED).count();
+        let refused = mine.iter().filter(|s| **s == StatusCode::CONFLICT).count();
+        assert_eq!((opened, refused), (1, 9), "{mine:?}");
+        assert_eq!(active_sessions(&app, &company, user_id).await, 1);
+    }
 }
 
 #[tokio::test]
