@@ -1,4 +1,5 @@
-//! The command line: `serve`, `migrate`, `policy validate|test`.
+//! The command line: `serve [--demo]`, `migrate`, `policy validate|test`, `audit`,
+//! `import sessions`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -10,6 +11,8 @@ use crate::authz::policy_tests::run_policy_tests;
 use crate::config::Settings;
 use crate::startup::Application;
 use crate::store::Store;
+
+mod seat_commands;
 
 #[derive(Parser)]
 #[command(
@@ -28,13 +31,39 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Serve the API and pages.
-    Serve,
+    Serve {
+        /// On an empty database, seed DESIGN.md's problem company and audit it first.
+        #[arg(long)]
+        demo: bool,
+    },
     /// Apply pending database migrations and exit.
     Migrate,
     /// Check policy files.
     Policy {
         #[command(subcommand)]
         command: PolicyCommand,
+    },
+    /// Run the seat audit and print the findings; exits with 3 when a high-severity finding
+    /// is open.
+    Audit {
+        /// Audit this company only (default: every company).
+        #[arg(long)]
+        company: Option<String>,
+    },
+    /// Import data from another app.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Import sign-in events from a CSV or JSON file, like POST .../session-events.
+    Sessions {
+        file: PathBuf,
+        #[arg(long)]
+        company: String,
     },
 }
 
@@ -56,12 +85,20 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Policy { command } => run_policy_command(command),
-        Command::Serve => with_settings(cli.config, serve),
+        Command::Serve { demo } => with_settings(cli.config, move |s| serve(s, demo)),
         Command::Migrate => with_settings(cli.config, migrate),
+        Command::Audit { company } => {
+            with_settings(cli.config, move |s| seat_commands::audit(s, company))
+        }
+        Command::Import {
+            command: ImportCommand::Sessions { file, company },
+        } => with_settings(cli.config, move |s| {
+            seat_commands::import_sessions(s, &file, &company)
+        }),
     }
 }
 
-fn with_settings(config: Option<PathBuf>, command: fn(Settings) -> ExitCode) -> ExitCode {
+fn with_settings(config: Option<PathBuf>, command: impl FnOnce(Settings) -> ExitCode) -> ExitCode {
     match Settings::load(config.as_deref()) {
         Ok(settings) => {
             crate::telemetry::init(&settings.log_filter);
@@ -74,10 +111,13 @@ fn with_settings(config: Option<PathBuf>, command: fn(Settings) -> ExitCode) -> 
     }
 }
 
-fn serve(settings: Settings) -> ExitCode {
+fn serve(settings: Settings, demo: bool) -> ExitCode {
     let result = actix_web::rt::System::new().block_on(async move {
         let backend = settings.database.backend_name();
         let application = Application::build(settings).map_err(|e| e.to_string())?;
+        if demo {
+            seat_commands::seed_demo(application.state()).await?;
+        }
         tracing::info!(port = application.port(), backend, "seatwarden is serving");
         application
             .run_until_stopped()

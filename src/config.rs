@@ -9,6 +9,7 @@ use figment::Figment;
 use serde::{Deserialize, Serialize};
 
 use crate::i18n::Locale;
+use crate::seats::audit::AuditSettings;
 use crate::store::DatabaseUrl;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -27,6 +28,11 @@ pub struct RawSettings {
     /// A directory of `schema.cedarschema` and `*.cedar` files replacing the built-in policies.
     pub policies_dir: Option<PathBuf>,
     pub log_filter: String,
+    /// How far back the seat auditor reads sessions, events and decisions.
+    pub audit_lookback_days: u32,
+    /// The seat auditor's tuning and the plans' price table (`[seat_audit]`,
+    /// `[seat_audit.catalog]`); a missing key keeps its default.
+    pub seat_audit: AuditSettings,
 }
 
 impl Default for RawSettings {
@@ -44,6 +50,8 @@ impl Default for RawSettings {
             default_locale: "en".into(),
             policies_dir: None,
             log_filter: "info".into(),
+            audit_lookback_days: 180,
+            seat_audit: AuditSettings::default(),
         }
     }
 }
@@ -63,6 +71,8 @@ pub struct Settings {
     pub default_locale: Locale,
     pub policies_dir: Option<PathBuf>,
     pub log_filter: String,
+    pub audit_lookback: chrono::Duration,
+    pub seat_audit: AuditSettings,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -112,6 +122,8 @@ impl RawSettings {
             self.session_idle_timeout_minutes,
         )?;
         positive("session_lifetime_hours", self.session_lifetime_hours)?;
+        positive("audit_lookback_days", self.audit_lookback_days)?;
+        validate_seat_audit(&self.seat_audit)?;
         positive(
             "login_failures_per_account_per_hour",
             self.login_failures_per_account_per_hour,
@@ -152,12 +164,42 @@ impl RawSettings {
             default_locale,
             policies_dir: self.policies_dir,
             log_filter: self.log_filter,
+            audit_lookback: chrono::Duration::days(self.audit_lookback_days.into()),
+            seat_audit: self.seat_audit,
         })
     }
 }
 
 fn invalid(setting: &'static str, problem: String) -> ConfigError {
     ConfigError::Invalid { setting, problem }
+}
+
+/// Limits that would make the auditor accuse everyone, or no one, are refused at start.
+fn validate_seat_audit(audit: &AuditSettings) -> Result<(), ConfigError> {
+    let checks: [(&'static str, bool); 6] = [
+        (
+            "seat_audit.device_switch_grace_seconds",
+            audit.device_switch_grace_seconds >= 0,
+        ),
+        (
+            "seat_audit.max_travel_speed_kmh",
+            audit.max_travel_speed_kmh.is_finite() && audit.max_travel_speed_kmh > 0.0,
+        ),
+        (
+            "seat_audit.min_travel_distance_km",
+            audit.min_travel_distance_km.is_finite() && audit.min_travel_distance_km >= 0.0,
+        ),
+        (
+            "seat_audit.max_devices_per_day",
+            audit.max_devices_per_day > 0,
+        ),
+        ("seat_audit.max_ips_per_day", audit.max_ips_per_day > 0),
+        ("seat_audit.dormant_days", audit.dormant_days > 0),
+    ];
+    match checks.into_iter().find(|(_, ok)| !ok) {
+        Some((setting, _)) => Err(invalid(setting, "is out of range".into())),
+        None => Ok(()),
+    }
 }
 
 fn positive(setting: &'static str, value: u32) -> Result<(), ConfigError> {
@@ -192,6 +234,14 @@ mod tests {
             error.contains("database_url") && error.contains("mysql"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn a_negative_device_switch_grace_is_refused_by_name() {
+        let mut raw = RawSettings::default();
+        raw.seat_audit.device_switch_grace_seconds = -1;
+        let error = raw.validate().unwrap_err().to_string();
+        assert!(error.contains("device_switch_grace_seconds"), "{error}");
     }
 
     #[test]

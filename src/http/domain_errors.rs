@@ -3,6 +3,7 @@
 use super::error::{ApiError, ErrorCode};
 use crate::authz::{AuthzError, Denial};
 use crate::identity::IdentityError;
+use crate::seats::SeatsError;
 use crate::store::StoreError;
 
 impl From<Denial> for ApiError {
@@ -98,6 +99,16 @@ impl From<IdentityError> for ApiError {
             .with("retry_after_secs", retry_after_secs)
             .retry_after(retry_after_secs),
             E::Unauthenticated => ApiError::unauthenticated(),
+            E::SessionEnded { reason } => session_ended(&reason),
+            E::ConcurrentSession { active_sessions } => ApiError::new(
+                ErrorCode::ConcurrentSession,
+                "This login is already in use on another device, and the company allows one \
+                 device at a time: sign out there first, or ask an admin for a login of your own.",
+                "Cet identifiant est déjà utilisé sur un autre appareil et l'entreprise n'autorise \
+                 qu'un appareil à la fois : déconnectez-vous d'abord de l'autre appareil, ou \
+                 demandez à un administrateur un identifiant personnel.",
+            )
+            .with("active_sessions", active_sessions),
             E::NotFound => ApiError::not_found(),
             E::Conflict { expected, current } => ApiError::new(
                 ErrorCode::Conflict,
@@ -113,6 +124,22 @@ impl From<IdentityError> for ApiError {
             E::Store(error) => error.into(),
         }
     }
+}
+
+/// 401 with the reason the session ended, so its holder knows why they were signed out.
+fn session_ended(reason: &str) -> ApiError {
+    let (english, french) = if reason == crate::identity::enforcement::SUPERSEDED {
+        (
+            "This session was ended because the same login signed in on another device.",
+            "Cette session a été fermée car le même identifiant s'est connecté sur un autre appareil.",
+        )
+    } else {
+        (
+            "This session has ended; sign in again.",
+            "Cette session est terminée ; reconnectez-vous.",
+        )
+    };
+    ApiError::new(ErrorCode::Unauthenticated, english, french).with("reason", reason)
 }
 
 impl From<AuthzError> for ApiError {
@@ -137,6 +164,38 @@ impl From<AuthzError> for ApiError {
                     "La décision n'a pas pu être journalisée, elle n'est donc pas donnée ; réessayez.",
                 )
             }
+        }
+    }
+}
+
+impl From<SeatsError> for ApiError {
+    fn from(error: SeatsError) -> Self {
+        match error {
+            SeatsError::Invalid { field, problem } => ApiError::invalid_field(field, &problem),
+            SeatsError::NotFound => ApiError::not_found(),
+            SeatsError::Conflict { expected, current } => ApiError::new(
+                ErrorCode::Conflict,
+                format!(
+                    "Someone changed this finding since version {expected}; here is the current one."
+                ),
+                format!(
+                    "Ce constat a été modifié depuis la version {expected} ; voici la version actuelle."
+                ),
+            )
+            .with("current", current),
+            SeatsError::SettingsConflict { expected, current } => ApiError::new(
+                ErrorCode::Conflict,
+                format!(
+                    "Someone changed the company settings since version {expected}; here are the current ones."
+                ),
+                format!(
+                    "Les réglages de l'entreprise ont été modifiés depuis la version {expected} ; voici les réglages actuels."
+                ),
+            )
+            .with("current", current),
+            SeatsError::Denied(denial) => denial.into(),
+            SeatsError::Identity(error) => error.into(),
+            SeatsError::Store(error) => error.into(),
         }
     }
 }

@@ -58,6 +58,7 @@ pub enum ErrorCode {
     SeatLimitReached,
     RoleNotInPlan,
     PrimaryAdminRequired,
+    ConcurrentSession,
     PayloadTooLarge,
     UnsupportedMediaType,
     InvalidPolicy,
@@ -78,7 +79,8 @@ impl ErrorCode {
             | Self::EmailTaken
             | Self::SeatLimitReached
             | Self::RoleNotInPlan
-            | Self::PrimaryAdminRequired => StatusCode::CONFLICT,
+            | Self::PrimaryAdminRequired
+            | Self::ConcurrentSession => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::InvalidPolicy => StatusCode::UNPROCESSABLE_ENTITY,

@@ -11,6 +11,7 @@ pub mod locale;
 pub mod metrics;
 pub mod openapi;
 pub mod rate_limit;
+mod seats;
 pub mod state;
 mod system;
 mod versions;
@@ -56,7 +57,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(decisions::list_decisions)
         .service(decision_point::authorize_batch)
         .service(decision_point::authorize)
-        .service(decision_point::create_api_key);
+        .service(decision_point::create_api_key)
+        .service(seats::get_seats)
+        .service(seats::run_audit)
+        .service(seats::list_findings)
+        .service(seats::get_finding)
+        .service(seats::update_finding)
+        .service(seats::seat_advice)
+        .service(seats::import_session_events)
+        .service(seats::get_enforcement)
+        .service(seats::set_enforcement);
 }
 
 fn json_config() -> web::JsonConfig {

@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{decision_point, decisions, identity, system};
+use super::{decision_point, decisions, identity, seats, system};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -17,6 +17,9 @@ use super::{decision_point, decisions, identity, system};
         identity::enable_user, identity::accept_invitation,
         decisions::list_decisions, decisions::verify_decisions,
         decision_point::authorize, decision_point::authorize_batch, decision_point::create_api_key,
+        seats::get_seats, seats::run_audit, seats::list_findings, seats::get_finding,
+        seats::update_finding, seats::seat_advice, seats::import_session_events,
+        seats::get_enforcement, seats::set_enforcement,
     ),
     components(schemas(super::error::ErrorCode)),
     modifiers(&BearerAuth)

@@ -1,6 +1,7 @@
 //! Identity: companies and their users, passwords, sessions and sign-in limits.
 
 pub mod companies;
+pub mod enforcement;
 pub mod fields;
 pub mod login_limits;
 pub mod models;
@@ -38,6 +39,10 @@ pub enum IdentityError {
     RateLimited { retry_after_secs: u64 },
     #[error("no valid session")]
     Unauthenticated,
+    #[error("the session ended: {reason}")]
+    SessionEnded { reason: String },
+    #[error("the login is already in use on {active_sessions} other device(s)")]
+    ConcurrentSession { active_sessions: usize },
     #[error("not found")]
     NotFound,
     #[error("the user changed since version {expected}")]

@@ -119,9 +119,9 @@ pub fn sign_in(
         .unwrap_or(passwords::decoy_hash());
     let verified = passwords::verify(password, stored_hash) && user.is_some();
     match user {
-        Some(user) if verified => {
-            write_transaction(conn, |conn| open_session(conn, &user, client, timeouts))
-        }
+        Some(user) if verified => write_transaction(conn, |conn| {
+            super::enforcement::open_enforced_session(conn, &user, client, timeouts)
+        }),
         _ => {
             write_transaction(conn, |conn| {
                 login_limits::record_failure(conn, email, &ip, now)
@@ -143,7 +143,6 @@ pub fn authenticate(
     let found: Option<(SessionRow, UserRow, CompanyRow)> = sessions::table
         .inner_join(users::table.inner_join(companies::table))
         .filter(sessions::token_hash.eq(hash_token(token)))
-        .filter(sessions::ended_at.is_null())
         .select((
             SessionRow::as_select(),
             UserRow::as_select(),
@@ -152,6 +151,12 @@ pub fn authenticate(
         .get_result(conn)
         .optional()?;
     let (session, user, company) = found.ok_or(IdentityError::Unauthenticated)?;
+    if session.ended_at.is_some() {
+        // The holder learns why (e.g. superseded by a sign-in on another device).
+        return Err(IdentityError::SessionEnded {
+            reason: session.end_reason.unwrap_or_else(|| "ended".to_owned()),
+        });
+    }
     if let Some(reason) = expiry_reason(&session, timeouts, now) {
         end_session(conn, &session.id, reason, now)?;
         return Err(IdentityError::Unauthenticated);

@@ -1,16 +1,93 @@
 //! The seat auditor: seats against the plan, shared credentials, the people behind each
 //! login, and the cheapest honest plan.
+//!
+//! The signal modules (`timeline` to `audit`) are pure: plain data in, findings out.
+//! `import` parses other apps' events, `store` reads and writes the tables, `service` holds
+//! the authorized operations, `demo` seeds the company of DESIGN.md and `table` prints findings
+//! for the command line.
 
 pub mod advice;
 pub mod audit;
 pub mod concurrency;
 pub mod conflicts;
+pub mod demo;
 pub mod duty;
 pub mod explain;
 pub mod findings;
 pub mod headcount;
+pub mod import;
 pub mod index;
 pub mod plans;
+pub mod records;
+pub mod service;
 pub mod spread;
+pub mod store;
+pub mod table;
 pub mod timeline;
 pub mod travel;
+
+use crate::authz::{Denial, MayBeDenied};
+use crate::identity::IdentityError;
+use crate::store::StoreError;
+use records::FindingView;
+use service::EnforcementView;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SeatsError {
+    #[error("invalid `{field}`: {problem}")]
+    Invalid {
+        field: &'static str,
+        problem: String,
+    },
+    #[error("not found")]
+    NotFound,
+    #[error("the finding changed since version {expected}")]
+    Conflict {
+        expected: i64,
+        current: Box<FindingView>,
+    },
+    #[error("the company settings changed since version {expected}")]
+    SettingsConflict {
+        expected: i64,
+        current: EnforcementView,
+    },
+    #[error("denied by policy")]
+    Denied(Denial),
+    #[error(transparent)]
+    Identity(IdentityError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<diesel::result::Error> for SeatsError {
+    fn from(error: diesel::result::Error) -> Self {
+        Self::Store(StoreError::Query(error))
+    }
+}
+
+impl From<Denial> for SeatsError {
+    fn from(denial: Denial) -> Self {
+        Self::Denied(denial)
+    }
+}
+
+/// Identity's answers keep their meaning: a missing company is a missing resource here too.
+impl From<IdentityError> for SeatsError {
+    fn from(error: IdentityError) -> Self {
+        match error {
+            IdentityError::NotFound => Self::NotFound,
+            IdentityError::Denied(denial) => Self::Denied(denial),
+            IdentityError::Store(error) => Self::Store(error),
+            other => Self::Identity(other),
+        }
+    }
+}
+
+impl MayBeDenied for SeatsError {
+    fn denial(&self) -> Option<&Denial> {
+        match self {
+            Self::Denied(denial) => Some(denial),
+            _ => None,
+        }
+    }
+}

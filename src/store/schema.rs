@@ -114,6 +114,58 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    session_events (id) {
+        id -> Text,
+        company_id -> Text,
+        login -> Text,
+        event -> Text,
+        occurred_at -> Timestamp,
+        ip -> Nullable<Text>,
+        user_agent -> Nullable<Text>,
+        device_id -> Nullable<Text>,
+        latitude -> Nullable<Double>,
+        longitude -> Nullable<Double>,
+        country -> Nullable<Text>,
+        dedup_key -> Text,
+        imported_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    findings (id) {
+        id -> Text,
+        company_id -> Text,
+        kind -> Text,
+        severity -> Text,
+        state -> Text,
+        login -> Nullable<Text>,
+        headcount -> BigInt,
+        evidence -> Text,
+        first_seen -> Timestamp,
+        last_seen -> Timestamp,
+        fingerprint -> Text,
+        resolved_by -> Nullable<Text>,
+        resolution_note -> Nullable<Text>,
+        state_changed_by -> Nullable<Text>,
+        state_changed_at -> Nullable<Timestamp>,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    audit_runs (id) {
+        id -> Text,
+        company_id -> Text,
+        ran_at -> Timestamp,
+        triggered_by -> Text,
+        sessions_audited -> BigInt,
+        logins_audited -> BigInt,
+        findings_open -> BigInt,
+        summary -> Text,
+    }
+}
+
 diesel::joinable!(users -> companies (company_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(
@@ -125,4 +177,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     decisions,
     api_keys,
     self_conflicts,
+    session_events,
+    findings,
+    audit_runs,
 );

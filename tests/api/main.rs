@@ -1,10 +1,13 @@
 //! Black-box API tests: the real server on a fresh database per test.
 
+mod cli;
 mod decision_point;
 mod decisions;
+mod enforcement;
 mod helpers;
 mod identity;
 mod roles_table;
+mod seats;
 mod sessions;
 mod system;
 mod users;

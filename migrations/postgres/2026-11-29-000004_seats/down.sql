@@ -1,0 +1,3 @@
+DROP TABLE audit_runs;
+DROP TABLE findings;
+DROP TABLE session_events;

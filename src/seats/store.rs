@@ -1,0 +1,741 @@
+//! The seat auditor's storage: its inputs read from the service's tables, findings upserted
+//! by fingerprint, imported events, external logins and the sessions' shared-login flags.
+//! Every function takes the caller's connection, so it runs inside the caller's transaction.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{NaiveDateTime, TimeDelta};
+use diesel::prelude::*;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::audit::AuditInput;
+use super::conflicts::SelfConflict;
+use super::duty::{DutyAction, DutyGroup};
+use super::findings::{FindingDraft, FindingKind};
+use super::plans::{SeatPlan, SeatUser};
+use super::records::{AuditRunRow, FindingRow, FindingState, SessionEventRow};
+use super::timeline::{sessions_from_events, EventKind, SessionRecord, SignInEvent};
+use crate::authz::Action;
+use crate::identity::models::{status, CompanyRow, UserRow};
+use crate::identity::{Plan, Role};
+use crate::store::schema::{
+    audit_runs, companies, decisions, findings, self_conflicts, session_events, sessions, users,
+};
+use crate::store::DbConnection;
+
+/// Rows per insert statement: 13 columns stay far below both backends' parameter limits.
+const INSERT_CHUNK_ROWS: usize = 1_000;
+/// Most findings one listing returns.
+pub const MAX_LISTED_FINDINGS: i64 = 1_000;
+
+/// The writes of the books that tell which duty a session was doing, and timesheets, which
+/// tell the advisor a person needs a time-tracking role at least.
+const DUTY_ACTIONS: [(Action, DutyGroup); 23] = [
+    (Action::CreateCustomer, DutyGroup::Sales),
+    (Action::UpdateCustomer, DutyGroup::Sales),
+    (Action::CreateEstimate, DutyGroup::Sales),
+    (Action::UpdateEstimate, DutyGroup::Sales),
+    (Action::ConvertEstimate, DutyGroup::Sales),
+    (Action::CreateInvoice, DutyGroup::Sales),
+    (Action::UpdateInvoice, DutyGroup::Sales),
+    (Action::SendInvoice, DutyGroup::Sales),
+    (Action::VoidInvoice, DutyGroup::Sales),
+    (Action::ReceivePayment, DutyGroup::Sales),
+    (Action::CreateVendor, DutyGroup::Purchases),
+    (Action::UpdateVendor, DutyGroup::Purchases),
+    (Action::CreateBill, DutyGroup::Purchases),
+    (Action::UpdateBill, DutyGroup::Purchases),
+    (Action::ApproveBill, DutyGroup::Purchases),
+    (Action::PayBill, DutyGroup::Purchases),
+    (Action::PostJournalEntry, DutyGroup::Accounting),
+    (Action::ReverseJournalEntry, DutyGroup::Accounting),
+    (Action::CreateAccount, DutyGroup::Accounting),
+    (Action::UpdateAccount, DutyGroup::Accounting),
+    (Action::SetClosingDate, DutyGroup::Accounting),
+    (Action::CreateTimesheet, DutyGroup::Time),
+    (Action::UpdateTimesheet, DutyGroup::Time),
+];
+
+/// The duty group of an action of the decision log, if it is one the auditor reads.
+pub fn duty_group(action_name: &str) -> Option<DutyGroup> {
+    DUTY_ACTIONS
+        .iter()
+        .find(|(action, _)| action.name() == action_name)
+        .map(|(_, group)| *group)
+}
+
+pub fn seat_plan(company: &CompanyRow) -> SeatPlan {
+    let plan = Plan::parse(&company.plan).unwrap_or(Plan::Custom);
+    SeatPlan::new(plan, company.custom_seat_limit)
+}
+
+/// The company's users, oldest first (the order decides which accountants are free).
+pub fn company_users(conn: &mut DbConnection, company_id: &str) -> QueryResult<Vec<UserRow>> {
+    users::table
+        .filter(users::company_id.eq(company_id))
+        .order((users::created_at.asc(), users::id.asc()))
+        .select(UserRow::as_select())
+        .load(conn)
+}
+
+/// Users as seat counting sees them: disabled users hold no seat; invited and external ones do.
+pub fn seat_users(rows: &[UserRow]) -> Vec<SeatUser> {
+    rows.iter()
+        .map(|user| SeatUser {
+            login: user.email.clone(),
+            role: Role::parse(&user.role).unwrap_or(Role::StandardAll),
+            active: user.status != status::DISABLED,
+            external: user.status == status::EXTERNAL,
+            created_at: Some(user.created_at.and_utc()),
+        })
+        .collect()
+}
+
+/// What the audit of one company reads: activity since `since`; imported events become
+/// sessions with the service's idle timeout.
+pub fn load_audit_input(
+    conn: &mut DbConnection,
+    company: &CompanyRow,
+    since: NaiveDateTime,
+    idle_timeout: TimeDelta,
+) -> QueryResult<AuditInput> {
+    let users = company_users(conn, &company.id)?;
+    let logins: HashMap<&str, &str> = users
+        .iter()
+        .map(|user| (user.id.as_str(), user.email.as_str()))
+        .collect();
+    let mut sessions = native_sessions(conn, &company.id, &logins, since)?;
+    sessions.extend(imported_sessions(conn, &company.id, since, idle_timeout)?);
+    Ok(AuditInput {
+        plan: seat_plan(company),
+        users: seat_users(&users),
+        sessions,
+        duty_actions: duty_actions(conn, &company.id, &logins, since)?,
+        self_conflicts: recorded_self_conflicts(conn, &company.id, &logins, since)?,
+    })
+}
+
+type NativeSession = (
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    NaiveDateTime,
+    NaiveDateTime,
+);
+
+fn native_sessions(
+    conn: &mut DbConnection,
+    company_id: &str,
+    logins: &HashMap<&str, &str>,
+    since: NaiveDateTime,
+) -> QueryResult<Vec<SessionRecord>> {
+    let rows: Vec<NativeSession> = sessions::table
+        .filter(sessions::company_id.eq(company_id))
+        .filter(sessions::last_seen_at.ge(since))
+        .select((
+            sessions::id,
+            sessions::user_id,
+            sessions::device_id,
+            sessions::ip,
+            sessions::user_agent,
+            sessions::created_at,
+            sessions::last_seen_at,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, user_id, device, ip, user_agent, created, seen)| {
+            Some(SessionRecord {
+                session_id: id,
+                login: (*logins.get(user_id.as_str())?).to_owned(),
+                device,
+                ip,
+                user_agent,
+                started_at: created.and_utc(),
+                last_active_at: seen.and_utc(),
+                location: None,
+                country: None,
+            })
+        })
+        .collect())
+}
+
+type StoredEvent = (
+    String,
+    String,
+    NaiveDateTime,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<f64>,
+    Option<f64>,
+    Option<String>,
+);
+
+fn imported_sessions(
+    conn: &mut DbConnection,
+    company_id: &str,
+    since: NaiveDateTime,
+    idle_timeout: TimeDelta,
+) -> QueryResult<Vec<SessionRecord>> {
+    let rows: Vec<StoredEvent> = session_events::table
+        .filter(session_events::company_id.eq(company_id))
+        .filter(session_events::occurred_at.ge(since))
+        .select((
+            session_events::login,
+            session_events::event,
+            session_events::occurred_at,
+            session_events::ip,
+            session_events::user_agent,
+            session_events::device_id,
+            session_events::latitude,
+            session_events::longitude,
+            session_events::country,
+        ))
+        .load(conn)?;
+    let events: Vec<SignInEvent> = rows
+        .into_iter()
+        .filter_map(
+            |(login, event, time, ip, agent, device, lat, lon, country)| {
+                Some(SignInEvent {
+                    login,
+                    event: EventKind::parse(&event)?,
+                    time: time.and_utc(),
+                    ip,
+                    user_agent: agent,
+                    device_id: device,
+                    latitude: lat,
+                    longitude: lon,
+                    country,
+                })
+            },
+        )
+        .collect();
+    Ok(sessions_from_events(&events, idle_timeout).0)
+}
+
+fn duty_actions(
+    conn: &mut DbConnection,
+    company_id: &str,
+    logins: &HashMap<&str, &str>,
+    since: NaiveDateTime,
+) -> QueryResult<Vec<DutyAction>> {
+    let names: Vec<&str> = DUTY_ACTIONS.iter().map(|(a, _)| a.name()).collect();
+    let rows: Vec<(Option<String>, Option<String>, String, NaiveDateTime)> = decisions::table
+        .filter(decisions::company_id.eq(company_id))
+        .filter(decisions::decision.eq("allow"))
+        .filter(decisions::decided_at.ge(since))
+        .filter(decisions::session_id.is_not_null())
+        .filter(decisions::action.eq_any(names))
+        .select((
+            decisions::user_id,
+            decisions::session_id,
+            decisions::action,
+            decisions::decided_at,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(user_id, session_id, action, at)| {
+            Some(DutyAction {
+                login: (*logins.get(user_id?.as_str())?).to_owned(),
+                session_id: session_id?,
+                at: at.and_utc(),
+                group: duty_group(&action)?,
+            })
+        })
+        .collect())
+}
+
+type ConflictRow = (String, String, String, String, String, NaiveDateTime);
+
+fn recorded_self_conflicts(
+    conn: &mut DbConnection,
+    company_id: &str,
+    logins: &HashMap<&str, &str>,
+    since: NaiveDateTime,
+) -> QueryResult<Vec<SelfConflict>> {
+    let rows: Vec<ConflictRow> = self_conflicts::table
+        .filter(self_conflicts::company_id.eq(company_id))
+        .filter(self_conflicts::occurred_at.ge(since))
+        .select((
+            self_conflicts::user_id,
+            self_conflicts::record_type,
+            self_conflicts::record_id,
+            self_conflicts::losing_session_id,
+            self_conflicts::winning_session_id,
+            self_conflicts::occurred_at,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(user_id, kind, record_id, losing, winning, at)| {
+            Some(SelfConflict {
+                login: (*logins.get(user_id.as_str())?).to_owned(),
+                at: at.and_utc(),
+                session_a: losing,
+                session_b: winning,
+                record: format!("{kind}:{record_id}"),
+            })
+        })
+        .collect())
+}
+
+/// What one audit did to the stored findings.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct FindingChanges {
+    pub opened: u32,
+    pub updated: u32,
+    pub reopened: u32,
+    pub unchanged: u32,
+}
+
+/// Upserts the audit's drafts by fingerprint. A persisting finding is updated (last seen,
+/// evidence, headcount), keeping its earliest first sighting; a resolved one is reopened when
+/// it was seen again after its resolution, and otherwise left alone.
+pub fn save_findings(
+    conn: &mut DbConnection,
+    company_id: &str,
+    drafts: &[FindingDraft],
+    now: NaiveDateTime,
+) -> QueryResult<FindingChanges> {
+    let mut changes = FindingChanges::default();
+    for draft in drafts {
+        let stored = findings::table
+            .filter(findings::company_id.eq(company_id))
+            .filter(findings::fingerprint.eq(&draft.fingerprint))
+            .select(FindingRow::as_select())
+            .get_result(conn)
+            .optional()?;
+        let Some(stored) = stored else {
+            diesel::insert_into(findings::table)
+                .values(&new_finding(company_id, draft))
+                .execute(conn)?;
+            changes.opened += 1;
+            continue;
+        };
+        // A resolved finding always carries when it was resolved.
+        let seen_again = stored
+            .state_changed_at
+            .is_none_or(|resolved_at| draft.last_seen.naive_utc() > resolved_at);
+        if stored.is_resolved() && !seen_again {
+            changes.unchanged += 1;
+            continue;
+        }
+        let reopen = stored.is_resolved();
+        let next = updated_finding(&stored, draft, reopen, now);
+        if !reopen && same_content(&stored, &next) {
+            changes.unchanged += 1;
+            continue;
+        }
+        write_finding(conn, &next, stored.version)?;
+        if reopen {
+            changes.reopened += 1;
+        } else {
+            changes.updated += 1;
+        }
+    }
+    Ok(changes)
+}
+
+fn new_finding(company_id: &str, draft: &FindingDraft) -> FindingRow {
+    FindingRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        company_id: company_id.to_owned(),
+        kind: draft.kind.as_str().to_owned(),
+        severity: draft.severity.as_str().to_owned(),
+        state: FindingState::Open.as_str().to_owned(),
+        login: draft.login.clone(),
+        headcount: i64::from(draft.headcount),
+        evidence: draft.evidence.to_string(),
+        first_seen: draft.first_seen.naive_utc(),
+        last_seen: draft.last_seen.naive_utc(),
+        fingerprint: draft.fingerprint.clone(),
+        resolved_by: None,
+        resolution_note: None,
+        state_changed_by: None,
+        state_changed_at: None,
+        version: 1,
+    }
+}
+
+fn updated_finding(
+    stored: &FindingRow,
+    draft: &FindingDraft,
+    reopen: bool,
+    now: NaiveDateTime,
+) -> FindingRow {
+    let mut next = stored.clone();
+    next.severity = draft.severity.as_str().to_owned();
+    next.headcount = i64::from(draft.headcount);
+    next.evidence = draft.evidence.to_string();
+    next.first_seen = stored.first_seen.min(draft.first_seen.naive_utc());
+    next.last_seen = stored.last_seen.max(draft.last_seen.naive_utc());
+    next.version = stored.version + 1;
+    if reopen {
+        // The auditor reopens: the resolution no longer holds, so it no longer shows.
+        next.state = FindingState::Open.as_str().to_owned();
+        next.state_changed_at = Some(now);
+        next.state_changed_by = None;
+        next.resolved_by = None;
+        next.resolution_note = None;
+    }
+    next
+}
+
+fn same_content(a: &FindingRow, b: &FindingRow) -> bool {
+    (
+        &a.severity,
+        a.headcount,
+        &a.evidence,
+        a.first_seen,
+        a.last_seen,
+    ) == (
+        &b.severity,
+        b.headcount,
+        &b.evidence,
+        b.first_seen,
+        b.last_seen,
+    )
+}
+
+/// Writes every mutable field of `row` if the stored version is still `expected_version`;
+/// returns the rows written (0: someone else changed it first).
+pub fn write_finding(
+    conn: &mut DbConnection,
+    row: &FindingRow,
+    expected_version: i64,
+) -> QueryResult<usize> {
+    diesel::update(findings::table.find(&row.id))
+        .filter(findings::version.eq(expected_version))
+        .set((
+            findings::severity.eq(&row.severity),
+            findings::state.eq(&row.state),
+            findings::headcount.eq(row.headcount),
+            findings::evidence.eq(&row.evidence),
+            findings::first_seen.eq(row.first_seen),
+            findings::last_seen.eq(row.last_seen),
+            findings::resolved_by.eq(&row.resolved_by),
+            findings::resolution_note.eq(&row.resolution_note),
+            findings::state_changed_by.eq(&row.state_changed_by),
+            findings::state_changed_at.eq(row.state_changed_at),
+            findings::version.eq(row.version),
+        ))
+        .execute(conn)
+}
+
+/// Flags the sessions of every login with an unresolved shared-login finding, and clears the
+/// flag of logins whose finding was resolved. Returns the open sessions now flagged.
+pub fn sync_flags(conn: &mut DbConnection, company_id: &str) -> QueryResult<usize> {
+    let shared: Vec<(Option<String>, String)> = findings::table
+        .filter(findings::company_id.eq(company_id))
+        .filter(findings::kind.eq(FindingKind::SharedLogin.as_str()))
+        .select((findings::login, findings::state))
+        .load(conn)?;
+    let mut flagged = 0;
+    for (login, state) in shared {
+        let Some(login) = login else { continue };
+        let unresolved = state != FindingState::Resolved.as_str();
+        let changed = set_login_flag(conn, company_id, &login, unresolved)?;
+        if unresolved {
+            flagged += changed;
+        }
+    }
+    Ok(flagged)
+}
+
+/// Sets the shared-login flag on the open sessions of a login (clearing reaches every session).
+pub fn set_login_flag(
+    conn: &mut DbConnection,
+    company_id: &str,
+    login: &str,
+    flagged: bool,
+) -> QueryResult<usize> {
+    let holders = users::table
+        .filter(users::company_id.eq(company_id))
+        .filter(users::email.eq(login))
+        .select(users::id);
+    let targets = sessions::table
+        .filter(sessions::company_id.eq(company_id))
+        .filter(sessions::user_id.eq_any(holders));
+    if flagged {
+        diesel::update(targets.filter(sessions::ended_at.is_null()))
+            .set(sessions::flagged.eq(true))
+            .execute(conn)
+    } else {
+        diesel::update(targets.filter(sessions::flagged.eq(true)))
+            .set(sessions::flagged.eq(false))
+            .execute(conn)
+    }
+}
+
+/// Whether the login carries a shared-login finding nobody resolved yet.
+pub fn shared_login_unresolved(
+    conn: &mut DbConnection,
+    company_id: &str,
+    login: &str,
+) -> QueryResult<bool> {
+    let fingerprint = super::findings::fingerprint(FindingKind::SharedLogin, Some(login));
+    let count: i64 = findings::table
+        .filter(findings::company_id.eq(company_id))
+        .filter(findings::fingerprint.eq(fingerprint))
+        .filter(findings::state.ne(FindingState::Resolved.as_str()))
+        .count()
+        .get_result(conn)?;
+    Ok(count > 0)
+}
+
+/// People proven behind each login with an unresolved shared-login finding.
+pub fn unresolved_headcounts(
+    conn: &mut DbConnection,
+    company_id: &str,
+) -> QueryResult<HashMap<String, u32>> {
+    let rows: Vec<(Option<String>, i64)> = findings::table
+        .filter(findings::company_id.eq(company_id))
+        .filter(findings::kind.eq(FindingKind::SharedLogin.as_str()))
+        .filter(findings::state.ne(FindingState::Resolved.as_str()))
+        .select((findings::login, findings::headcount))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(login, people)| Some((login?, u32::try_from(people).unwrap_or(0))))
+        .collect())
+}
+
+/// Filters of a findings listing; absent means any.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FindingFilter {
+    pub state: Option<FindingState>,
+    pub kind: Option<FindingKind>,
+    pub severity: Option<super::findings::Severity>,
+}
+
+pub fn list_findings(
+    conn: &mut DbConnection,
+    company_id: &str,
+    filter: FindingFilter,
+) -> QueryResult<Vec<FindingRow>> {
+    let mut query = findings::table
+        .filter(findings::company_id.eq(company_id))
+        .into_boxed();
+    if let Some(state) = filter.state {
+        query = query.filter(findings::state.eq(state.as_str()));
+    }
+    if let Some(kind) = filter.kind {
+        query = query.filter(findings::kind.eq(kind.as_str()));
+    }
+    if let Some(severity) = filter.severity {
+        query = query.filter(findings::severity.eq(severity.as_str()));
+    }
+    query
+        .order((
+            findings::kind.asc(),
+            findings::login.asc(),
+            findings::id.asc(),
+        ))
+        .limit(MAX_LISTED_FINDINGS)
+        .select(FindingRow::as_select())
+        .load(conn)
+}
+
+pub fn find_finding(
+    conn: &mut DbConnection,
+    company_id: &str,
+    finding_id: &str,
+) -> QueryResult<Option<FindingRow>> {
+    findings::table
+        .filter(findings::company_id.eq(company_id))
+        .filter(findings::id.eq(finding_id))
+        .select(FindingRow::as_select())
+        .get_result(conn)
+        .optional()
+}
+
+/// The stored findings of the given fingerprints, in the order given.
+pub fn findings_by_fingerprint(
+    conn: &mut DbConnection,
+    company_id: &str,
+    fingerprints: &[&str],
+) -> QueryResult<Vec<FindingRow>> {
+    let mut rows: HashMap<String, FindingRow> = findings::table
+        .filter(findings::company_id.eq(company_id))
+        .filter(findings::fingerprint.eq_any(fingerprints))
+        .select(FindingRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(|row| (row.fingerprint.clone(), row))
+        .collect();
+    Ok(fingerprints
+        .iter()
+        .filter_map(|print| rows.remove(*print))
+        .collect())
+}
+
+pub fn record_run(conn: &mut DbConnection, run: &AuditRunRow) -> QueryResult<usize> {
+    diesel::insert_into(audit_runs::table)
+        .values(run)
+        .execute(conn)
+}
+
+pub fn last_run_at(
+    conn: &mut DbConnection,
+    company_id: &str,
+) -> QueryResult<Option<NaiveDateTime>> {
+    audit_runs::table
+        .filter(audit_runs::company_id.eq(company_id))
+        .select(diesel::dsl::max(audit_runs::ran_at))
+        .get_result(conn)
+}
+
+/// Every company, oldest first (the command line audits them all).
+pub fn company_ids(conn: &mut DbConnection) -> QueryResult<Vec<String>> {
+    companies::table
+        .order((companies::created_at.asc(), companies::id.asc()))
+        .select(companies::id)
+        .load(conn)
+}
+
+/// Adds the logins no user of the company has yet, as external users with their role: they
+/// hold seats as the other app counts them, and cannot sign in here. Returns their emails.
+pub fn create_external_users(
+    conn: &mut DbConnection,
+    company_id: &str,
+    logins: &BTreeMap<String, Role>,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<String>> {
+    let known: HashSet<String> = users::table
+        .filter(users::company_id.eq(company_id))
+        .select(users::email)
+        .load::<String>(conn)?
+        .into_iter()
+        .collect();
+    let mut created = Vec::new();
+    for (login, role) in logins.iter().filter(|(l, _)| !known.contains(*l)) {
+        let user = UserRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            company_id: company_id.to_owned(),
+            email: login.clone(),
+            display_name: login.clone(),
+            role: role.as_str().to_owned(),
+            password_hash: None,
+            status: status::EXTERNAL.to_owned(),
+            invitation_hash: None,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        };
+        diesel::insert_into(users::table)
+            .values(&user)
+            .execute(conn)?;
+        created.push(login.clone());
+    }
+    Ok(created)
+}
+
+/// Stores events, skipping those already stored; returns how many were new.
+pub fn insert_events(
+    conn: &mut DbConnection,
+    company_id: &str,
+    events: &[SignInEvent],
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    let rows: Vec<SessionEventRow> = events
+        .iter()
+        .map(|event| SessionEventRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            company_id: company_id.to_owned(),
+            login: event.login.clone(),
+            event: event.event.as_str().to_owned(),
+            occurred_at: event.time.naive_utc(),
+            ip: event.ip.clone(),
+            user_agent: event.user_agent.clone(),
+            device_id: event.device_id.clone(),
+            latitude: event.latitude,
+            longitude: event.longitude,
+            country: event.country.clone(),
+            dedup_key: dedup_key(event),
+            imported_at: now,
+        })
+        .collect();
+    let mut inserted = 0;
+    for chunk in rows.chunks(INSERT_CHUNK_ROWS) {
+        inserted += match conn {
+            DbConnection::Sqlite(c) => diesel::insert_or_ignore_into(session_events::table)
+                .values(chunk)
+                .execute(c)?,
+            DbConnection::Postgres(c) => diesel::insert_into(session_events::table)
+                .values(chunk)
+                .on_conflict_do_nothing()
+                .execute(c)?,
+        };
+    }
+    Ok(inserted)
+}
+
+/// The identity of an event for idempotent imports: login, event, time, device id, address
+/// and user agent. A location or country given later does not make it a new event.
+fn dedup_key(event: &SignInEvent) -> String {
+    let mut hasher = Sha256::new();
+    let time = event.time.timestamp_micros().to_string();
+    let parts = [
+        event.login.as_str(),
+        event.event.as_str(),
+        time.as_str(),
+        event.device_id.as_deref().unwrap_or(""),
+        event.ip.as_deref().unwrap_or(""),
+        event.user_agent.as_deref().unwrap_or(""),
+    ];
+    for part in parts {
+        hasher.update(part.as_bytes());
+        // A separator no field can hold keeps ("ab", "c") apart from ("a", "bc").
+        hasher.update([0xff]);
+    }
+    hex::encode(hasher.finalize())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{TimeZone, Utc};
+
+    fn event(device: Option<&str>) -> SignInEvent {
+        SignInEvent {
+            login: "team@x.test".into(),
+            event: EventKind::SignIn,
+            time: Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap(),
+            ip: Some("10.0.0.1".into()),
+            user_agent: None,
+            device_id: device.map(Into::into),
+            latitude: None,
+            longitude: None,
+            country: None,
+        }
+    }
+
+    #[test]
+    fn the_same_event_has_the_same_key_and_another_device_another() {
+        assert_eq!(dedup_key(&event(Some("a"))), dedup_key(&event(Some("a"))));
+        assert_ne!(dedup_key(&event(Some("a"))), dedup_key(&event(Some("b"))));
+        assert_ne!(dedup_key(&event(Some("a"))), dedup_key(&event(None)));
+        let mut located = event(Some("a"));
+        located.latitude = Some(48.8);
+        located.longitude = Some(2.3);
+        assert_eq!(dedup_key(&located), dedup_key(&event(Some("a"))));
+    }
+
+    #[test]
+    fn book_writes_map_to_their_duty_and_reads_to_none() {
+        assert_eq!(duty_group("create_invoice"), Some(DutyGroup::Sales));
+        assert_eq!(duty_group("approve_bill"), Some(DutyGroup::Purchases));
+        assert_eq!(
+            duty_group("post_journal_entry"),
+            Some(DutyGroup::Accounting)
+        );
+        assert_eq!(duty_group("create_timesheet"), Some(DutyGroup::Time));
+        assert_eq!(duty_group("view_invoice"), None);
+        assert_eq!(duty_group("view_financial_report"), None);
+    }
+}
