@@ -1,6 +1,7 @@
 //! HTTP: routes, the error contract, extractors. Handlers parse, call one domain function and
 //! answer; they never reach the database themselves.
 
+mod books;
 mod decision_point;
 mod decisions;
 mod domain_errors;
@@ -56,7 +57,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(decisions::list_decisions)
         .service(decision_point::authorize_batch)
         .service(decision_point::authorize)
-        .service(decision_point::create_api_key);
+        .service(decision_point::create_api_key)
+        .configure(books::configure);
 }
 
 fn json_config() -> web::JsonConfig {
