@@ -143,7 +143,12 @@ pub fn list(
         .limit(request.fetch())
         .select(AccountRow::as_select())
         .load(conn)?;
-    Ok(page(rows, request, |row| row.number.clone(), AccountView::from))
+    Ok(page(
+        rows,
+        request,
+        |row| row.number.clone(),
+        AccountView::from,
+    ))
 }
 
 pub fn create(
@@ -231,7 +236,11 @@ pub fn account_problem(error: ChartError) -> BooksError {
     match error {
         ChartError::InvalidNumber { .. } => BooksError::invalid("number", message),
         ChartError::EmptyName { language, .. } | ChartError::NameTooLong { language, .. } => {
-            let field = if language == "French" { "name_fr" } else { "name_en" };
+            let field = if language == "French" {
+                "name_fr"
+            } else {
+                "name_en"
+            };
             BooksError::invalid(field, message)
         }
         ChartError::ClassRequired { .. } | ChartError::ClassMismatch { .. } => {

@@ -4,12 +4,12 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::common::{
-    authorize, authorize_dated, page, posting_problem, remember, replayed, Created,
-    IdempotencyKey, Page, PageRequest,
-};
-use super::chart;
 use super::bills;
+use super::chart;
+use super::common::{
+    authorize, authorize_dated, page, posting_problem, remember, replayed, Created, IdempotencyKey,
+    Page, PageRequest,
+};
 use super::ledger::{self, load_chart};
 use super::payments::PaymentInput;
 use super::postings::{self, PaymentRef};
@@ -84,7 +84,14 @@ pub fn pay(
         .bill_created_by(&bill.created_by)
         .dated(input.date)
         .amount(input.amount_cents.get());
-    authorize_dated(conn, authz, actor, Action::PayBill, &new, override_closing_date)?;
+    authorize_dated(
+        conn,
+        authz,
+        actor,
+        Action::PayBill,
+        &new,
+        override_closing_date,
+    )?;
     if let Some(body) = replayed(conn, actor, company_id, key)? {
         return Ok(Created::Replayed(body));
     }
@@ -107,13 +114,17 @@ pub fn pay(
         vendor_id: bill.vendor_id,
         date: input.date,
         amount_cents: input.amount_cents.get(),
-        account_number: input.account_number.unwrap_or_else(|| chart::BANK.to_owned()),
+        account_number: input
+            .account_number
+            .unwrap_or_else(|| chart::BANK.to_owned()),
         journal_entry_id: entry_id,
         created_by: actor.user_id.clone(),
         created_by_session: actor.session_id.clone(),
         created_at: crate::clock::now(),
     };
-    diesel::insert_into(bill_payments::table).values(&row).execute(conn)?;
+    diesel::insert_into(bill_payments::table)
+        .values(&row)
+        .execute(conn)?;
     let view = BillPaymentView::from(row);
     remember(conn, actor, company_id, key, &view)?;
     Ok(Created::New(view))

@@ -135,7 +135,13 @@ fn check_input(
     company_id: &str,
     input: &DocumentInput,
 ) -> Result<(), BooksError> {
-    parties::require(conn, PartyKind::Vendor, company_id, &input.party_id, "vendor_id")?;
+    parties::require(
+        conn,
+        PartyKind::Vendor,
+        company_id,
+        &input.party_id,
+        "vendor_id",
+    )?;
     check_postable(conn, company_id, &input.priced, AccountClass::Expense)
 }
 
@@ -154,7 +160,14 @@ pub fn create(
         .created_by(&actor.user_id)
         .dated(document.date)
         .amount(document.priced.total_cents().get());
-    authorize_dated(conn, authz, actor, Action::CreateBill, &new, override_closing_date)?;
+    authorize_dated(
+        conn,
+        authz,
+        actor,
+        Action::CreateBill,
+        &new,
+        override_closing_date,
+    )?;
     if let Some(body) = replayed(conn, actor, company_id, key)? {
         return Ok(Created::Replayed(body));
     }
@@ -178,7 +191,9 @@ pub fn create(
         updated_by_session: actor.session_id.clone(),
         updated_at: now,
     };
-    diesel::insert_into(bills::table).values(&row).execute(conn)?;
+    diesel::insert_into(bills::table)
+        .values(&row)
+        .execute(conn)?;
     store_lines(conn, company_id, &id, &document.priced)?;
     let view = full_view(conn, company_id, &id)?;
     remember(conn, actor, company_id, key, &view)?;
@@ -203,10 +218,15 @@ pub fn list(
         .load(conn)?;
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
     let mut lines = load_lines(conn, &ids)?;
-    Ok(page(rows, request, |r| r.id.clone(), |row| {
-        let row_lines = line_views(lines.remove(&row.id));
-        row.view(row_lines)
-    }))
+    Ok(page(
+        rows,
+        request,
+        |r| r.id.clone(),
+        |row| {
+            let row_lines = line_views(lines.remove(&row.id));
+            row.view(row_lines)
+        },
+    ))
 }
 
 pub fn get(
@@ -235,7 +255,15 @@ fn stale_bill<T>(
         updated_at: current.updated_at,
     };
     let view = full_view(conn, company_id, id)?;
-    stale(conn, actor, company_id, ("bill", id), expected_version, &view, &stamp)
+    stale(
+        conn,
+        actor,
+        company_id,
+        ("bill", id),
+        expected_version,
+        &view,
+        &stamp,
+    )
 }
 
 fn state_error(row: &BillRow, problem: &'static str) -> BooksError {
@@ -261,7 +289,14 @@ pub fn update(
         .resource()
         .dated(row.date.min(document.date))
         .amount(document.priced.total_cents().get());
-    authorize_dated(conn, authz, actor, Action::UpdateBill, &resource, override_closing_date)?;
+    authorize_dated(
+        conn,
+        authz,
+        actor,
+        Action::UpdateBill,
+        &resource,
+        override_closing_date,
+    )?;
     if row.version != expected_version {
         return stale_bill(conn, actor, company_id, id, expected_version);
     }
@@ -322,7 +357,14 @@ pub fn approve(
     override_closing_date: bool,
 ) -> Result<Saved<BillView>, BooksError> {
     let row = find(conn, company_id, id)?;
-    authorize_dated(conn, authz, actor, Action::ApproveBill, &row.resource(), override_closing_date)?;
+    authorize_dated(
+        conn,
+        authz,
+        actor,
+        Action::ApproveBill,
+        &row.resource(),
+        override_closing_date,
+    )?;
     let version = expected_version.unwrap_or(row.version);
     if row.version != version {
         return stale_bill(conn, actor, company_id, id, version);
@@ -344,7 +386,13 @@ pub fn approve(
         priced: &priced,
     };
     let draft = postings::bill_approved(&chart, &document).map_err(posting_problem)?;
-    ledger::post(conn, actor, company_id, &uuid::Uuid::now_v7().to_string(), &draft)?;
+    ledger::post(
+        conn,
+        actor,
+        company_id,
+        &uuid::Uuid::now_v7().to_string(),
+        &draft,
+    )?;
     Ok(Saved::Done(full_view(conn, company_id, id)?))
 }
 
@@ -372,7 +420,10 @@ pub fn apply_payment(
         status::PARTIALLY_PAID
     };
     if !advance(conn, actor, row, new_status, paid_cents)? {
-        return Err(state_error(row, "it changed while the payment was recorded; retry"));
+        return Err(state_error(
+            row,
+            "it changed while the payment was recorded; retry",
+        ));
     }
     Ok(())
 }

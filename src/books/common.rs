@@ -9,7 +9,9 @@ use serde_json::Value;
 use super::postings::PostingError;
 use super::BooksError;
 use crate::authz::{self, Action, Actor, Authz, Options, Resource};
-use crate::store::schema::{book_counters, closing_date_exceptions, idempotency_keys, self_conflicts};
+use crate::store::schema::{
+    book_counters, closing_date_exceptions, idempotency_keys, self_conflicts,
+};
 use crate::store::{is_unique_violation, DbConnection};
 
 /// Largest page a list returns.

@@ -131,7 +131,13 @@ fn check_input(
     company_id: &str,
     input: &DocumentInput,
 ) -> Result<(), BooksError> {
-    parties::require(conn, PartyKind::Customer, company_id, &input.party_id, "customer_id")?;
+    parties::require(
+        conn,
+        PartyKind::Customer,
+        company_id,
+        &input.party_id,
+        "customer_id",
+    )?;
     check_postable(conn, company_id, &input.priced, AccountClass::Income)
 }
 
@@ -149,7 +155,14 @@ pub fn create(
         .created_by(&actor.user_id)
         .dated(input.date)
         .amount(input.priced.total_cents().get());
-    authorize_dated(conn, authz, actor, Action::CreateEstimate, &new, override_closing_date)?;
+    authorize_dated(
+        conn,
+        authz,
+        actor,
+        Action::CreateEstimate,
+        &new,
+        override_closing_date,
+    )?;
     if let Some(body) = replayed(conn, actor, company_id, key)? {
         return Ok(Created::Replayed(body));
     }
@@ -269,7 +282,14 @@ pub fn update(
         .resource()
         .dated(row.date.min(input.date))
         .amount(input.priced.total_cents().get());
-    authorize_dated(conn, authz, actor, Action::UpdateEstimate, &resource, override_closing_date)?;
+    authorize_dated(
+        conn,
+        authz,
+        actor,
+        Action::UpdateEstimate,
+        &resource,
+        override_closing_date,
+    )?;
     if row.version != expected_version {
         return stale_estimate(conn, actor, company_id, id, expected_version);
     }
@@ -309,7 +329,14 @@ pub fn convert(
 ) -> Result<Saved<InvoiceView>, BooksError> {
     let row = find(conn, company_id, id)?;
     let resource = row.resource().dated(row.date.min(conversion.date));
-    authorize_dated(conn, authz, actor, Action::ConvertEstimate, &resource, override_closing_date)?;
+    authorize_dated(
+        conn,
+        authz,
+        actor,
+        Action::ConvertEstimate,
+        &resource,
+        override_closing_date,
+    )?;
     let version = expected_version.unwrap_or(row.version);
     if row.version != version {
         return stale_estimate(conn, actor, company_id, id, version);

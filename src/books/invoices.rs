@@ -11,7 +11,9 @@ use super::common::{
     stale, Created, IdempotencyKey, Page, PageRequest, Saved, Stamp,
 };
 use super::ledger::{self, entry_for_source, load_chart};
-use super::lines::{check_postable, line_views, load_lines, reprice, store_lines, DocumentInput, LineView};
+use super::lines::{
+    check_postable, line_views, load_lines, reprice, store_lines, DocumentInput, LineView,
+};
 use super::parties::{self, PartyKind};
 use super::postings::{self, DocumentRef, SourceKind};
 use super::BooksError;
@@ -124,7 +126,11 @@ pub fn find(conn: &mut DbConnection, company_id: &str, id: &str) -> Result<Invoi
 }
 
 /// The stored invoice with its lines.
-pub fn full_view(conn: &mut DbConnection, company_id: &str, id: &str) -> Result<InvoiceView, BooksError> {
+pub fn full_view(
+    conn: &mut DbConnection,
+    company_id: &str,
+    id: &str,
+) -> Result<InvoiceView, BooksError> {
     let row = find(conn, company_id, id)?;
     let mut lines = load_lines(conn, std::slice::from_ref(&row.id))?;
     Ok(row.view(line_views(lines.remove(id))))
@@ -139,7 +145,13 @@ pub fn insert_draft(
     input: &DocumentInput,
     estimate_id: Option<&str>,
 ) -> Result<InvoiceView, BooksError> {
-    parties::require(conn, PartyKind::Customer, company_id, &input.party_id, "customer_id")?;
+    parties::require(
+        conn,
+        PartyKind::Customer,
+        company_id,
+        &input.party_id,
+        "customer_id",
+    )?;
     check_postable(conn, company_id, &input.priced, AccountClass::Income)?;
     let now = crate::clock::now();
     let row = InvoiceRow {
@@ -160,7 +172,9 @@ pub fn insert_draft(
         updated_by_session: actor.session_id.clone(),
         updated_at: now,
     };
-    diesel::insert_into(invoices::table).values(&row).execute(conn)?;
+    diesel::insert_into(invoices::table)
+        .values(&row)
+        .execute(conn)?;
     store_lines(conn, company_id, id, &input.priced)?;
     full_view(conn, company_id, id)
 }
@@ -179,7 +193,14 @@ pub fn create(
         .created_by(&actor.user_id)
         .dated(input.date)
         .amount(input.priced.total_cents().get());
-    authorize_dated(conn, authz, actor, Action::CreateInvoice, &new, override_closing_date)?;
+    authorize_dated(
+        conn,
+        authz,
+        actor,
+        Action::CreateInvoice,
+        &new,
+        override_closing_date,
+    )?;
     if let Some(body) = replayed(conn, actor, company_id, key)? {
         return Ok(Created::Replayed(body));
     }
@@ -206,10 +227,15 @@ pub fn list(
         .load(conn)?;
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
     let mut lines = load_lines(conn, &ids)?;
-    Ok(page(rows, request, |r| r.id.clone(), |row| {
-        let row_lines = line_views(lines.remove(&row.id));
-        row.view(row_lines)
-    }))
+    Ok(page(
+        rows,
+        request,
+        |r| r.id.clone(),
+        |row| {
+            let row_lines = line_views(lines.remove(&row.id));
+            row.view(row_lines)
+        },
+    ))
 }
 
 pub fn get(
@@ -235,7 +261,15 @@ fn stale_invoice<T>(
     let current = find(conn, company_id, id)?;
     let stamp = current.stamp();
     let view = full_view(conn, company_id, id)?;
-    stale(conn, actor, company_id, ("invoice", id), expected_version, &view, &stamp)
+    stale(
+        conn,
+        actor,
+        company_id,
+        ("invoice", id),
+        expected_version,
+        &view,
+        &stamp,
+    )
 }
 
 fn state_error(row: &InvoiceRow, problem: &'static str) -> BooksError {
@@ -262,14 +296,27 @@ pub fn update(
         .resource()
         .dated(row.date.min(input.date))
         .amount(input.priced.total_cents().get());
-    authorize_dated(conn, authz, actor, Action::UpdateInvoice, &resource, override_closing_date)?;
+    authorize_dated(
+        conn,
+        authz,
+        actor,
+        Action::UpdateInvoice,
+        &resource,
+        override_closing_date,
+    )?;
     if row.version != expected_version {
         return stale_invoice(conn, actor, company_id, id, expected_version);
     }
     if row.status != status::DRAFT {
         return Err(state_error(&row, "only a draft can be edited"));
     }
-    parties::require(conn, PartyKind::Customer, company_id, &input.party_id, "customer_id")?;
+    parties::require(
+        conn,
+        PartyKind::Customer,
+        company_id,
+        &input.party_id,
+        "customer_id",
+    )?;
     check_postable(conn, company_id, &input.priced, AccountClass::Income)?;
     let changed = diesel::update(invoices::table.find(id))
         .filter(invoices::version.eq(expected_version))
@@ -321,7 +368,14 @@ pub fn send(
     override_closing_date: bool,
 ) -> Result<Saved<InvoiceView>, BooksError> {
     let row = find(conn, company_id, id)?;
-    authorize_dated(conn, authz, actor, Action::SendInvoice, &row.resource(), override_closing_date)?;
+    authorize_dated(
+        conn,
+        authz,
+        actor,
+        Action::SendInvoice,
+        &row.resource(),
+        override_closing_date,
+    )?;
     let version = expected_version.unwrap_or(row.version);
     if row.version != version {
         return stale_invoice(conn, actor, company_id, id, version);
@@ -348,7 +402,13 @@ pub fn send(
         priced: &priced,
     };
     let draft = postings::invoice_sent(&chart, &document).map_err(posting_problem)?;
-    ledger::post(conn, actor, company_id, &uuid::Uuid::now_v7().to_string(), &draft)?;
+    ledger::post(
+        conn,
+        actor,
+        company_id,
+        &uuid::Uuid::now_v7().to_string(),
+        &draft,
+    )?;
     Ok(Saved::Done(full_view(conn, company_id, id)?))
 }
 
@@ -363,7 +423,14 @@ pub fn void(
     override_closing_date: bool,
 ) -> Result<Saved<InvoiceView>, BooksError> {
     let row = find(conn, company_id, id)?;
-    authorize_dated(conn, authz, actor, Action::VoidInvoice, &row.resource(), override_closing_date)?;
+    authorize_dated(
+        conn,
+        authz,
+        actor,
+        Action::VoidInvoice,
+        &row.resource(),
+        override_closing_date,
+    )?;
     let version = expected_version.unwrap_or(row.version);
     if row.version != version {
         return stale_invoice(conn, actor, company_id, id, version);
@@ -384,7 +451,13 @@ pub fn void(
     let posted = ledger::stored_draft(conn, &posted)?;
     let date = chrono::Utc::now().date_naive().max(row.date);
     let draft = postings::invoice_voided(&posted, date).map_err(posting_problem)?;
-    ledger::post(conn, actor, company_id, &uuid::Uuid::now_v7().to_string(), &draft)?;
+    ledger::post(
+        conn,
+        actor,
+        company_id,
+        &uuid::Uuid::now_v7().to_string(),
+        &draft,
+    )?;
     Ok(Saved::Done(full_view(conn, company_id, id)?))
 }
 
@@ -423,7 +496,10 @@ pub fn apply_payment(
         ))
         .execute(conn)?;
     if changed == 0 {
-        return Err(state_error(row, "it changed while the payment was recorded; retry"));
+        return Err(state_error(
+            row,
+            "it changed while the payment was recorded; retry",
+        ));
     }
     Ok(())
 }

@@ -6,10 +6,12 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use super::common::{
-    authorize, authorize_dated, page, posting_problem, remember, replayed, Created,
-    IdempotencyKey, Page, PageRequest,
+    authorize, authorize_dated, page, posting_problem, remember, replayed, Created, IdempotencyKey,
+    Page, PageRequest,
 };
-use super::ledger::{self, entry_for_source, entry_lines, entry_view, load_chart, EntryRow, EntryView};
+use super::ledger::{
+    self, entry_for_source, entry_lines, entry_view, load_chart, EntryRow, EntryView,
+};
 use super::postings::{self, ManualEntryInput, SourceKind};
 use super::BooksError;
 use crate::authz::{Action, Actor, Authz, Resource, ResourceKind};
@@ -43,7 +45,14 @@ pub fn post(
         .created_by(&actor.user_id)
         .posted_by(&actor.user_id)
         .dated(input.date);
-    authorize_dated(conn, authz, actor, Action::PostJournalEntry, &new, override_closing_date)?;
+    authorize_dated(
+        conn,
+        authz,
+        actor,
+        Action::PostJournalEntry,
+        &new,
+        override_closing_date,
+    )?;
     if let Some(body) = replayed(conn, actor, company_id, key)? {
         return Ok(Created::Replayed(body));
     }
@@ -94,7 +103,13 @@ pub fn get(
     id: &str,
 ) -> Result<EntryView, BooksError> {
     let entry = ledger::find_entry(conn, company_id, id)?;
-    authorize(conn, authz, actor, Action::ViewJournalEntry, &resource(&entry))?;
+    authorize(
+        conn,
+        authz,
+        actor,
+        Action::ViewJournalEntry,
+        &resource(&entry),
+    )?;
     full_view(conn, entry)
 }
 
@@ -111,7 +126,14 @@ pub fn reverse(
     let entry = ledger::find_entry(conn, company_id, id)?;
     let date = date.unwrap_or_else(|| chrono::Utc::now().date_naive().max(entry.date));
     let decided = resource(&entry).dated(entry.date.min(date));
-    authorize_dated(conn, authz, actor, Action::ReverseJournalEntry, &decided, override_closing_date)?;
+    authorize_dated(
+        conn,
+        authz,
+        actor,
+        Action::ReverseJournalEntry,
+        &decided,
+        override_closing_date,
+    )?;
     if entry_for_source(conn, company_id, SourceKind::Reversal, id)?.is_some() {
         return Err(BooksError::InvalidState {
             record: "journal entry",
@@ -121,6 +143,12 @@ pub fn reverse(
     }
     let posted = ledger::stored_draft(conn, &entry)?;
     let draft = postings::reversal(&posted, date).map_err(posting_problem)?;
-    let reversal = ledger::post(conn, actor, company_id, &uuid::Uuid::now_v7().to_string(), &draft)?;
+    let reversal = ledger::post(
+        conn,
+        actor,
+        company_id,
+        &uuid::Uuid::now_v7().to_string(),
+        &draft,
+    )?;
     full_view(conn, reversal)
 }

@@ -150,7 +150,10 @@ pub fn post(
     let debit_cents: i64 = draft.lines().iter().map(|l| l.debit_cents.get()).sum();
     let credit_cents: i64 = draft.lines().iter().map(|l| l.credit_cents.get()).sum();
     // An error, not a panic: a panic would leave the pooled connection inside its transaction.
-    debug_assert_eq!(debit_cents, credit_cents, "an unbalanced entry reached the ledger");
+    debug_assert_eq!(
+        debit_cents, credit_cents,
+        "an unbalanced entry reached the ledger"
+    );
     if debit_cents != credit_cents || debit_cents <= 0 {
         return Err(BooksError::Ledger(format!(
             "entry debits {debit_cents} and credits {credit_cents} differ"

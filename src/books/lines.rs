@@ -159,7 +159,12 @@ pub fn check_postable(
         };
         let field = format!("lines[{index}].account_number");
         match chart.get(number) {
-            None => return Err(BooksError::invalid(field, "is not in the chart of accounts")),
+            None => {
+                return Err(BooksError::invalid(
+                    field,
+                    "is not in the chart of accounts",
+                ))
+            }
             Some(account) if account.class() != class => {
                 return Err(BooksError::invalid(
                     field,

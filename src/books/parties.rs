@@ -114,8 +114,9 @@ impl PartyInput {
 
 fn resource(kind: PartyKind, company_id: &str, row: Option<&PartyRow>) -> Resource {
     match row {
-        Some(row) => Resource::new(kind.resource_kind(), &row.id, company_id)
-            .created_by(&row.created_by),
+        Some(row) => {
+            Resource::new(kind.resource_kind(), &row.id, company_id).created_by(&row.created_by)
+        }
         None => Resource::new(kind.resource_kind(), "all", company_id),
     }
 }
@@ -229,7 +230,13 @@ pub fn list(
     request: &PageRequest,
 ) -> Result<Page<PartyView>, BooksError> {
     let (view_action, _, _) = kind.actions();
-    authorize(conn, authz, actor, view_action, &resource(kind, company_id, None))?;
+    authorize(
+        conn,
+        authz,
+        actor,
+        view_action,
+        &resource(kind, company_id, None),
+    )?;
     let rows: Vec<PartyRow> = match kind {
         PartyKind::Customer => customers::table
             .filter(customers::company_id.eq(company_id))

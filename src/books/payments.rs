@@ -5,11 +5,11 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::common::{
-    authorize, authorize_dated, page, posting_problem, remember, replayed, Created,
-    IdempotencyKey, Page, PageRequest,
-};
 use super::chart;
+use super::common::{
+    authorize, authorize_dated, page, posting_problem, remember, replayed, Created, IdempotencyKey,
+    Page, PageRequest,
+};
 use super::invoices;
 use super::ledger::{self, load_chart};
 use super::money::Cents;
@@ -90,16 +90,22 @@ pub fn receive(
         .created_by(&actor.user_id)
         .dated(input.date)
         .amount(input.amount_cents.get());
-    authorize_dated(conn, authz, actor, Action::ReceivePayment, &new, override_closing_date)?;
+    authorize_dated(
+        conn,
+        authz,
+        actor,
+        Action::ReceivePayment,
+        &new,
+        override_closing_date,
+    )?;
     if let Some(body) = replayed(conn, actor, company_id, key)? {
         return Ok(Created::Replayed(body));
     }
-    let invoice = invoices::find(conn, company_id, &input.document_id).map_err(|error| {
-        match error {
+    let invoice =
+        invoices::find(conn, company_id, &input.document_id).map_err(|error| match error {
             BooksError::NotFound => BooksError::invalid("invoice_id", "does not name an invoice"),
             other => other,
-        }
-    })?;
+        })?;
     invoices::apply_payment(conn, actor, &invoice, input.amount_cents.get())?;
     let chart = load_chart(conn, company_id)?;
     let payment = PaymentRef {
@@ -119,13 +125,17 @@ pub fn receive(
         customer_id: invoice.customer_id,
         date: input.date,
         amount_cents: input.amount_cents.get(),
-        account_number: input.account_number.unwrap_or_else(|| chart::BANK.to_owned()),
+        account_number: input
+            .account_number
+            .unwrap_or_else(|| chart::BANK.to_owned()),
         journal_entry_id: entry_id,
         created_by: actor.user_id.clone(),
         created_by_session: actor.session_id.clone(),
         created_at: crate::clock::now(),
     };
-    diesel::insert_into(payments::table).values(&row).execute(conn)?;
+    diesel::insert_into(payments::table)
+        .values(&row)
+        .execute(conn)?;
     let view = PaymentView::from(row);
     remember(conn, actor, company_id, key, &view)?;
     Ok(Created::New(view))

@@ -9,7 +9,9 @@ use diesel::prelude::*;
 use super::common::authorize;
 use super::ledger::ledger_lines;
 use super::money::Cents;
-use super::reports::{self, AgedReport, BalanceSheet, OpenItem, ProfitAndLoss, ReportError, TrialBalance};
+use super::reports::{
+    self, AgedReport, BalanceSheet, OpenItem, ProfitAndLoss, ReportError, TrialBalance,
+};
 use super::BooksError;
 use crate::authz::{Action, Actor, Authz, Resource, ResourceKind};
 use crate::store::schema::{bill_payments, bills, customers, invoices, payments, vendors};
@@ -86,15 +88,17 @@ fn open_items(
     }
     heads
         .into_iter()
-        .map(|(id, party_id, number, date, due_date, total_cents)| OpenItem {
-            party_name: names.get(&party_id).cloned().unwrap_or_default(),
-            open_cents: Cents::new(total_cents - paid.get(&id).copied().unwrap_or(0)),
-            party_id,
-            number: number.unwrap_or_default(),
-            document_id: id,
-            date,
-            due_date,
-        })
+        .map(
+            |(id, party_id, number, date, due_date, total_cents)| OpenItem {
+                party_name: names.get(&party_id).cloned().unwrap_or_default(),
+                open_cents: Cents::new(total_cents - paid.get(&id).copied().unwrap_or(0)),
+                party_id,
+                number: number.unwrap_or_default(),
+                document_id: id,
+                date,
+                due_date,
+            },
+        )
         .collect()
 }
 

@@ -6,8 +6,8 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use super::common::{
-    authorize, page, remember, replayed, stale, Created, IdempotencyKey, Page, PageRequest,
-    Saved, Stamp,
+    authorize, page, remember, replayed, stale, Created, IdempotencyKey, Page, PageRequest, Saved,
+    Stamp,
 };
 use super::BooksError;
 use crate::authz::{Action, Actor, Authz, Resource, ResourceKind};

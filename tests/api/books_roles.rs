@@ -32,10 +32,29 @@ fn grants(role: &str) -> &'static [Area] {
     match role {
         "standard_sales" => &[Sales, Chart, AgedReceivables, OwnTimesheets],
         "standard_purchases" => &[Purchases, Chart, AgedPayables, OwnTimesheets],
-        "standard_all" => &[Sales, Purchases, Journal, Chart, FinancialReports, AgedReceivables, AgedPayables, OwnTimesheets],
+        "standard_all" => &[
+            Sales,
+            Purchases,
+            Journal,
+            Chart,
+            FinancialReports,
+            AgedReceivables,
+            AgedPayables,
+            OwnTimesheets,
+        ],
         "reports_only" => &[FinancialReports, AgedReceivables, AgedPayables],
         "time_tracking" => &[OwnTimesheets],
-        "accountant" => &[Sales, Purchases, Journal, Accounting, Chart, Oversight, FinancialReports, AgedReceivables, AgedPayables],
+        "accountant" => &[
+            Sales,
+            Purchases,
+            Journal,
+            Accounting,
+            Chart,
+            Oversight,
+            FinancialReports,
+            AgedReceivables,
+            AgedPayables,
+        ],
         other => panic!("no grants for {other}"),
     }
 }
@@ -54,29 +73,60 @@ struct Fixtures {
 
 async fn fixtures(books: &Books) -> Fixtures {
     let admin = books.admin();
-    let (_, buyer) = books.app.add_user(&books.company, "standard_purchases").await;
+    let (_, buyer) = books
+        .app
+        .add_user(&books.company, "standard_purchases")
+        .await;
     let approved_bill = books.draft_bill(&buyer, "2026-03-01").await;
     let approve = format!("bills/{}/approve", id(&approved_bill));
-    let approved_bill = expect_status(books.call(Method::POST, &approve, admin, &json!({})).await, StatusCode::OK).await;
+    let approved_bill = expect_status(
+        books.call(Method::POST, &approve, admin, &json!({})).await,
+        StatusCode::OK,
+    )
+    .await;
     let entry = json!({"date": "2026-03-01", "lines": [
         {"account_number": "512", "debit_cents": 500}, {"account_number": "101", "credit_cents": 500}]});
     let timesheet = json!({"date": "2026-03-01", "minutes": 60});
     let account = json!({"number": "6068", "name_fr": "Autres", "name_en": "Other"});
-    let estimate = books.call(Method::POST, "estimates", admin, &books.invoice_body("2026-03-01", 100)).await;
+    let estimate = books
+        .call(
+            Method::POST,
+            "estimates",
+            admin,
+            &books.invoice_body("2026-03-01", 100),
+        )
+        .await;
     Fixtures {
         draft_invoice: books.draft_invoice(admin, "2026-03-01").await,
         sent_invoice: books.sent_invoice(admin, "2026-03-01").await,
         estimate: expect_status(estimate, StatusCode::CREATED).await,
         bill: books.draft_bill(admin, "2026-03-01").await,
         approved_bill,
-        entry: expect_status(books.call(Method::POST, "journal-entries", admin, &entry).await, StatusCode::CREATED).await,
-        timesheet: expect_status(books.call(Method::POST, "timesheets", admin, &timesheet).await, StatusCode::CREATED).await,
-        account: expect_status(books.call(Method::POST, "accounts", admin, &account).await, StatusCode::CREATED).await,
+        entry: expect_status(
+            books
+                .call(Method::POST, "journal-entries", admin, &entry)
+                .await,
+            StatusCode::CREATED,
+        )
+        .await,
+        timesheet: expect_status(
+            books
+                .call(Method::POST, "timesheets", admin, &timesheet)
+                .await,
+            StatusCode::CREATED,
+        )
+        .await,
+        account: expect_status(
+            books.call(Method::POST, "accounts", admin, &account).await,
+            StatusCode::CREATED,
+        )
+        .await,
     }
 }
 
 type Endpoint = (Area, Method, String, Value);
 
+#[rustfmt::skip] // one endpoint a row reads best as a table
 fn endpoints(books: &Books, f: &Fixtures) -> Vec<Endpoint> {
     use Area::*;
     let versioned = |mut body: Value, record: &Value| {
@@ -142,8 +192,18 @@ fn endpoints(books: &Books, f: &Fixtures) -> Vec<Endpoint> {
 async fn snapshot(books: &Books) -> Vec<Value> {
     let mut state = Vec::new();
     for rest in [
-        "customers", "vendors", "accounts?limit=200", "estimates", "invoices", "payments", "bills",
-        "bill-payments", "journal-entries", "closing-date", "closing-date/exceptions", "timesheets",
+        "customers",
+        "vendors",
+        "accounts?limit=200",
+        "estimates",
+        "invoices",
+        "payments",
+        "bills",
+        "bill-payments",
+        "journal-entries",
+        "closing-date",
+        "closing-date/exceptions",
+        "timesheets",
     ] {
         state.push(books.read(rest).await);
     }
@@ -157,19 +217,39 @@ async fn every_books_endpoint_denies_the_roles_the_rule_book_denies_and_changes_
     let table = endpoints(&books, &fixtures);
     let before = snapshot(&books).await;
     let mut tried = 0;
-    for role in ["standard_sales", "standard_purchases", "standard_all", "reports_only", "time_tracking", "accountant"] {
+    for role in [
+        "standard_sales",
+        "standard_purchases",
+        "standard_all",
+        "reports_only",
+        "time_tracking",
+        "accountant",
+    ] {
         let (_, token) = books.app.add_user(&books.company, role).await;
-        for (area, method, rest, body) in table.iter().filter(|(area, ..)| !grants(role).contains(area)) {
+        for (area, method, rest, body) in table
+            .iter()
+            .filter(|(area, ..)| !grants(role).contains(area))
+        {
             let response = if *method == Method::GET {
                 books.get(rest, &token).await
             } else {
                 books.call(method.clone(), rest, &token, body).await
             };
             let denial = expect_error(response, StatusCode::FORBIDDEN, "forbidden").await;
-            assert!(denial["decision_id"].is_string(), "{role} {method} {rest} ({area:?})");
+            assert!(
+                denial["decision_id"].is_string(),
+                "{role} {method} {rest} ({area:?})"
+            );
             tried += 1;
         }
     }
-    assert!(tried > 100, "the table covers the rule book ({tried} denials)");
-    assert_eq!(snapshot(&books).await, before, "denied calls changed nothing");
+    assert!(
+        tried > 100,
+        "the table covers the rule book ({tried} denials)"
+    );
+    assert_eq!(
+        snapshot(&books).await,
+        before,
+        "denied calls changed nothing"
+    );
 }

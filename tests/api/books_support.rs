@@ -19,12 +19,26 @@ impl Books {
         let company = app.signup("advanced").await;
         let admin = company.admin_token.clone();
         let customer = expect_status(
-            send(&app, Method::POST, &path(&company, "customers"), &admin, &json!({"name": "Dupont SARL"})).await,
+            send(
+                &app,
+                Method::POST,
+                &path(&company, "customers"),
+                &admin,
+                &json!({"name": "Dupont SARL"}),
+            )
+            .await,
             StatusCode::CREATED,
         )
         .await;
         let vendor = expect_status(
-            send(&app, Method::POST, &path(&company, "vendors"), &admin, &json!({"name": "Point P"})).await,
+            send(
+                &app,
+                Method::POST,
+                &path(&company, "vendors"),
+                &admin,
+                &json!({"name": "Point P"}),
+            )
+            .await,
             StatusCode::CREATED,
         )
         .await;
@@ -58,6 +72,29 @@ impl Books {
             .expect("request sent")
     }
 
+    /// A call that must answer `status`; its body.
+    pub async fn expect(
+        &self,
+        call: (Method, &str),
+        token: &str,
+        body: &Value,
+        status: StatusCode,
+    ) -> Value {
+        expect_status(self.call(call.0, call.1, token, body).await, status).await
+    }
+
+    /// A call that must be refused with `status` and `code`; its body.
+    pub async fn refused(
+        &self,
+        call: (Method, &str),
+        token: &str,
+        body: &Value,
+        (status, code): (StatusCode, &str),
+    ) -> Value {
+        crate::helpers::expect_error(self.call(call.0, call.1, token, body).await, status, code)
+            .await
+    }
+
     /// GET that must succeed.
     pub async fn read(&self, rest: &str) -> Value {
         expect_status(self.get(rest, self.admin()).await, StatusCode::OK).await
@@ -85,19 +122,31 @@ impl Books {
     /// A draft invoice created by `token`.
     pub async fn draft_invoice(&self, token: &str, date: &str) -> Value {
         let body = self.invoice_body(date, 10_000);
-        expect_status(self.call(Method::POST, "invoices", token, &body).await, StatusCode::CREATED).await
+        expect_status(
+            self.call(Method::POST, "invoices", token, &body).await,
+            StatusCode::CREATED,
+        )
+        .await
     }
 
     /// A sent invoice created and sent by `token`.
     pub async fn sent_invoice(&self, token: &str, date: &str) -> Value {
         let invoice = self.draft_invoice(token, date).await;
         let rest = format!("invoices/{}/send", invoice["id"].as_str().unwrap());
-        expect_status(self.call(Method::POST, &rest, token, &json!({})).await, StatusCode::OK).await
+        expect_status(
+            self.call(Method::POST, &rest, token, &json!({})).await,
+            StatusCode::OK,
+        )
+        .await
     }
 
     pub async fn draft_bill(&self, token: &str, date: &str) -> Value {
         let body = self.bill_body(date, 5_000);
-        expect_status(self.call(Method::POST, "bills", token, &body).await, StatusCode::CREATED).await
+        expect_status(
+            self.call(Method::POST, "bills", token, &body).await,
+            StatusCode::CREATED,
+        )
+        .await
     }
 
     pub async fn trial_balance(&self) -> Value {
@@ -107,7 +156,9 @@ impl Books {
     pub async fn set_closing_date(&self, date: &str) {
         let current = self.read("closing-date").await;
         let body = json!({"closing_date": date, "version": current["version"]});
-        let response = self.call(Method::PUT, "closing-date", self.admin(), &body).await;
+        let response = self
+            .call(Method::PUT, "closing-date", self.admin(), &body)
+            .await;
         expect_status(response, StatusCode::OK).await;
     }
 }
@@ -116,7 +167,13 @@ pub fn path(company: &Company, rest: &str) -> String {
     format!("/v1/companies/{}/{rest}", company.id)
 }
 
-pub async fn send(app: &TestApp, method: Method, path: &str, token: &str, body: &Value) -> Response {
+pub async fn send(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    token: &str,
+    body: &Value,
+) -> Response {
     app.client
         .request(method, app.url(path))
         .bearer_auth(token)
@@ -143,11 +200,15 @@ pub fn count_rows(app: &TestApp, table: &str) -> i64 {
     let query = format!("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM {table}");
     let counted: Count = if app.database_url.starts_with("postgres") {
         let mut conn = diesel::PgConnection::establish(&app.database_url).expect("database");
-        diesel::sql_query(query).get_result(&mut conn).expect("count")
+        diesel::sql_query(query)
+            .get_result(&mut conn)
+            .expect("count")
     } else {
         let path = app.database_url.trim_start_matches("sqlite://");
         let mut conn = diesel::SqliteConnection::establish(path).expect("database");
-        diesel::sql_query(query).get_result(&mut conn).expect("count")
+        diesel::sql_query(query)
+            .get_result(&mut conn)
+            .expect("count")
     };
     counted.n
 }

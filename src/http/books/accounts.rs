@@ -81,7 +81,10 @@ pub async fn create_account(
     let class = match body.class.as_deref() {
         None => None,
         Some(name) => Some(parse_class(name).ok_or_else(|| {
-            ApiError::invalid_field("class", "must be asset, liability, equity, income or expense")
+            ApiError::invalid_field(
+                "class",
+                "must be asset, liability, equity, income or expense",
+            )
         })?),
     };
     let account = Account::new(body.number.trim(), &body.name_fr, &body.name_en, class)
@@ -96,7 +99,11 @@ pub async fn create_account(
 
 /// Renames an account, from the version the caller saw.
 #[utoipa::path(put, path = "/v1/companies/{company_id}/accounts/{id}", request_body = AccountChangeRequest, responses((status = 200, body = AccountView), (status = 409, description = "conflict")), tag = "accounting", security(("bearer" = [])))]
-#[route("/v1/companies/{company_id}/accounts/{id}", method = "PUT", method = "PATCH")]
+#[route(
+    "/v1/companies/{company_id}/accounts/{id}",
+    method = "PUT",
+    method = "PATCH"
+)]
 pub async fn update_account(
     state: web::Data<AppState>,
     Auth(actor): Auth,

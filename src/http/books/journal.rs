@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{
-    created, idempotency_key, override_requested, page_request, parse_date,
-    parse_optional_date, run, saved, PageQuery,
+    created, idempotency_key, override_requested, page_request, parse_date, parse_optional_date,
+    run, saved, PageQuery,
 };
 use crate::books::closing::{self, ClosingDateView, ExceptionView};
 use crate::books::journal;
@@ -29,8 +29,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 #[derive(utoipa::OpenApi)]
 #[openapi(paths(
-    list_entries, post_entry, get_entry, reverse_entry,
-    get_closing_date, set_closing_date, list_closing_exceptions
+    list_entries,
+    post_entry,
+    get_entry,
+    reverse_entry,
+    get_closing_date,
+    set_closing_date,
+    list_closing_exceptions
 ))]
 pub struct Api;
 
@@ -90,7 +95,11 @@ fn parse_entry(body: &EntryRequest) -> Result<ManualEntryInput, ApiError> {
         .iter()
         .enumerate()
         .map(|(index, line)| {
-            let party_id = line.party_id.as_deref().map(str::trim).filter(|p| !p.is_empty());
+            let party_id = line
+                .party_id
+                .as_deref()
+                .map(str::trim)
+                .filter(|p| !p.is_empty());
             if party_id.is_some_and(|p| p.len() > 64) {
                 return Err(ApiError::invalid_field(
                     &format!("lines[{index}].party_id"),
@@ -147,7 +156,15 @@ pub async fn post_entry(
     let company_id = path.into_inner();
     let result = run(&state, move |conn, authz| {
         let key = key.as_ref();
-        journal::post(conn, authz, &actor, &company_id, input, override_closing_date, key)
+        journal::post(
+            conn,
+            authz,
+            &actor,
+            &company_id,
+            input,
+            override_closing_date,
+            key,
+        )
     })
     .await?;
     Ok(created(result))

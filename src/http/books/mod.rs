@@ -133,7 +133,10 @@ fn override_requested(req: &HttpRequest, from_body: Option<bool>) -> Result<bool
 
 /// The version an action starts from, when the caller names one (`If-Match` or `version`).
 fn optional_version(req: &HttpRequest, body_version: Option<i64>) -> Result<Option<i64>, ApiError> {
-    let named = req.headers().contains_key(actix_web::http::header::IF_MATCH) || body_version.is_some();
+    let named = req
+        .headers()
+        .contains_key(actix_web::http::header::IF_MATCH)
+        || body_version.is_some();
     named
         .then(|| super::versions::expected_version(req, body_version))
         .transpose()
@@ -202,7 +205,10 @@ fn parse_document(
     let date = parse_date("date", date)?;
     let due_date = match parse_optional_date("due_date", due_date)? {
         Some(due) if due < date => {
-            return Err(ApiError::invalid_field("due_date", "must not be before date"))
+            return Err(ApiError::invalid_field(
+                "due_date",
+                "must not be before date",
+            ))
         }
         Some(due) => due,
         None => date + chrono::Days::new(DEFAULT_TERMS_DAYS),

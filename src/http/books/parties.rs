@@ -24,8 +24,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 #[derive(utoipa::OpenApi)]
 #[openapi(paths(
-    list_customers, create_customer, get_customer, update_customer,
-    list_vendors, create_vendor, get_vendor, update_vendor
+    list_customers,
+    create_customer,
+    get_customer,
+    update_customer,
+    list_vendors,
+    create_vendor,
+    get_vendor,
+    update_vendor
 ))]
 pub struct Api;
 
@@ -102,7 +108,15 @@ async fn update(
     let version = expected_version(&req, body.version)?;
     let input = parse(&body)?;
     let result = run(&state, move |conn, authz| {
-        parties::update(conn, authz, &actor, &company_id, (kind, &id), version, input)
+        parties::update(
+            conn,
+            authz,
+            &actor,
+            &company_id,
+            (kind, &id),
+            version,
+            input,
+        )
     })
     .await?;
     saved(result)
@@ -117,7 +131,14 @@ pub async fn list_customers(
     path: web::Path<String>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    list(state, actor, path.into_inner(), PartyKind::Customer, query.into_inner()).await
+    list(
+        state,
+        actor,
+        path.into_inner(),
+        PartyKind::Customer,
+        query.into_inner(),
+    )
+    .await
 }
 
 /// Adds a customer. `Idempotency-Key` makes a retry safe.
@@ -131,7 +152,14 @@ pub async fn create_customer(
     body: web::Json<PartyRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let kind = PartyKind::Customer;
-    create(state, (actor, req), path.into_inner(), kind, body.into_inner()).await
+    create(
+        state,
+        (actor, req),
+        path.into_inner(),
+        kind,
+        body.into_inner(),
+    )
+    .await
 }
 
 /// One customer.
@@ -147,7 +175,11 @@ pub async fn get_customer(
 
 /// Changes a customer, from the version the caller saw (PUT or PATCH, whole record).
 #[utoipa::path(put, path = "/v1/companies/{company_id}/customers/{id}", request_body = PartyRequest, responses((status = 200, body = PartyView), (status = 409, description = "conflict, with the current customer")), tag = "sales", security(("bearer" = [])))]
-#[route("/v1/companies/{company_id}/customers/{id}", method = "PUT", method = "PATCH")]
+#[route(
+    "/v1/companies/{company_id}/customers/{id}",
+    method = "PUT",
+    method = "PATCH"
+)]
 pub async fn update_customer(
     state: web::Data<AppState>,
     Auth(actor): Auth,
@@ -156,7 +188,14 @@ pub async fn update_customer(
     body: web::Json<PartyRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let kind = PartyKind::Customer;
-    update(state, (actor, req), path.into_inner(), kind, body.into_inner()).await
+    update(
+        state,
+        (actor, req),
+        path.into_inner(),
+        kind,
+        body.into_inner(),
+    )
+    .await
 }
 
 /// The company's vendors.
@@ -168,7 +207,14 @@ pub async fn list_vendors(
     path: web::Path<String>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    list(state, actor, path.into_inner(), PartyKind::Vendor, query.into_inner()).await
+    list(
+        state,
+        actor,
+        path.into_inner(),
+        PartyKind::Vendor,
+        query.into_inner(),
+    )
+    .await
 }
 
 /// Adds a vendor. `Idempotency-Key` makes a retry safe.
@@ -182,7 +228,14 @@ pub async fn create_vendor(
     body: web::Json<PartyRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let kind = PartyKind::Vendor;
-    create(state, (actor, req), path.into_inner(), kind, body.into_inner()).await
+    create(
+        state,
+        (actor, req),
+        path.into_inner(),
+        kind,
+        body.into_inner(),
+    )
+    .await
 }
 
 /// One vendor.
@@ -198,7 +251,11 @@ pub async fn get_vendor(
 
 /// Changes a vendor, from the version the caller saw (PUT or PATCH, whole record).
 #[utoipa::path(put, path = "/v1/companies/{company_id}/vendors/{id}", request_body = PartyRequest, responses((status = 200, body = PartyView), (status = 409, description = "conflict, with the current vendor")), tag = "purchases", security(("bearer" = [])))]
-#[route("/v1/companies/{company_id}/vendors/{id}", method = "PUT", method = "PATCH")]
+#[route(
+    "/v1/companies/{company_id}/vendors/{id}",
+    method = "PUT",
+    method = "PATCH"
+)]
 pub async fn update_vendor(
     state: web::Data<AppState>,
     Auth(actor): Auth,
@@ -207,5 +264,12 @@ pub async fn update_vendor(
     body: web::Json<PartyRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let kind = PartyKind::Vendor;
-    update(state, (actor, req), path.into_inner(), kind, body.into_inner()).await
+    update(
+        state,
+        (actor, req),
+        path.into_inner(),
+        kind,
+        body.into_inner(),
+    )
+    .await
 }

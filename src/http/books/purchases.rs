@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{
-    created, idempotency_key, optional_version, override_requested, page_request,
-    parse_document, parse_payment, run, saved, LineRequest, PageQuery,
+    created, idempotency_key, optional_version, override_requested, page_request, parse_document,
+    parse_payment, run, saved, LineRequest, PageQuery,
 };
 use crate::books::bill_payments::{self, BillPaymentView};
 use crate::books::bills::{self, BillInput, BillView};
@@ -29,8 +29,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 #[derive(utoipa::OpenApi)]
 #[openapi(paths(
-    list_bills, create_bill, get_bill, update_bill, approve_bill,
-    list_bill_payments, pay_bill, get_bill_payment
+    list_bills,
+    create_bill,
+    get_bill,
+    update_bill,
+    approve_bill,
+    list_bill_payments,
+    pay_bill,
+    get_bill_payment
 ))]
 pub struct Api;
 
@@ -125,7 +131,15 @@ pub async fn create_bill(
     let company_id = path.into_inner();
     let result = run(&state, move |conn, authz| {
         let key = key.as_ref();
-        bills::create(conn, authz, &actor, &company_id, input, override_closing_date, key)
+        bills::create(
+            conn,
+            authz,
+            &actor,
+            &company_id,
+            input,
+            override_closing_date,
+            key,
+        )
     })
     .await?;
     Ok(created(result))
@@ -149,7 +163,11 @@ pub async fn get_bill(
 
 /// Changes a draft bill, from the version the caller saw.
 #[utoipa::path(put, path = "/v1/companies/{company_id}/bills/{id}", request_body = BillRequest, responses((status = 200, body = BillView), (status = 409, description = "conflict or invalid_state")), tag = "purchases", security(("bearer" = [])))]
-#[route("/v1/companies/{company_id}/bills/{id}", method = "PUT", method = "PATCH")]
+#[route(
+    "/v1/companies/{company_id}/bills/{id}",
+    method = "PUT",
+    method = "PATCH"
+)]
 pub async fn update_bill(
     state: web::Data<AppState>,
     Auth(actor): Auth,
@@ -164,7 +182,15 @@ pub async fn update_bill(
     let (company_id, id) = path.into_inner();
     let result = run(&state, move |conn, authz| {
         let target = (company_id.as_str(), id.as_str());
-        bills::update(conn, authz, &actor, target, version, input, override_closing_date)
+        bills::update(
+            conn,
+            authz,
+            &actor,
+            target,
+            version,
+            input,
+            override_closing_date,
+        )
     })
     .await?;
     saved(result)
@@ -232,7 +258,15 @@ pub async fn pay_bill(
     let company_id = path.into_inner();
     let result = run(&state, move |conn, authz| {
         let key = key.as_ref();
-        bill_payments::pay(conn, authz, &actor, &company_id, input, override_closing_date, key)
+        bill_payments::pay(
+            conn,
+            authz,
+            &actor,
+            &company_id,
+            input,
+            override_closing_date,
+            key,
+        )
     })
     .await?;
     Ok(created(result))

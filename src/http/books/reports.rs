@@ -19,7 +19,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(profit_and_loss, balance_sheet, trial_balance, aged_receivables, aged_payables))]
+#[openapi(paths(
+    profit_and_loss,
+    balance_sheet,
+    trial_balance,
+    aged_receivables,
+    aged_payables
+))]
 pub struct Api;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -50,7 +56,10 @@ pub async fn profit_and_loss(
     path: web::Path<String>,
     query: web::Query<PeriodQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let period = (parse_date("from", &query.from)?, parse_date("to", &query.to)?);
+    let period = (
+        parse_date("from", &query.from)?,
+        parse_date("to", &query.to)?,
+    );
     let company_id = path.into_inner();
     let report = run(&state, move |conn, authz| {
         reporting::profit_and_loss(conn, authz, &actor, &company_id, period)

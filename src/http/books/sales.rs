@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{
-    created, idempotency_key, optional_version, override_requested, page_request,
-    parse_document, parse_optional_date, parse_payment, run, saved, LineRequest, PageQuery,
+    created, idempotency_key, optional_version, override_requested, page_request, parse_document,
+    parse_optional_date, parse_payment, run, saved, LineRequest, PageQuery,
 };
 use crate::books::estimates::{self, Conversion, EstimateView};
 use crate::books::invoices::{self, InvoiceView};
@@ -36,9 +36,20 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 #[derive(utoipa::OpenApi)]
 #[openapi(paths(
-    list_estimates, create_estimate, get_estimate, update_estimate, convert_estimate,
-    list_invoices, create_invoice, get_invoice, update_invoice, send_invoice, void_invoice,
-    list_payments, receive_payment, get_payment
+    list_estimates,
+    create_estimate,
+    get_estimate,
+    update_estimate,
+    convert_estimate,
+    list_invoices,
+    create_invoice,
+    get_invoice,
+    update_invoice,
+    send_invoice,
+    void_invoice,
+    list_payments,
+    receive_payment,
+    get_payment
 ))]
 pub struct Api;
 
@@ -145,7 +156,15 @@ pub async fn create_estimate(
     let company_id = path.into_inner();
     let result = run(&state, move |conn, authz| {
         let key = key.as_ref();
-        estimates::create(conn, authz, &actor, &company_id, input, override_closing_date, key)
+        estimates::create(
+            conn,
+            authz,
+            &actor,
+            &company_id,
+            input,
+            override_closing_date,
+            key,
+        )
     })
     .await?;
     Ok(created(result))
@@ -169,7 +188,11 @@ pub async fn get_estimate(
 
 /// Changes a draft estimate, from the version the caller saw.
 #[utoipa::path(put, path = "/v1/companies/{company_id}/estimates/{id}", request_body = SaleRequest, responses((status = 200, body = EstimateView), (status = 409, description = "conflict or invalid_state")), tag = "sales", security(("bearer" = [])))]
-#[route("/v1/companies/{company_id}/estimates/{id}", method = "PUT", method = "PATCH")]
+#[route(
+    "/v1/companies/{company_id}/estimates/{id}",
+    method = "PUT",
+    method = "PATCH"
+)]
 pub async fn update_estimate(
     state: web::Data<AppState>,
     Auth(actor): Auth,
@@ -184,7 +207,15 @@ pub async fn update_estimate(
     let (company_id, id) = path.into_inner();
     let result = run(&state, move |conn, authz| {
         let target = (company_id.as_str(), id.as_str());
-        estimates::update(conn, authz, &actor, target, version, input, override_closing_date)
+        estimates::update(
+            conn,
+            authz,
+            &actor,
+            target,
+            version,
+            input,
+            override_closing_date,
+        )
     })
     .await?;
     saved(result)
@@ -208,13 +239,24 @@ pub async fn convert_estimate(
     let due_date = parse_optional_date("due_date", body.due_date.as_deref())?
         .unwrap_or(date + chrono::Days::new(super::DEFAULT_TERMS_DAYS));
     if due_date < date {
-        return Err(ApiError::invalid_field("due_date", "must not be before date"));
+        return Err(ApiError::invalid_field(
+            "due_date",
+            "must not be before date",
+        ));
     }
     let conversion = Conversion { date, due_date };
     let (company_id, id) = path.into_inner();
     let result = run(&state, move |conn, authz| {
         let target = (company_id.as_str(), id.as_str());
-        estimates::convert(conn, authz, &actor, target, version, conversion, override_closing_date)
+        estimates::convert(
+            conn,
+            authz,
+            &actor,
+            target,
+            version,
+            conversion,
+            override_closing_date,
+        )
     })
     .await?;
     saved(result)
@@ -255,7 +297,15 @@ pub async fn create_invoice(
     let company_id = path.into_inner();
     let result = run(&state, move |conn, authz| {
         let key = key.as_ref();
-        invoices::create(conn, authz, &actor, &company_id, input, override_closing_date, key)
+        invoices::create(
+            conn,
+            authz,
+            &actor,
+            &company_id,
+            input,
+            override_closing_date,
+            key,
+        )
     })
     .await?;
     Ok(created(result))
@@ -279,7 +329,11 @@ pub async fn get_invoice(
 
 /// Changes a draft invoice, from the version the caller saw.
 #[utoipa::path(put, path = "/v1/companies/{company_id}/invoices/{id}", request_body = SaleRequest, responses((status = 200, body = InvoiceView), (status = 409, description = "conflict (with the current invoice) or invalid_state")), tag = "sales", security(("bearer" = [])))]
-#[route("/v1/companies/{company_id}/invoices/{id}", method = "PUT", method = "PATCH")]
+#[route(
+    "/v1/companies/{company_id}/invoices/{id}",
+    method = "PUT",
+    method = "PATCH"
+)]
 pub async fn update_invoice(
     state: web::Data<AppState>,
     Auth(actor): Auth,
@@ -294,7 +348,15 @@ pub async fn update_invoice(
     let (company_id, id) = path.into_inner();
     let result = run(&state, move |conn, authz| {
         let target = (company_id.as_str(), id.as_str());
-        invoices::update(conn, authz, &actor, target, version, input, override_closing_date)
+        invoices::update(
+            conn,
+            authz,
+            &actor,
+            target,
+            version,
+            input,
+            override_closing_date,
+        )
     })
     .await?;
     saved(result)
@@ -384,7 +446,15 @@ pub async fn receive_payment(
     let company_id = path.into_inner();
     let result = run(&state, move |conn, authz| {
         let key = key.as_ref();
-        payments::receive(conn, authz, &actor, &company_id, input, override_closing_date, key)
+        payments::receive(
+            conn,
+            authz,
+            &actor,
+            &company_id,
+            input,
+            override_closing_date,
+            key,
+        )
     })
     .await?;
     Ok(created(result))
@@ -405,4 +475,3 @@ pub async fn get_payment(
     .await?;
     Ok(HttpResponse::Ok().json(view))
 }
-

@@ -101,7 +101,11 @@ pub async fn get_timesheet(
 
 /// Changes one of the caller's time entries, from the version they saw.
 #[utoipa::path(put, path = "/v1/companies/{company_id}/timesheets/{id}", request_body = TimesheetRequest, responses((status = 200, body = TimesheetView), (status = 409, description = "conflict")), tag = "timesheets", security(("bearer" = [])))]
-#[route("/v1/companies/{company_id}/timesheets/{id}", method = "PUT", method = "PATCH")]
+#[route(
+    "/v1/companies/{company_id}/timesheets/{id}",
+    method = "PUT",
+    method = "PATCH"
+)]
 pub async fn update_timesheet(
     state: web::Data<AppState>,
     Auth(actor): Auth,
