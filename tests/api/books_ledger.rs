@@ -396,3 +396,21 @@ async fn a_person_keeps_their_own_timesheets_and_nobody_elses() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn the_openapi_document_lists_the_books_endpoints() {
+    let books = Books::start().await;
+    let document = expect_status(books.app.get("/openapi.json", None).await, StatusCode::OK).await;
+    let paths = document["paths"].as_object().unwrap();
+    for path in [
+        "/v1/companies/{company_id}/invoices/{id}/send",
+        "/v1/companies/{company_id}/bills/{id}/approve",
+        "/v1/companies/{company_id}/journal-entries/{id}/reverse",
+        "/v1/companies/{company_id}/closing-date/exceptions",
+        "/v1/companies/{company_id}/reports/aged-payables",
+        "/v1/companies/{company_id}/timesheets/{id}",
+    ] {
+        assert!(paths.contains_key(path), "{path} is documented");
+    }
+    assert!(document["components"]["schemas"]["InvoiceView"].is_object());
+}
