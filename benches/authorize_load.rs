@@ -1,6 +1,6 @@
 //! Load on the decision point: 64 connections drive `POST /v1/authorize` over loopback against
 //! the real server, every decision durably logged before it is answered. Prints requests per
-//! second on SQLite, and on PostgreSQL when `SEATWARDEN_BENCH_POSTGRES` names a server the
+//! second on SQLite, and on PostgreSQL when `BENCH_POSTGRES_URL` names a server the
 //! bench may create a database on.
 //!
 //! Run: `cargo bench --bench authorize_load` (release build). The load generator shares the
@@ -30,7 +30,7 @@ fn main() {
     let sqlite_dir = tempfile::tempdir().expect("temporary directory");
     let sqlite_url = format!("sqlite://{}", sqlite_dir.path().join("bench.db").display());
     runtime.block_on(run("SQLite", &sqlite_url));
-    if let Ok(admin_url) = std::env::var("SEATWARDEN_BENCH_POSTGRES") {
+    if let Ok(admin_url) = std::env::var("BENCH_POSTGRES_URL") {
         let name = format!("sw_bench_{}", std::process::id());
         let mut admin = diesel::PgConnection::establish(&admin_url).expect("PostgreSQL admin");
         diesel::sql_query(format!("CREATE DATABASE {name}"))

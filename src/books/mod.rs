@@ -1,7 +1,88 @@
 //! The accounting core: double-entry books that ask the policy engine before every action.
+//!
+//! Pure rules live in `money`, `documents`, `chart`, `postings` and `reports`; the modules named
+//! after a resource are its domain functions: each authorizes first, inside the caller's write
+//! transaction, then acts.
 
+pub mod accounts;
+pub mod bill_payments;
+pub mod bills;
 pub mod chart;
+pub mod closing;
+pub mod common;
 pub mod documents;
+pub mod estimates;
+pub mod invoices;
+pub mod journal;
+pub mod ledger;
+pub mod lines;
 pub mod money;
+pub mod parties;
+pub mod payments;
 pub mod postings;
+pub mod reporting;
 pub mod reports;
+pub mod timesheets;
+
+use crate::authz::{Denial, MayBeDenied};
+use crate::store::StoreError;
+
+pub use common::{Conflict, Created, IdempotencyKey, Page, PageRequest, Saved};
+
+#[derive(Debug, thiserror::Error)]
+pub enum BooksError {
+    #[error("invalid `{field}`: {problem}")]
+    Invalid { field: String, problem: String },
+    #[error("not found")]
+    NotFound,
+    /// The record's state does not allow the action (a sent invoice is not edited).
+    #[error("the {record} is {state}: {problem}")]
+    InvalidState {
+        record: &'static str,
+        state: String,
+        problem: &'static str,
+    },
+    #[error("this Idempotency-Key was used with another request")]
+    IdempotencyKeyReused,
+    #[error("a request with this Idempotency-Key is being processed")]
+    IdempotencyKeyInFlight,
+    #[error("account {0} already exists")]
+    AccountExists(String),
+    #[error("denied by policy")]
+    Denied(Denial),
+    /// A broken invariant of the stored books: a bug or a corrupt database, never bad input.
+    #[error("the books are inconsistent: {0}")]
+    Ledger(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl BooksError {
+    pub fn invalid(field: impl Into<String>, problem: impl Into<String>) -> Self {
+        Self::Invalid {
+            field: field.into(),
+            problem: problem.into(),
+        }
+    }
+}
+
+impl From<diesel::result::Error> for BooksError {
+    fn from(error: diesel::result::Error) -> Self {
+        Self::Store(StoreError::Query(error))
+    }
+}
+
+impl From<Denial> for BooksError {
+    fn from(denial: Denial) -> Self {
+        Self::Denied(denial)
+    }
+}
+
+impl MayBeDenied for BooksError {
+    fn denial(&self) -> Option<&Denial> {
+        match self {
+            Self::Denied(denial) => Some(denial),
+            _ => None,
+        }
+    }
+}

@@ -2,6 +2,7 @@
 
 use super::error::{ApiError, ErrorCode};
 use crate::authz::{AuthzError, Denial};
+use crate::books::{BooksError, Conflict};
 use crate::identity::IdentityError;
 use crate::seats::SeatsError;
 use crate::store::StoreError;
@@ -196,6 +197,65 @@ impl From<SeatsError> for ApiError {
             SeatsError::Denied(denial) => denial.into(),
             SeatsError::Identity(error) => error.into(),
             SeatsError::Store(error) => error.into(),
+        }
+    }
+}
+
+impl From<Conflict> for ApiError {
+    fn from(conflict: Conflict) -> Self {
+        let (record, expected) = (conflict.record_type, conflict.expected_version);
+        ApiError::new(
+            ErrorCode::Conflict,
+            format!(
+                "Someone changed this {record} since version {expected}, so your change was not \
+                 saved; here is the current one."
+            ),
+            format!(
+                "Cet enregistrement ({record}) a été modifié depuis la version {expected} : votre \
+                 modification n'a pas été enregistrée ; voici la version actuelle."
+            ),
+        )
+        .with("expected_version", expected)
+        .with("changed_by", &conflict.changed_by)
+        .with("changed_at", crate::clock::rfc3339(conflict.changed_at))
+        .with("current", conflict.current)
+    }
+}
+
+impl From<BooksError> for ApiError {
+    fn from(error: BooksError) -> Self {
+        use BooksError as E;
+        match error {
+            E::Invalid { field, problem } => ApiError::invalid_field(&field, &problem),
+            E::NotFound => ApiError::not_found(),
+            E::InvalidState {
+                record,
+                state,
+                problem,
+            } => ApiError::new(
+                ErrorCode::InvalidState,
+                format!("This {record} is {state}: {problem}."),
+                format!("Action impossible sur cet enregistrement ({record}, état {state}) : {problem}."),
+            )
+            .with("state", state),
+            E::IdempotencyKeyReused => ApiError::new(
+                ErrorCode::IdempotencyKeyReused,
+                "This Idempotency-Key was already used with another request; use a new key.",
+                "Cette clé Idempotency-Key a déjà servi pour une autre requête ; utilisez-en une nouvelle.",
+            ),
+            E::IdempotencyKeyInFlight => ApiError::new(
+                ErrorCode::Conflict,
+                "A request with this Idempotency-Key was being processed; retry to get its answer.",
+                "Une requête avec cette clé Idempotency-Key était en cours ; réessayez pour obtenir sa réponse.",
+            ),
+            E::AccountExists(number) => ApiError::new(
+                ErrorCode::AlreadyExists,
+                format!("Account {number} already exists."),
+                format!("Le compte {number} existe déjà."),
+            ),
+            E::Denied(denial) => denial.into(),
+            error @ E::Ledger(_) => ApiError::internal(&error),
+            E::Store(error) => error.into(),
         }
     }
 }

@@ -65,6 +65,11 @@ pub enum ErrorCode {
     RateLimited,
     InternalError,
     ServiceUnavailable,
+    /// The record's state does not allow the action (editing a sent invoice).
+    InvalidState,
+    /// An `Idempotency-Key` sent again with another request.
+    IdempotencyKeyReused,
+    AlreadyExists,
 }
 
 impl ErrorCode {
@@ -80,7 +85,10 @@ impl ErrorCode {
             | Self::SeatLimitReached
             | Self::RoleNotInPlan
             | Self::PrimaryAdminRequired
-            | Self::ConcurrentSession => StatusCode::CONFLICT,
+            | Self::ConcurrentSession
+            | Self::InvalidState
+            | Self::AlreadyExists => StatusCode::CONFLICT,
+            Self::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::InvalidPolicy => StatusCode::UNPROCESSABLE_ENTITY,

@@ -1,6 +1,7 @@
 //! HTTP: routes, the error contract, extractors. Handlers parse, call one domain function and
 //! answer; they never reach the database themselves.
 
+mod books;
 mod decision_point;
 mod decisions;
 mod domain_errors;
@@ -66,7 +67,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(seats::seat_advice)
         .service(seats::import_session_events)
         .service(seats::get_enforcement)
-        .service(seats::set_enforcement);
+        .service(seats::set_enforcement)
+        .configure(books::configure);
 }
 
 fn json_config() -> web::JsonConfig {

@@ -62,6 +62,8 @@ pub fn create_company(
         .values(&admin)
         .execute(conn)
         .map_err(email_taken_or)?;
+    // The books start with the default chart, counters and closing date, in this transaction.
+    crate::books::accounts::seed_company(conn, &company.id)?;
     Ok((company, admin))
 }
 

@@ -166,6 +166,253 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    book_counters (company_id, name) {
+        company_id -> Text,
+        name -> Text,
+        value -> BigInt,
+    }
+}
+
+diesel::table! {
+    customers (id) {
+        id -> Text,
+        company_id -> Text,
+        name -> Text,
+        email -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        version -> BigInt,
+        updated_by -> Text,
+        updated_by_session -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    vendors (id) {
+        id -> Text,
+        company_id -> Text,
+        name -> Text,
+        email -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        version -> BigInt,
+        updated_by -> Text,
+        updated_by_session -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    accounts (id) {
+        id -> Text,
+        company_id -> Text,
+        number -> Text,
+        name_fr -> Text,
+        name_en -> Text,
+        class -> Text,
+        created_at -> Timestamp,
+        version -> BigInt,
+        updated_by -> Nullable<Text>,
+        updated_by_session -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    estimates (id) {
+        id -> Text,
+        company_id -> Text,
+        number -> Text,
+        customer_id -> Text,
+        date -> Date,
+        due_date -> Date,
+        status -> Text,
+        total_cents -> BigInt,
+        invoice_id -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        version -> BigInt,
+        updated_by -> Text,
+        updated_by_session -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    invoices (id) {
+        id -> Text,
+        company_id -> Text,
+        number -> Nullable<Text>,
+        customer_id -> Text,
+        date -> Date,
+        due_date -> Date,
+        status -> Text,
+        total_cents -> BigInt,
+        paid_cents -> BigInt,
+        estimate_id -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        version -> BigInt,
+        updated_by -> Text,
+        updated_by_session -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    bills (id) {
+        id -> Text,
+        company_id -> Text,
+        number -> Text,
+        vendor_id -> Text,
+        reference -> Nullable<Text>,
+        date -> Date,
+        due_date -> Date,
+        status -> Text,
+        total_cents -> BigInt,
+        paid_cents -> BigInt,
+        created_by -> Text,
+        created_at -> Timestamp,
+        version -> BigInt,
+        updated_by -> Text,
+        updated_by_session -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    document_lines (id) {
+        id -> BigInt,
+        company_id -> Text,
+        document_id -> Text,
+        position -> BigInt,
+        description -> Text,
+        quantity_milli -> BigInt,
+        unit_price_cents -> BigInt,
+        vat_rate_bp -> BigInt,
+        account_number -> Nullable<Text>,
+        subtotal_cents -> BigInt,
+    }
+}
+
+diesel::table! {
+    journal_entries (id) {
+        id -> Text,
+        company_id -> Text,
+        number -> BigInt,
+        date -> Date,
+        memo -> Text,
+        source_kind -> Text,
+        source_id -> Text,
+        total_cents -> BigInt,
+        posted_by -> Text,
+        posted_by_session -> Nullable<Text>,
+        posted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    journal_lines (id) {
+        id -> BigInt,
+        company_id -> Text,
+        entry_id -> Text,
+        entry_number -> BigInt,
+        date -> Date,
+        position -> BigInt,
+        account_number -> Text,
+        debit_cents -> BigInt,
+        credit_cents -> BigInt,
+        party_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    payments (id) {
+        id -> Text,
+        company_id -> Text,
+        invoice_id -> Text,
+        customer_id -> Text,
+        date -> Date,
+        amount_cents -> BigInt,
+        account_number -> Text,
+        journal_entry_id -> Text,
+        created_by -> Text,
+        created_by_session -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    bill_payments (id) {
+        id -> Text,
+        company_id -> Text,
+        bill_id -> Text,
+        vendor_id -> Text,
+        date -> Date,
+        amount_cents -> BigInt,
+        account_number -> Text,
+        journal_entry_id -> Text,
+        created_by -> Text,
+        created_by_session -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    timesheets (id) {
+        id -> Text,
+        company_id -> Text,
+        user_id -> Text,
+        date -> Date,
+        minutes -> BigInt,
+        description -> Text,
+        created_at -> Timestamp,
+        version -> BigInt,
+        updated_by -> Text,
+        updated_by_session -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    closing_dates (company_id) {
+        company_id -> Text,
+        version -> BigInt,
+        updated_by -> Nullable<Text>,
+        updated_by_session -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    closing_date_exceptions (id) {
+        id -> Text,
+        company_id -> Text,
+        user_id -> Text,
+        session_id -> Nullable<Text>,
+        action -> Text,
+        record_type -> Text,
+        record_id -> Text,
+        record_date -> Date,
+        closing_date -> Date,
+        occurred_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (company_id, user_id, idempotency_key) {
+        company_id -> Text,
+        user_id -> Text,
+        idempotency_key -> Text,
+        request_hash -> Text,
+        status_code -> BigInt,
+        response_body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> companies (company_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(
@@ -180,4 +427,20 @@ diesel::allow_tables_to_appear_in_same_query!(
     session_events,
     findings,
     audit_runs,
+    book_counters,
+    customers,
+    vendors,
+    accounts,
+    estimates,
+    invoices,
+    bills,
+    document_lines,
+    journal_entries,
+    journal_lines,
+    payments,
+    bill_payments,
+    timesheets,
+    closing_dates,
+    closing_date_exceptions,
+    idempotency_keys,
 );

@@ -19,8 +19,6 @@ async fn seatwarden(app: &TestApp, args: &[&str]) -> Output {
             .current_dir(directory.path())
             .env("DATABASE_URL", database_url)
             .env("SEATWARDEN_LOG_FILTER", "error")
-            // The test harness's own variable is no setting of the service.
-            .env_remove("SEATWARDEN_TEST_POSTGRES")
             .output()
             .expect("the binary runs")
     })

@@ -1,5 +1,5 @@
 //! Starts the real service on a fresh database per test: a SQLite file in a temporary
-//! directory, or, when `SEATWARDEN_TEST_POSTGRES` names a server, a PostgreSQL database of
+//! directory, or, when `TEST_POSTGRES_URL` names a server, a PostgreSQL database of
 //! its own that is dropped afterwards.
 
 use diesel::{Connection, RunQueryDsl};
@@ -18,11 +18,11 @@ pub enum TestDatabase {
 
 impl TestDatabase {
     fn create() -> (Self, String) {
-        match std::env::var("SEATWARDEN_TEST_POSTGRES") {
+        match std::env::var("TEST_POSTGRES_URL") {
             Ok(admin_url) if !admin_url.is_empty() => {
                 let name = format!("sw_test_{}", uuid::Uuid::new_v4().simple());
                 let mut conn = diesel::PgConnection::establish(&admin_url)
-                    .expect("SEATWARDEN_TEST_POSTGRES must name a reachable server");
+                    .expect("TEST_POSTGRES_URL must name a reachable server");
                 diesel::sql_query(format!("CREATE DATABASE {name}"))
                     .execute(&mut conn)
                     .expect("create test database");

@@ -1,5 +1,10 @@
 //! Black-box API tests: the real server on a fresh database per test.
 
+mod books_concurrency;
+mod books_ledger;
+mod books_roles;
+mod books_sales;
+mod books_support;
 mod cli;
 mod decision_point;
 mod decisions;

@@ -1,0 +1,16 @@
+DROP TABLE idempotency_keys;
+DROP TABLE closing_date_exceptions;
+DROP TABLE closing_dates;
+DROP TABLE timesheets;
+DROP TABLE bill_payments;
+DROP TABLE payments;
+DROP TABLE journal_lines;
+DROP TABLE journal_entries;
+DROP TABLE document_lines;
+DROP TABLE bills;
+DROP TABLE invoices;
+DROP TABLE estimates;
+DROP TABLE accounts;
+DROP TABLE vendors;
+DROP TABLE customers;
+DROP TABLE book_counters;

@@ -1,0 +1,264 @@
+//! Journal entries and the closing date.
+
+use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{
+    created, idempotency_key, override_requested, page_request, parse_date, parse_optional_date,
+    run, saved, PageQuery,
+};
+use crate::books::closing::{self, ClosingDateView, ExceptionView};
+use crate::books::journal;
+use crate::books::ledger::EntryView;
+use crate::books::postings::{ManualEntryInput, ManualLineInput};
+use crate::http::error::ApiError;
+use crate::http::extract::Auth;
+use crate::http::state::AppState;
+use crate::http::versions::expected_version;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(list_entries)
+        .service(post_entry)
+        .service(get_entry)
+        .service(reverse_entry)
+        .service(get_closing_date)
+        .service(set_closing_date)
+        .service(list_closing_exceptions);
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    list_entries,
+    post_entry,
+    get_entry,
+    reverse_entry,
+    get_closing_date,
+    set_closing_date,
+    list_closing_exceptions
+))]
+pub struct Api;
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EntryLineRequest {
+    account_number: String,
+    #[serde(default)]
+    debit_cents: i64,
+    #[serde(default)]
+    credit_cents: i64,
+    /// The customer or vendor, on 411 and 401 lines.
+    party_id: Option<String>,
+}
+
+/// A manual entry: at least 2 lines, each a debit or a credit, debits equal to credits.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EntryRequest {
+    date: String,
+    memo: Option<String>,
+    lines: Vec<EntryLineRequest>,
+    override_closing_date: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReverseRequest {
+    /// The reversal's date; today (or the entry's date, if later) when absent.
+    date: Option<String>,
+    override_closing_date: Option<bool>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClosingDateRequest {
+    /// YYYY-MM-DD, or null to reopen every period.
+    closing_date: Option<String>,
+    version: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EntryList {
+    items: Vec<EntryView>,
+    next: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ExceptionList {
+    items: Vec<ExceptionView>,
+    next: Option<String>,
+}
+
+fn parse_entry(body: &EntryRequest) -> Result<ManualEntryInput, ApiError> {
+    let lines = body
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(index, line)| {
+            let party_id = line
+                .party_id
+                .as_deref()
+                .map(str::trim)
+                .filter(|p| !p.is_empty());
+            if party_id.is_some_and(|p| p.len() > 64) {
+                return Err(ApiError::invalid_field(
+                    &format!("lines[{index}].party_id"),
+                    "must name a customer or vendor",
+                ));
+            }
+            Ok(ManualLineInput {
+                account_number: line.account_number.clone(),
+                debit_cents: line.debit_cents,
+                credit_cents: line.credit_cents,
+                party_id: party_id.map(str::to_owned),
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(ManualEntryInput {
+        date: parse_date("date", &body.date)?,
+        memo: body.memo.clone().unwrap_or_default(),
+        lines,
+    })
+}
+
+/// The journal, in entry number order.
+#[utoipa::path(params(PageQuery), responses((status = 200, body = EntryList), (status = 403)), tag = "accounting", security(("bearer" = [])))]
+#[get("/v1/companies/{company_id}/journal-entries")]
+pub async fn list_entries(
+    state: web::Data<AppState>,
+    Auth(actor): Auth,
+    path: web::Path<String>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let request = page_request(query.into_inner())?;
+    let company_id = path.into_inner();
+    let page = run(&state, move |conn, authz| {
+        journal::list(conn, authz, &actor, &company_id, &request)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// Posts a manual journal entry.
+#[utoipa::path(request_body = EntryRequest, responses((status = 201, body = EntryView), (status = 400, description = "e.g. unbalanced lines"), (status = 403)), tag = "accounting", security(("bearer" = [])))]
+#[post("/v1/companies/{company_id}/journal-entries")]
+pub async fn post_entry(
+    state: web::Data<AppState>,
+    Auth(actor): Auth,
+    req: HttpRequest,
+    path: web::Path<String>,
+    body: web::Json<EntryRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let key = idempotency_key(&req, &body)?;
+    let override_closing_date = override_requested(&req, body.override_closing_date)?;
+    let input = parse_entry(&body)?;
+    let company_id = path.into_inner();
+    let result = run(&state, move |conn, authz| {
+        let key = key.as_ref();
+        journal::post(
+            conn,
+            authz,
+            &actor,
+            &company_id,
+            input,
+            override_closing_date,
+            key,
+        )
+    })
+    .await?;
+    Ok(created(result))
+}
+
+/// One journal entry.
+#[utoipa::path(responses((status = 200, body = EntryView), (status = 404)), tag = "accounting", security(("bearer" = [])))]
+#[get("/v1/companies/{company_id}/journal-entries/{id}")]
+pub async fn get_entry(
+    state: web::Data<AppState>,
+    Auth(actor): Auth,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (company_id, id) = path.into_inner();
+    let view = run(&state, move |conn, authz| {
+        journal::get(conn, authz, &actor, &company_id, &id)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Reverses a manual entry (someone else's); answers the reversing entry.
+#[utoipa::path(request_body = ReverseRequest, responses((status = 201, body = EntryView), (status = 403, description = "e.g. reversing one's own entry"), (status = 409, description = "invalid_state")), tag = "accounting", security(("bearer" = [])))]
+#[post("/v1/companies/{company_id}/journal-entries/{id}/reverse")]
+pub async fn reverse_entry(
+    state: web::Data<AppState>,
+    Auth(actor): Auth,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    body: Option<web::Json<ReverseRequest>>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.map(web::Json::into_inner).unwrap_or_default();
+    let override_closing_date = override_requested(&req, body.override_closing_date)?;
+    let date = parse_optional_date("date", body.date.as_deref())?;
+    let (company_id, id) = path.into_inner();
+    let view = run(&state, move |conn, authz| {
+        let target = (company_id.as_str(), id.as_str());
+        journal::reverse(conn, authz, &actor, target, date, override_closing_date)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+/// The closing date and its version.
+#[utoipa::path(responses((status = 200, body = ClosingDateView), (status = 403)), tag = "accounting", security(("bearer" = [])))]
+#[get("/v1/companies/{company_id}/closing-date")]
+pub async fn get_closing_date(
+    state: web::Data<AppState>,
+    Auth(actor): Auth,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let company_id = path.into_inner();
+    let view = run(&state, move |conn, authz| {
+        closing::get(conn, authz, &actor, &company_id)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Moves the closing date (admins and accountants), from the version the caller saw.
+#[utoipa::path(request_body = ClosingDateRequest, responses((status = 200, body = ClosingDateView), (status = 403), (status = 409, description = "conflict")), tag = "accounting", security(("bearer" = [])))]
+#[put("/v1/companies/{company_id}/closing-date")]
+pub async fn set_closing_date(
+    state: web::Data<AppState>,
+    Auth(actor): Auth,
+    req: HttpRequest,
+    path: web::Path<String>,
+    body: web::Json<ClosingDateRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let version = expected_version(&req, body.version)?;
+    let closing_date = parse_optional_date("closing_date", body.closing_date.as_deref())?;
+    let company_id = path.into_inner();
+    let result = run(&state, move |conn, authz| {
+        closing::set(conn, authz, &actor, &company_id, version, closing_date)
+    })
+    .await?;
+    saved(result)
+}
+
+/// Each write made in the closed period with the override, oldest first.
+#[utoipa::path(params(PageQuery), responses((status = 200, body = ExceptionList), (status = 403)), tag = "accounting", security(("bearer" = [])))]
+#[get("/v1/companies/{company_id}/closing-date/exceptions")]
+pub async fn list_closing_exceptions(
+    state: web::Data<AppState>,
+    Auth(actor): Auth,
+    path: web::Path<String>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let request = page_request(query.into_inner())?;
+    let company_id = path.into_inner();
+    let page = run(&state, move |conn, authz| {
+        closing::exceptions(conn, authz, &actor, &company_id, &request)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(page))
+}

@@ -1,0 +1,141 @@
+//! Reports computed from the ledger.
+
+use actix_web::{get, web, HttpResponse};
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use super::{parse_date, parse_optional_date, run};
+use crate::books::reporting;
+use crate::http::error::ApiError;
+use crate::http::extract::Auth;
+use crate::http::state::AppState;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(profit_and_loss)
+        .service(balance_sheet)
+        .service(trial_balance)
+        .service(aged_receivables)
+        .service(aged_payables);
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    profit_and_loss,
+    balance_sheet,
+    trial_balance,
+    aged_receivables,
+    aged_payables
+))]
+pub struct Api;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct PeriodQuery {
+    /// First day, YYYY-MM-DD.
+    from: String,
+    /// Last day, YYYY-MM-DD.
+    to: String,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct AtQuery {
+    /// The report date, YYYY-MM-DD; today when absent.
+    at: Option<String>,
+}
+
+fn report_date(query: &AtQuery) -> Result<NaiveDate, ApiError> {
+    Ok(parse_optional_date("at", query.at.as_deref())?
+        .unwrap_or_else(|| chrono::Utc::now().date_naive()))
+}
+
+/// Income and expenses of a period.
+#[utoipa::path(params(PeriodQuery), responses((status = 200, description = "income, expenses, net_result_cents"), (status = 400), (status = 403)), tag = "reports", security(("bearer" = [])))]
+#[get("/v1/companies/{company_id}/reports/profit-and-loss")]
+pub async fn profit_and_loss(
+    state: web::Data<AppState>,
+    Auth(actor): Auth,
+    path: web::Path<String>,
+    query: web::Query<PeriodQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let period = (
+        parse_date("from", &query.from)?,
+        parse_date("to", &query.to)?,
+    );
+    let company_id = path.into_inner();
+    let report = run(&state, move |conn, authz| {
+        reporting::profit_and_loss(conn, authz, &actor, &company_id, period)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(report))
+}
+
+/// Assets, liabilities and equity at a date.
+#[utoipa::path(params(AtQuery), responses((status = 200, description = "assets, liabilities, equity"), (status = 403)), tag = "reports", security(("bearer" = [])))]
+#[get("/v1/companies/{company_id}/reports/balance-sheet")]
+pub async fn balance_sheet(
+    state: web::Data<AppState>,
+    Auth(actor): Auth,
+    path: web::Path<String>,
+    query: web::Query<AtQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let at = report_date(&query)?;
+    let company_id = path.into_inner();
+    let report = run(&state, move |conn, authz| {
+        reporting::balance_sheet(conn, authz, &actor, &company_id, at)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(report))
+}
+
+/// Debits and credits of every account through a date; the totals are equal.
+#[utoipa::path(params(AtQuery), responses((status = 200, description = "rows, total_debit_cents, total_credit_cents, balanced"), (status = 403)), tag = "reports", security(("bearer" = [])))]
+#[get("/v1/companies/{company_id}/reports/trial-balance")]
+pub async fn trial_balance(
+    state: web::Data<AppState>,
+    Auth(actor): Auth,
+    path: web::Path<String>,
+    query: web::Query<AtQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let at = report_date(&query)?;
+    let company_id = path.into_inner();
+    let report = run(&state, move |conn, authz| {
+        reporting::trial_balance(conn, authz, &actor, &company_id, at)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(report))
+}
+
+/// What customers owe, by age.
+#[utoipa::path(params(AtQuery), responses((status = 200, description = "parties with aged documents and totals"), (status = 403)), tag = "reports", security(("bearer" = [])))]
+#[get("/v1/companies/{company_id}/reports/aged-receivables")]
+pub async fn aged_receivables(
+    state: web::Data<AppState>,
+    Auth(actor): Auth,
+    path: web::Path<String>,
+    query: web::Query<AtQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let at = report_date(&query)?;
+    let company_id = path.into_inner();
+    let report = run(&state, move |conn, authz| {
+        reporting::aged_receivables(conn, authz, &actor, &company_id, at)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(report))
+}
+
+/// What the company owes suppliers, by age.
+#[utoipa::path(params(AtQuery), responses((status = 200, description = "parties with aged documents and totals"), (status = 403)), tag = "reports", security(("bearer" = [])))]
+#[get("/v1/companies/{company_id}/reports/aged-payables")]
+pub async fn aged_payables(
+    state: web::Data<AppState>,
+    Auth(actor): Auth,
+    path: web::Path<String>,
+    query: web::Query<AtQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let at = report_date(&query)?;
+    let company_id = path.into_inner();
+    let report = run(&state, move |conn, authz| {
+        reporting::aged_payables(conn, authz, &actor, &company_id, at)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(report))
+}
