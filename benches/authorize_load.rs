@@ -3,8 +3,10 @@
 //! second on SQLite, and on PostgreSQL when `BENCH_POSTGRES_URL` names a server the
 //! bench may create a database on.
 //!
-//! Run: `cargo bench --bench authorize_load` (release build). The load generator shares the
-//! machine's cores with the server, so the figure is a floor.
+//! Run: `cargo bench --bench authorize_load` (release build). The load comes from `wrk` when
+//! it is installed (Debian package `wrk`: a C load generator, so most of the two cores serve),
+//! otherwise from an in-process client that takes a larger share of the cores. Either way the
+//! generator shares the machine with the server, so the figure is a floor.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -66,6 +68,14 @@ async fn run(backend: &str, database_url: &str) {
         .build()
         .expect("client");
     let (key, askers) = seed(&client, &base).await;
+    let body = request_body(&askers[0], 0);
+    if let Some(report) = drive_with_wrk(&base, &key, &body).await {
+        println!(
+            "{backend}: {report}, {} users stored, every decision logged before its answer",
+            EXTRA_USERS + askers.len() + 1
+        );
+        return;
+    }
     let count = Arc::new(AtomicU64::new(0));
     let measuring = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let stop = Instant::now() + WARM_UP + MEASURE;
@@ -75,10 +85,14 @@ async fn run(backend: &str, database_url: &str) {
             let asker = askers[n % askers.len()].clone();
             let (count, measuring) = (count.clone(), measuring.clone());
             tokio::spawn(async move {
-                let body = json!({"principal": {"user_id": asker}, "action": "create_invoice",
-                    "resource": {"type": "Invoice", "id": format!("inv-{n}"), "date": "2026-11-02", "amount_cents": 9900}});
+                let body = request_body(&asker, n);
                 while Instant::now() < stop {
-                    let response = client.post(format!("{base}/v1/authorize")).bearer_auth(&key).json(&body).send().await;
+                    let response = client
+                        .post(format!("{base}/v1/authorize"))
+                        .bearer_auth(&key)
+                        .json(&body)
+                        .send()
+                        .await;
                     let ok = matches!(&response, Ok(r) if r.status().is_success());
                     assert!(ok, "authorize failed: {response:?}");
                     if measuring.load(Ordering::Relaxed) {
@@ -98,10 +112,58 @@ async fn run(backend: &str, database_url: &str) {
         let _ = worker.await;
     }
     println!(
-        "{backend}: {:.0} authorize requests/s over {CONNECTIONS} connections ({done} in {elapsed:.1} s, {} users stored, every decision logged before its answer)",
+        "{backend}: {:.0} authorize requests/s over {CONNECTIONS} connections, in-process client ({done} in {elapsed:.1} s, {} users stored, every decision logged before its answer)",
         done as f64 / elapsed,
         EXTRA_USERS + askers.len() + 1,
     );
+}
+
+fn request_body(asker: &str, n: usize) -> Value {
+    json!({"principal": {"user_id": asker}, "action": "create_invoice",
+        "resource": {"type": "Invoice", "id": format!("inv-{n}"), "date": "2026-11-02", "amount_cents": 9900}})
+}
+
+/// Drives the load with `wrk` (2 threads, 64 connections); None when wrk is not installed.
+async fn drive_with_wrk(base: &str, key: &str, body: &Value) -> Option<String> {
+    let script = tempfile::NamedTempFile::new().expect("script file");
+    let lua = format!(
+        "wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\n\
+         wrk.headers[\"Authorization\"] = \"Bearer {key}\"\nwrk.body = [[{body}]]\n"
+    );
+    std::fs::write(script.path(), lua).expect("write script");
+    let url = format!("{base}/v1/authorize");
+    let script_path = script.path().to_owned();
+    let seconds = (WARM_UP + MEASURE).as_secs().to_string();
+    let output = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("wrk")
+            .args(["-t2", "-c64", "-d", &format!("{seconds}s"), "-s"])
+            .arg(&script_path)
+            .arg(&url)
+            .output()
+    })
+    .await
+    .expect("wrk task")
+    .ok()?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    let rate = text
+        .lines()
+        .find_map(|l| l.strip_prefix("Requests/sec:"))?
+        .trim()
+        .to_owned();
+    let errors = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Non-2xx or 3xx responses:"))
+        .map_or(0, |n| n.trim().parse::<u64>().unwrap_or(u64::MAX));
+    assert_eq!(errors, 0, "wrk saw failed answers:\n{text}");
+    let latency = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("Latency"))
+        .unwrap_or("")
+        .trim()
+        .to_owned();
+    Some(format!(
+        "{rate} authorize requests/s over {CONNECTIONS} connections from wrk ({latency})"
+    ))
 }
 
 /// A company with an API key, a few askers of different roles and many other users.
