@@ -145,23 +145,27 @@ pub fn decide_batch(
     let principals = load_principals(conn, company_id, requests)?;
     Ok(requests
         .iter()
-        .map(|request| match principals.get(&request.principal) {
-            Some(user) => {
-                let actor = external_actor(user, request);
-                let resource = Resource {
-                    company_id: company_id.to_owned(),
-                    ..request.resource.clone()
-                };
-                let verdict = authz.engine().decide(
-                    &actor,
-                    &rules,
-                    request.action,
-                    &resource,
-                    request.options,
-                );
-                authz.pending(&actor, request.action, &resource, verdict)
+        .map(|request| {
+            let actor = principals
+                .get(&request.principal)
+                .and_then(|user| external_actor(user, request));
+            match actor {
+                Some(actor) => {
+                    let resource = Resource {
+                        company_id: company_id.to_owned(),
+                        ..request.resource.clone()
+                    };
+                    let verdict = authz.engine().decide(
+                        &actor,
+                        &rules,
+                        request.action,
+                        &resource,
+                        request.options,
+                    );
+                    authz.pending(&actor, request.action, &resource, verdict)
+                }
+                None => unknown_principal(authz, company_id, request),
             }
-            None => unknown_principal(authz, company_id, request),
         })
         .collect())
 }
@@ -197,21 +201,22 @@ fn load_principals(
     Ok(found)
 }
 
-fn external_actor(user: &UserRow, request: &ExternalRequest) -> Actor {
-    Actor {
+/// None when the stored role is not one of ours: such a principal is denied, never given a
+/// role it does not hold.
+fn external_actor(user: &UserRow, request: &ExternalRequest) -> Option<Actor> {
+    Some(Actor {
         user_id: user.id.clone(),
         company_id: user.company_id.clone(),
-        // An unknown stored role denies: no role policy matches a role nobody has.
-        role: Role::parse(&user.role).unwrap_or(Role::ReportsOnly),
+        role: Role::parse(&user.role)?,
         active: user.status == crate::identity::models::status::ACTIVE
             || user.status == crate::identity::models::status::EXTERNAL,
         session_id: request.session_id.clone(),
         session_flagged: request.session_flagged,
         client_ip: request.client_ip.clone(),
-    }
+    })
 }
 
-/// A principal the company does not have is denied, and the denial is logged like any other.
+/// A principal the company does not have (or with no known role) is denied, and the denial is logged like any other.
 fn unknown_principal(
     authz: &Authz,
     company_id: &str,
@@ -232,7 +237,9 @@ fn unknown_principal(
         resource_id: request.resource.id.clone(),
         allowed: false,
         policy_ids: Vec::new(),
-        errors: vec![format!("unknown principal `{label}` in this company")],
+        errors: vec![format!(
+            "unknown principal `{label}` in this company, or no known role"
+        )],
         client_ip: request.client_ip.clone(),
         policy_version: authz.engine().version().to_owned(),
     }

@@ -2,13 +2,15 @@
 
 use actix_web::{get, web, HttpResponse};
 use chrono::NaiveDate;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::{parse_date, parse_optional_date, run};
-use crate::books::reporting;
+use crate::authz::{Actor, Authz};
+use crate::books::{reporting, BooksError};
 use crate::http::error::ApiError;
 use crate::http::extract::Auth;
 use crate::http::state::AppState;
+use crate::store::DbConnection;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(profit_and_loss)
@@ -47,6 +49,25 @@ fn report_date(query: &AtQuery) -> Result<NaiveDate, ApiError> {
         .unwrap_or_else(|| chrono::Utc::now().date_naive()))
 }
 
+/// A report at a date: the four dated reports differ only in the domain function they call.
+type DatedReport<T> =
+    fn(&mut DbConnection, &Authz, &Actor, &str, NaiveDate) -> Result<T, BooksError>;
+
+async fn dated_report<T: Serialize + Send + 'static>(
+    state: &AppState,
+    actor: Actor,
+    company_id: String,
+    query: &AtQuery,
+    report: DatedReport<T>,
+) -> Result<HttpResponse, ApiError> {
+    let at = report_date(query)?;
+    let body = run(state, move |conn, authz| {
+        report(conn, authz, &actor, &company_id, at)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(body))
+}
+
 /// Income and expenses of a period.
 #[utoipa::path(params(PeriodQuery), responses((status = 200, description = "income, expenses, net_result_cents"), (status = 400), (status = 403)), tag = "reports", security(("bearer" = [])))]
 #[get("/v1/companies/{company_id}/reports/profit-and-loss")]
@@ -77,13 +98,14 @@ pub async fn balance_sheet(
     path: web::Path<String>,
     query: web::Query<AtQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let at = report_date(&query)?;
-    let company_id = path.into_inner();
-    let report = run(&state, move |conn, authz| {
-        reporting::balance_sheet(conn, authz, &actor, &company_id, at)
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(report))
+    dated_report(
+        &state,
+        actor,
+        path.into_inner(),
+        &query,
+        reporting::balance_sheet,
+    )
+    .await
 }
 
 /// Debits and credits of every account through a date; the totals are equal.
@@ -95,13 +117,14 @@ pub async fn trial_balance(
     path: web::Path<String>,
     query: web::Query<AtQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let at = report_date(&query)?;
-    let company_id = path.into_inner();
-    let report = run(&state, move |conn, authz| {
-        reporting::trial_balance(conn, authz, &actor, &company_id, at)
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(report))
+    dated_report(
+        &state,
+        actor,
+        path.into_inner(),
+        &query,
+        reporting::trial_balance,
+    )
+    .await
 }
 
 /// What customers owe, by age.
@@ -113,13 +136,14 @@ pub async fn aged_receivables(
     path: web::Path<String>,
     query: web::Query<AtQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let at = report_date(&query)?;
-    let company_id = path.into_inner();
-    let report = run(&state, move |conn, authz| {
-        reporting::aged_receivables(conn, authz, &actor, &company_id, at)
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(report))
+    dated_report(
+        &state,
+        actor,
+        path.into_inner(),
+        &query,
+        reporting::aged_receivables,
+    )
+    .await
 }
 
 /// What the company owes suppliers, by age.
@@ -131,11 +155,12 @@ pub async fn aged_payables(
     path: web::Path<String>,
     query: web::Query<AtQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let at = report_date(&query)?;
-    let company_id = path.into_inner();
-    let report = run(&state, move |conn, authz| {
-        reporting::aged_payables(conn, authz, &actor, &company_id, at)
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(report))
+    dated_report(
+        &state,
+        actor,
+        path.into_inner(),
+        &query,
+        reporting::aged_payables,
+    )
+    .await
 }
