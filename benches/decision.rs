@@ -13,7 +13,9 @@ use diesel::prelude::*;
 use serde_json::json;
 
 use seatwarden::authz::decision_log::{self, PendingDecision};
-use seatwarden::authz::{self, Action, Actor, Engine, Options, Resource, ResourceKind};
+use seatwarden::authz::{
+    self, Action, Actor, CompanyRules, Engine, Options, Resource, ResourceKind,
+};
 use seatwarden::identity::models::{status, CompanyRow, UserRow};
 use seatwarden::identity::Role;
 use seatwarden::store::schema::{companies, users};
@@ -32,6 +34,7 @@ fn main() {
     insert_users(&mut conn, company_id, 0, 10);
 
     let raw = measure_raw(&engine);
+    let engine_only = measure_engine(&engine, company_id);
     measure_service(&mut conn, &engine, company_id);
     let small = measure_service(&mut conn, &engine, company_id);
     insert_users(&mut conn, company_id, 10, 10_000);
@@ -40,6 +43,11 @@ fn main() {
 
     let raw_median = median(&raw);
     report("raw is_authorized, prebuilt request", raw, raw_median);
+    report(
+        "of which the engine (entities, request, Cedar)",
+        engine_only,
+        raw_median,
+    );
     report("service decision, 10 users", small, raw_median);
     report(
         "service decision, 10,000 users, 100,000 decisions logged",
@@ -83,6 +91,49 @@ fn measure_service(conn: &mut DbConnection, engine: &Engine, company_id: &str) -
         assert!(verdict.allowed, "{verdict:?}");
     }
     samples
+}
+
+/// The service's decision without the two reads: entities and request built, Cedar deciding
+/// on the policies that can apply to the role and action.
+fn measure_engine(engine: &Engine, company_id: &str) -> Vec<Duration> {
+    let resource = Resource::new(ResourceKind::Invoice, "inv-1", company_id)
+        .created_by("user-3")
+        .amount(12_000);
+    let rules = CompanyRules {
+        closing_date: None,
+        enforcement_mode: "monitor".into(),
+        sod_enabled: true,
+    };
+    let actor = Actor {
+        user_id: "user-0".into(),
+        company_id: company_id.into(),
+        role: Role::StandardSales,
+        active: true,
+        session_id: Some("session-1".into()),
+        session_flagged: false,
+        client_ip: Some("127.0.0.1".into()),
+    };
+    let decide = || {
+        engine.decide(
+            &actor,
+            &rules,
+            Action::CreateInvoice,
+            &resource,
+            Options::default(),
+        )
+    };
+    for _ in 0..SAMPLES {
+        decide();
+    }
+    (0..SAMPLES)
+        .map(|_| {
+            let started = Instant::now();
+            let verdict = decide();
+            let elapsed = started.elapsed();
+            assert!(verdict.allowed, "{verdict:?}");
+            elapsed
+        })
+        .collect()
 }
 
 /// The same question with everything built beforehand: Cedar's own cost.

@@ -8,7 +8,7 @@ use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpServer};
 use tracing_actix_web::TracingLogger;
 
-use crate::authz::log_writer::LogWriter;
+use crate::authz::group_commit::GroupCommit;
 use crate::authz::{self, Authz, Engine};
 use crate::config::Settings;
 use crate::http::rate_limit::CompanyRateLimiter;
@@ -61,13 +61,16 @@ impl Application {
             .local_addr()
             .map_err(|source| StartupError::Bind { address, source })?
             .port();
+        let authz = Arc::new(Authz::new(engine));
+        let limiter = CompanyRateLimiter::per_second(settings.decision_point_requests_per_second);
         let state = AppState {
-            log_writer: LogWriter::start(store.clone()),
-            decision_point_limiter: CompanyRateLimiter::per_second(
-                settings.decision_point_requests_per_second,
+            decision_point: GroupCommit::start(
+                store.clone(),
+                authz.clone(),
+                Box::new(move |company, questions| limiter.allow(company, questions)),
             ),
             store,
-            authz: Arc::new(Authz::new(engine)),
+            authz,
             settings: Arc::new(settings),
             metrics: Metrics::new(),
         };

@@ -9,7 +9,9 @@ use serde::Serialize;
 
 use super::decision_log::PendingDecision;
 use super::errors::AuthzError;
-use super::{load_company_rules, Action, Actor, Authz, Options, Resource, ResourceKind};
+use super::{
+    load_company_rules, Action, Actor, Authz, CompanyRules, Options, Resource, ResourceKind,
+};
 use crate::identity::models::UserRow;
 use crate::identity::sessions::hash_token;
 use crate::identity::Role;
@@ -117,88 +119,133 @@ pub fn authorize_session_caller(
     Ok(())
 }
 
-/// Authenticates a company API key, asks `admit` whether the company's budget allows the
-/// requests, then decides them: one trip to the database for the whole call.
-pub fn decide_for_key(
+/// Who asks the decision point.
+#[derive(Debug, Clone)]
+pub enum Caller {
+    /// An external app, by its company's API key, checked in the transaction that decides.
+    ApiKey(String),
+    /// An admin session of this company, already allowed to use the decision point.
+    Company(String),
+}
+
+/// Rows read once per transaction: the questions answered together share them.
+#[derive(Default)]
+pub struct Lookups {
+    companies_by_key: HashMap<String, Option<String>>,
+    rules: HashMap<String, CompanyRules>,
+    principals: HashMap<(String, PrincipalRef), Option<UserRow>>,
+}
+
+impl Lookups {
+    fn company_for_key(
+        &mut self,
+        conn: &mut DbConnection,
+        key: &str,
+    ) -> Result<Option<String>, AuthzError> {
+        if let Some(company) = self.companies_by_key.get(key) {
+            return Ok(company.clone());
+        }
+        let company = match authenticate_api_key(conn, key) {
+            Ok(company) => Some(company),
+            Err(AuthzError::Unauthenticated) => None,
+            Err(error) => return Err(error),
+        };
+        self.companies_by_key
+            .insert(key.to_owned(), company.clone());
+        Ok(company)
+    }
+
+    fn rules(
+        &mut self,
+        conn: &mut DbConnection,
+        company_id: &str,
+    ) -> Result<CompanyRules, diesel::result::Error> {
+        if let Some(rules) = self.rules.get(company_id) {
+            return Ok(rules.clone());
+        }
+        let rules = load_company_rules(conn, company_id)?;
+        self.rules.insert(company_id.to_owned(), rules.clone());
+        Ok(rules)
+    }
+
+    fn principal(
+        &mut self,
+        conn: &mut DbConnection,
+        company_id: &str,
+        principal: &PrincipalRef,
+    ) -> Result<Option<&UserRow>, diesel::result::Error> {
+        let key = (company_id.to_owned(), principal.clone());
+        if !self.principals.contains_key(&key) {
+            let user = load_principal(conn, company_id, principal)?;
+            self.principals.insert(key.clone(), user);
+        }
+        Ok(self.principals[&key].as_ref())
+    }
+}
+
+/// Decides every question of one caller, within its company's budget (`admit`); the
+/// decisions are returned to be logged before anyone is answered.
+pub fn decide_for_caller(
     conn: &mut DbConnection,
     authz: &Authz,
-    key: &str,
+    lookups: &mut Lookups,
+    caller: &Caller,
     requests: &[ExternalRequest],
-    admit: impl FnOnce(&str, usize) -> bool,
+    admit: impl Fn(&str, usize) -> bool,
 ) -> Result<Vec<PendingDecision>, AuthzError> {
-    let company_id = authenticate_api_key(conn, key)?;
+    let company_id = match caller {
+        Caller::ApiKey(key) => lookups
+            .company_for_key(conn, key)?
+            .ok_or(AuthzError::Unauthenticated)?,
+        Caller::Company(company_id) => company_id.clone(),
+    };
     if !admit(&company_id, requests.len()) {
         return Err(AuthzError::RateLimited);
     }
-    decide_batch(conn, authz, &company_id, requests)
-}
-
-/// Decides every request for `company_id`; the decisions are returned to be logged (by the
-/// group-commit writer) before anyone is answered.
-pub fn decide_batch(
-    conn: &mut DbConnection,
-    authz: &Authz,
-    company_id: &str,
-    requests: &[ExternalRequest],
-) -> Result<Vec<PendingDecision>, AuthzError> {
-    let rules = load_company_rules(conn, company_id)?;
-    let principals = load_principals(conn, company_id, requests)?;
-    Ok(requests
-        .iter()
-        .map(|request| {
-            let actor = principals
-                .get(&request.principal)
-                .and_then(|user| external_actor(user, request));
-            match actor {
-                Some(actor) => {
-                    let resource = Resource {
-                        company_id: company_id.to_owned(),
-                        ..request.resource.clone()
-                    };
-                    let verdict = authz.engine().decide(
-                        &actor,
-                        &rules,
-                        request.action,
-                        &resource,
-                        request.options,
-                    );
-                    authz.pending(&actor, request.action, &resource, verdict)
-                }
-                None => unknown_principal(authz, company_id, request),
-            }
-        })
-        .collect())
-}
-
-fn load_principals(
-    conn: &mut DbConnection,
-    company_id: &str,
-    requests: &[ExternalRequest],
-) -> Result<HashMap<PrincipalRef, UserRow>, AuthzError> {
-    let mut found = HashMap::new();
+    let rules = lookups.rules(conn, &company_id)?;
+    let mut decisions = Vec::with_capacity(requests.len());
     for request in requests {
-        if found.contains_key(&request.principal) {
-            continue;
-        }
-        // One indexed point look-up each: a fixed statement SQLite keeps prepared, whose cost
-        // does not grow with the company.
-        let query = users::table
-            .filter(users::company_id.eq(company_id))
-            .select(UserRow::as_select());
-        let user: Option<UserRow> = match &request.principal {
-            PrincipalRef::UserId(id) => {
-                query.filter(users::id.eq(id)).get_result(conn).optional()?
+        let actor = lookups
+            .principal(conn, &company_id, &request.principal)?
+            .and_then(|user| external_actor(user, request));
+        decisions.push(match actor {
+            Some(actor) => {
+                let resource = Resource {
+                    company_id: company_id.clone(),
+                    ..request.resource.clone()
+                };
+                let verdict = authz.engine().decide(
+                    &actor,
+                    &rules,
+                    request.action,
+                    &resource,
+                    request.options,
+                );
+                authz.pending(&actor, request.action, &resource, verdict)
             }
-            PrincipalRef::Email(email) => query
-                .filter(users::email.eq(email))
-                .get_result(conn)
-                .optional()?,
-        };
-        if let Some(user) = user {
-            found.insert(request.principal.clone(), user);
-        }
+            None => unknown_principal(authz, &company_id, request),
+        });
     }
-    Ok(found)
+    Ok(decisions)
+}
+
+/// One indexed point look-up: a fixed statement SQLite keeps prepared, whose cost does not
+/// grow with the company.
+fn load_principal(
+    conn: &mut DbConnection,
+    company_id: &str,
+    principal: &PrincipalRef,
+) -> Result<Option<UserRow>, diesel::result::Error> {
+    let query = users::table
+        .filter(users::company_id.eq(company_id))
+        .select(UserRow::as_select());
+    match principal {
+        PrincipalRef::UserId(id) => query.filter(users::id.eq(id)).get_result(conn).optional(),
+        PrincipalRef::Email(email) => query
+            .filter(users::email.eq(email))
+            .get_result(conn)
+            .optional(),
+    }
 }
 
 /// None when the stored role is not one of ours: such a principal is denied, never given a

@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 
 use super::actions::Action;
 use super::policy_files::LoadedPolicies;
+use super::policy_slices::PolicySlices;
 use super::resource::{Resource, ResourceKind};
 use crate::identity::Role;
 
@@ -60,6 +61,10 @@ pub struct Engine {
     /// Each action's entity with its groups as ancestors, built once from the schema: a
     /// request then builds entities of three or four members, not of every action.
     actions: HashMap<Action, Entity>,
+    /// The resource types each action applies to, from the schema. Requests are built here
+    /// from typed parts, so this is the one check of the schema's that they could fail.
+    applies_to: HashMap<Action, HashSet<ResourceKind>>,
+    slices: PolicySlices,
     kind_types: HashMap<ResourceKind, EntityTypeName>,
     user_type: EntityTypeName,
     company_type: EntityTypeName,
@@ -74,6 +79,10 @@ pub enum EngineError {
     MissingAction(&'static str),
     #[error("cannot build the action hierarchy: {0}")]
     ActionEntities(String),
+    #[error("action `{0}` must have users as its principals")]
+    PrincipalNotUser(&'static str),
+    #[error("cannot split the policies by role and action: {0}")]
+    Slices(String),
 }
 
 impl Engine {
@@ -83,25 +92,55 @@ impl Engine {
             .action_entities()
             .map_err(|e| EngineError::ActionEntities(e.to_string()))?;
         let action_type = type_name("Action");
-        let mut actions = HashMap::new();
-        for action in Action::ALL {
-            let entity = action_entities
-                .get(&uid(&action_type, action.name()))
-                .ok_or(EngineError::MissingAction(action.name()))?;
-            actions.insert(*action, entity.clone());
-        }
-        let kind_types = ResourceKind::ALL
+        let user_type = type_name("User");
+        let role_type = type_name("Role");
+        let kind_types: HashMap<ResourceKind, EntityTypeName> = ResourceKind::ALL
             .into_iter()
             .map(|kind| (kind, type_name(kind.type_name())))
             .collect();
+        let mut actions = HashMap::new();
+        let mut applies_to = HashMap::new();
+        for action in Action::ALL {
+            let action_uid = uid(&action_type, action.name());
+            let entity = action_entities
+                .get(&action_uid)
+                .ok_or(EngineError::MissingAction(action.name()))?;
+            actions.insert(*action, entity.clone());
+            let schema = &policies.schema;
+            let principals_are_users = schema
+                .principals_for_action(&action_uid)
+                .is_some_and(|mut types| types.all(|t| t == &user_type));
+            if !principals_are_users {
+                return Err(EngineError::PrincipalNotUser(action.name()));
+            }
+            let resource_types: HashSet<&EntityTypeName> = schema
+                .resources_for_action(&action_uid)
+                .ok_or(EngineError::MissingAction(action.name()))?
+                .collect();
+            let kinds = kind_types
+                .iter()
+                .filter(|(_, name)| resource_types.contains(name))
+                .map(|(kind, _)| *kind)
+                .collect();
+            applies_to.insert(*action, kinds);
+        }
+        let slices = PolicySlices::new(
+            &policies.policies,
+            &action_entities,
+            |action| uid(&action_type, action.name()),
+            |role| uid(&role_type, role.as_str()),
+        )
+        .map_err(EngineError::Slices)?;
         let version = digest_policies(&policies.policies.to_string());
         Ok(Self {
             policies,
             actions,
+            applies_to,
+            slices,
             kind_types,
-            user_type: type_name("User"),
+            user_type,
             company_type: type_name("Company"),
-            role_type: type_name("Role"),
+            role_type,
             authorizer: Authorizer::new(),
             version,
         })
@@ -142,23 +181,34 @@ impl Engine {
         resource: &Resource,
         options: Options,
     ) -> Result<Verdict, String> {
+        if !self.applies_to[&action].contains(&resource.kind) {
+            return Err(format!(
+                "action `{}` does not apply to a {} resource",
+                action.name(),
+                resource.kind.type_name()
+            ));
+        }
         let principal = self.principal_entity(actor)?;
         let resource_entity = self.resource_entity(resource)?;
         let owner = self.owner_entity(actor, resource)?;
-        let action_entity = self.actions[&action].clone();
+        let slice = self.slices.get(actor.role, action);
+        let action_entity = &self.actions[&action];
+        // No schema here: the request's types are right by construction (the test below
+        // checks it against the schema) and the action's resource types were checked above.
         let request = Request::new(
             principal.uid(),
             action_entity.uid(),
             resource_entity.uid(),
             self.context(actor, rules, options)?,
-            Some(&self.policies.schema),
+            None,
         )
         .map_err(|e| e.to_string())?;
         // A user acting on themselves is already in the entities as the principal.
         let resource_is_principal = resource_entity.uid() == principal.uid();
         let entities = Entities::from_entities(
-            [action_entity, principal]
+            [principal]
                 .into_iter()
+                .chain(slice.reads_action.then(|| action_entity.clone()))
                 .chain((!resource_is_principal).then_some(resource_entity))
                 .chain(owner),
             None,
@@ -166,7 +216,7 @@ impl Engine {
         .map_err(|e| e.to_string())?;
         let response = self
             .authorizer
-            .is_authorized(&request, &self.policies.policies, &entities);
+            .is_authorized(&request, &slice.policies, &entities);
         let errors: Vec<String> = response
             .diagnostics()
             .errors()
@@ -365,6 +415,186 @@ fn digest_policies(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::authz::load_builtin;
+
+    const COMPANY: &str = "company-1";
+    const ME: &str = "user-me";
+    const OTHER: &str = "user-other";
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 6, d).unwrap()
+    }
+
+    /// What the engine decides with every policy and a request checked against the schema:
+    /// the answer the slices and the skipped validation must reproduce.
+    fn reference(
+        engine: &Engine,
+        actor: &Actor,
+        rules: &CompanyRules,
+        action: Action,
+        resource: &Resource,
+        options: Options,
+    ) -> Result<(bool, Vec<String>), String> {
+        let principal = engine.principal_entity(actor)?;
+        let resource_entity = engine.resource_entity(resource)?;
+        let owner = engine.owner_entity(actor, resource)?;
+        let action_entity = engine.actions[&action].clone();
+        let request = Request::new(
+            principal.uid(),
+            action_entity.uid(),
+            resource_entity.uid(),
+            engine.context(actor, rules, options)?,
+            Some(&engine.policies.schema),
+        )
+        .map_err(|e| e.to_string())?;
+        let same = resource_entity.uid() == principal.uid();
+        let entities = Entities::from_entities(
+            [action_entity, principal]
+                .into_iter()
+                .chain((!same).then_some(resource_entity))
+                .chain(owner),
+            None,
+        )
+        .map_err(|e| e.to_string())?;
+        let response =
+            engine
+                .authorizer
+                .is_authorized(&request, &engine.policies.policies, &entities);
+        let errors = response.diagnostics().errors().count();
+        let mut ids: Vec<String> = response
+            .diagnostics()
+            .reason()
+            .map(|id| id.to_string())
+            .collect();
+        ids.sort();
+        Ok((
+            response.decision() == CedarDecision::Allow && errors == 0,
+            ids,
+        ))
+    }
+
+    type Scenario = (Actor, CompanyRules, Resource, Options);
+
+    /// Requests that reach every rule: segregation of duties, closed books and the override,
+    /// the tenant wall, flagged sessions under each mode, timesheet and session owners,
+    /// role changes, users acting on themselves.
+    fn scenarios(role: Role, kind: ResourceKind) -> Vec<Scenario> {
+        let actor = Actor {
+            user_id: ME.into(),
+            company_id: COMPANY.into(),
+            role,
+            active: true,
+            session_id: Some("session-1".into()),
+            session_flagged: false,
+            client_ip: Some("10.0.0.1".into()),
+        };
+        let rules = CompanyRules {
+            closing_date: Some(day(10)),
+            enforcement_mode: "monitor".into(),
+            sod_enabled: true,
+        };
+        let resource = Resource::new(kind, "r-1", COMPANY)
+            .created_by(OTHER)
+            .dated(day(20))
+            .amount(12_000)
+            .labelled("profit_and_loss");
+        let base: Scenario = (actor, rules, resource, Options::default());
+        let with = |change: &dyn Fn(&mut Scenario)| {
+            let mut scenario = base.clone();
+            change(&mut scenario);
+            scenario
+        };
+        vec![
+            base.clone(),
+            with(&|s| s.2.created_by = Some(ME.into())),
+            with(&|s| s.2.posted_by = Some(ME.into())),
+            with(&|s| s.2.bill_created_by = Some(ME.into())),
+            with(&|s| {
+                s.2.created_by = Some(ME.into());
+                s.1.sod_enabled = false;
+            }),
+            with(&|s| s.2.date = Some(day(10))),
+            with(&|s| {
+                s.2.date = Some(day(1));
+                s.3.override_closing_date = true;
+            }),
+            with(&|s| s.1.closing_date = None),
+            with(&|s| s.2.company_id = "company-2".into()),
+            with(&|s| {
+                s.0.session_flagged = true;
+                s.1.enforcement_mode = "enforce".into();
+            }),
+            with(&|s| s.0.session_flagged = true),
+            with(&|s| s.0.active = false),
+            with(&|s| s.2.owner = Some(ME.into())),
+            with(&|s| {
+                s.2.owner = Some(OTHER.into());
+                s.2.owner_role = Some("primary_admin".into());
+            }),
+            with(&|s| {
+                s.2.owner = Some(OTHER.into());
+                s.2.owner_role = Some("standard_all".into());
+            }),
+            with(&|s| s.3.requested_role = Some(Role::PrimaryAdmin)),
+            with(&|s| s.3.requested_role = Some(Role::StandardSales)),
+            with(&|s| {
+                s.2 = Resource::user(ME, COMPANY, role.as_str(), true);
+            }),
+            with(&|s| {
+                s.2 = Resource::user(OTHER, COMPANY, "primary_admin", true);
+            }),
+            with(&|s| {
+                s.2 = Resource::user(OTHER, COMPANY, "standard_all", false);
+            }),
+        ]
+    }
+
+    #[test]
+    fn sliced_unvalidated_decisions_match_the_full_validated_ones() {
+        let engine = Engine::new(load_builtin().unwrap()).unwrap();
+        let mut compared = 0;
+        for role in Role::ALL {
+            for &action in Action::ALL {
+                for kind in ResourceKind::ALL {
+                    for (actor, rules, resource, options) in scenarios(role, kind) {
+                        if resource.kind != kind {
+                            continue;
+                        }
+                        let got = engine.decide(&actor, &rules, action, &resource, options);
+                        if !engine.applies_to[&action].contains(&kind) {
+                            assert!(
+                                !got.allowed && !got.errors.is_empty(),
+                                "{action:?} {kind:?}"
+                            );
+                            continue;
+                        }
+                        let want = reference(&engine, &actor, &rules, action, &resource, options)
+                            .unwrap_or_else(|e| panic!("{action:?} on {kind:?}: {e}"));
+                        let mut ids = got.policy_ids.clone();
+                        ids.sort();
+                        assert_eq!(
+                            (got.allowed, ids),
+                            want,
+                            "{role:?} {action:?} {kind:?} {actor:?} {rules:?} {resource:?} {options:?}"
+                        );
+                        compared += 1;
+                    }
+                }
+            }
+        }
+        assert!(compared > 5_000, "only {compared} decisions compared");
+    }
+
+    #[test]
+    fn an_action_on_a_resource_type_it_does_not_apply_to_is_denied() {
+        let engine = Engine::new(load_builtin().unwrap()).unwrap();
+        let (actor, rules, _, options) =
+            scenarios(Role::PrimaryAdmin, ResourceKind::Bill)[0].clone();
+        let bill = Resource::new(ResourceKind::Bill, "b-1", COMPANY);
+        let verdict = engine.decide(&actor, &rules, Action::CreateInvoice, &bill, options);
+        assert!(!verdict.allowed);
+        assert!(verdict.errors[0].contains("does not apply"), "{verdict:?}");
+    }
 
     #[test]
     fn dates_become_comparable_numbers() {

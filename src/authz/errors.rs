@@ -15,10 +15,10 @@ pub enum AuthzError {
     Denied(Denial),
     #[error("the company's request budget is spent")]
     RateLimited,
-    #[error("the decision log could not be written: {0}")]
-    LogWrite(String),
-    #[error("the decision log writer stopped")]
-    LogWriterStopped,
+    #[error("the decisions could not be made and logged: {0}")]
+    GroupCommit(String),
+    #[error("the decision point's writer stopped")]
+    GroupCommitStopped,
     #[error(transparent)]
     Store(#[from] StoreError),
 }

@@ -6,8 +6,9 @@ pub mod decision_point;
 pub mod decisions;
 pub mod engine;
 pub mod errors;
-pub mod log_writer;
+pub mod group_commit;
 pub mod policy_files;
+mod policy_slices;
 pub mod policy_tests;
 pub mod resource;
 
@@ -100,7 +101,7 @@ impl Authz {
         let verdict = self.engine.decide(actor, &rules, action, resource, options);
         let pending = self.pending(actor, action, resource, verdict);
         if pending.allowed {
-            decision_log::append(conn, std::slice::from_ref(&pending))?;
+            decision_log::append(conn, [&pending])?;
             return Ok(Ok(pending.id));
         }
         Ok(Err(Denial {
@@ -179,9 +180,7 @@ where
             if let Err(error) = &result {
                 if let Some(denial) = error.denial() {
                     let decision = (*denial.decision).clone();
-                    store::write_transaction(conn, |conn| {
-                        decision_log::append(conn, std::slice::from_ref(&decision))
-                    })?;
+                    store::write_transaction(conn, |conn| decision_log::append(conn, [&decision]))?;
                 }
             }
             result

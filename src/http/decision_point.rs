@@ -10,8 +10,8 @@ use super::error::ApiError;
 use super::extract::{bearer_token, client_ip, Auth};
 use super::state::AppState;
 use crate::authz::decision_log::PendingDecision;
-use crate::authz::decision_point::{self, ExternalRequest, PrincipalRef, MAX_BATCH};
-use crate::authz::{self, Action, AuthzError, Options, Resource, ResourceKind};
+use crate::authz::decision_point::{self, Caller, ExternalRequest, PrincipalRef, MAX_BATCH};
+use crate::authz::{self, Action, Options, Resource, ResourceKind};
 use crate::identity::sessions;
 use crate::identity::Role;
 
@@ -210,29 +210,12 @@ async fn decide_and_log(
     requests: Vec<ExternalRequest>,
 ) -> Result<Vec<PendingDecision>, ApiError> {
     let token = bearer_token(req).ok_or_else(ApiError::unauthenticated)?;
-    let authz = state.authz.clone();
-    let limiter = state.decision_point_limiter.clone();
-    let decisions = if decision_point::is_api_key(&token) {
-        // One trip to the blocking pool: key, budget and decisions together.
-        state
-            .store
-            .run(move |conn| {
-                let admit = |company: &str, cost| limiter.allow(company, cost);
-                decision_point::decide_for_key(conn, &authz, &token, &requests, admit)
-            })
-            .await?
+    let caller = if decision_point::is_api_key(&token) {
+        Caller::ApiKey(token)
     } else {
-        let company_id = session_company(state, req, token).await?;
-        if !limiter.allow(&company_id, requests.len()) {
-            return Err(AuthzError::RateLimited.into());
-        }
-        state
-            .store
-            .run(move |conn| decision_point::decide_batch(conn, &authz, &company_id, &requests))
-            .await?
+        Caller::Company(session_company(state, req, token).await?)
     };
-    state.log_writer.append(decisions.clone()).await?;
-    Ok(decisions)
+    Ok(state.decision_point.decide(caller, requests).await?)
 }
 
 /// Decides one request of an external app. Authenticated by a company API key or an admin

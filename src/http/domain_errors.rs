@@ -157,7 +157,7 @@ impl From<AuthzError> for ApiError {
             )
             .retry_after(1),
             AuthzError::Store(error) => error.into(),
-            error @ (AuthzError::LogWrite(_) | AuthzError::LogWriterStopped) => {
+            error @ (AuthzError::GroupCommit(_) | AuthzError::GroupCommitStopped) => {
                 tracing::error!(%error, "decision log unavailable");
                 ApiError::new(
                     ErrorCode::ServiceUnavailable,

@@ -36,6 +36,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 ApiError::invalid_field("query", &error.to_string()).into()
             }),
         )
+        // The hottest routes first: actix tries routes in the order they are registered.
+        .service(decision_point::authorize)
+        .service(decision_point::authorize_batch)
         .service(system::healthz)
         .service(system::readyz)
         .service(system::metrics)
@@ -56,8 +59,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(identity::accept_invitation)
         .service(decisions::verify_decisions)
         .service(decisions::list_decisions)
-        .service(decision_point::authorize_batch)
-        .service(decision_point::authorize)
         .service(decision_point::create_api_key)
         .service(seats::get_seats)
         .service(seats::run_audit)

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::authz::log_writer::LogWriter;
+use crate::authz::group_commit::GroupCommit;
 use crate::authz::Authz;
 use crate::config::Settings;
 use crate::identity::login_limits::LoginLimits;
@@ -10,7 +10,6 @@ use crate::identity::sessions::SessionTimeouts;
 use crate::store::Store;
 
 use super::metrics::Metrics;
-use super::rate_limit::CompanyRateLimiter;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -18,8 +17,8 @@ pub struct AppState {
     pub authz: Arc<Authz>,
     pub settings: Arc<Settings>,
     pub metrics: Metrics,
-    pub log_writer: LogWriter,
-    pub decision_point_limiter: CompanyRateLimiter,
+    /// Answers `/v1/authorize`: questions decided and logged in group commits.
+    pub decision_point: GroupCommit,
 }
 
 impl AppState {

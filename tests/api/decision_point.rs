@@ -226,3 +226,65 @@ async fn a_company_over_its_request_budget_gets_429() {
         "{statuses:?}"
     );
 }
+
+/// Concurrent callers are answered in shared transactions: a forged key or another company
+/// in the same batch changes nothing for the others, and every answer given is in the log.
+#[tokio::test]
+async fn concurrent_callers_each_get_their_own_answer_and_every_answer_is_logged() {
+    let app = spawn_app().await;
+    let ours = app.signup("plus").await;
+    let theirs = app.signup("plus").await;
+    let (our_key, their_key) = (api_key(&app, &ours).await, api_key(&app, &theirs).await);
+    let (clerk, _) = app.add_user(&ours, "standard_sales").await;
+    let (buyer, _) = app.add_user(&theirs, "standard_purchases").await;
+    let invoice = json!({"type": "Invoice", "id": "inv-1", "date": "2026-11-01"});
+    let calls = (0..60).map(|n| {
+        let (key, user) = match n % 3 {
+            0 => (our_key.as_str(), clerk.as_str()),
+            1 => (their_key.as_str(), buyer.as_str()),
+            _ => ("swk_forged", clerk.as_str()),
+        };
+        let ask = question(user, "create_invoice", invoice.clone());
+        let app = &app;
+        async move { (n % 3, app.post("/v1/authorize", Some(key), &ask).await) }
+    });
+    let mut decision_ids = [Vec::new(), Vec::new()];
+    for (kind, response) in futures::future::join_all(calls).await {
+        if kind == 2 {
+            expect_error(response, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+            continue;
+        }
+        let body = expect_status(response, StatusCode::OK).await;
+        let expected = if kind == 0 { "allow" } else { "deny" };
+        assert_eq!(body["decision"], expected, "{body}");
+        decision_ids[kind].push(body["decision_id"].as_str().unwrap().to_owned());
+    }
+    for (company, ids) in [(&ours, &decision_ids[0]), (&theirs, &decision_ids[1])] {
+        let path = format!(
+            "/v1/companies/{}/decisions?action=create_invoice&limit=100",
+            company.id
+        );
+        let log = expect_status(
+            app.get(&path, Some(&company.admin_token)).await,
+            StatusCode::OK,
+        )
+        .await;
+        let mut logged: Vec<&str> = log["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["id"].as_str().unwrap())
+            .collect();
+        logged.sort_unstable();
+        let mut answered: Vec<&str> = ids.iter().map(String::as_str).collect();
+        answered.sort_unstable();
+        assert_eq!(logged, answered);
+        let path = format!("/v1/companies/{}/decisions/verify", company.id);
+        let check = expect_status(
+            app.get(&path, Some(&company.admin_token)).await,
+            StatusCode::OK,
+        )
+        .await;
+        assert_eq!(check["intact"], true, "{check}");
+    }
+}

@@ -1,0 +1,127 @@
+//! The policies that can apply to one role doing one action, chosen once at start.
+//!
+//! Cedar evaluates every policy of the set it is given, rebuilding its scope as an expression
+//! each time: about a microsecond a policy even when the scope cannot match. A decision is
+//! handed only the policies whose principal and action scopes can match it, with the parts of
+//! the scope known to hold removed. Its answer is unchanged: a policy left out has a scope
+//! that is false for that request, so it can neither apply nor err, and a scope part removed
+//! was true. `engine.rs` tests this against the full set over every role and action.
+
+use std::collections::{HashMap, HashSet};
+
+use cedar_policy::{
+    ActionConstraint, Entities, EntityTypeName, EntityUid, Policy, PolicySet, PrincipalConstraint,
+};
+use serde_json::{json, Value};
+
+use super::actions::Action;
+use crate::identity::Role;
+
+pub struct PolicySlices {
+    slices: HashMap<(Role, Action), Slice>,
+}
+
+pub struct Slice {
+    pub policies: PolicySet,
+    /// Whether a condition reads the action: only then does Cedar need the action's entity
+    /// and its groups (the scopes that did are gone).
+    pub reads_action: bool,
+}
+
+impl PolicySlices {
+    /// `actions` holds the action hierarchy; `role_uid` names a role's entity. The principal
+    /// of every request has exactly one parent, its role, and role entities have none: so
+    /// `principal in Role::"x"` holds exactly when the principal's role is x.
+    pub fn new(
+        policies: &PolicySet,
+        actions: &Entities,
+        action_uid: impl Fn(Action) -> EntityUid,
+        role_uid: impl Fn(Role) -> EntityUid,
+    ) -> Result<Self, String> {
+        let role_type = role_uid(Role::PrimaryAdmin).type_name().clone();
+        let mut slices = HashMap::new();
+        for &action in Action::ALL {
+            let uid = action_uid(action);
+            let groups: HashSet<EntityUid> = actions
+                .ancestors(&uid)
+                .ok_or_else(|| format!("the action hierarchy lacks `{}`", action.name()))?
+                .cloned()
+                .collect();
+            for role in Role::ALL {
+                let role_entity = role_uid(role);
+                let mut slice = Slice {
+                    policies: PolicySet::new(),
+                    reads_action: false,
+                };
+                for policy in policies.policies() {
+                    let principal = policy.principal_constraint();
+                    if action_may_match(policy.action_constraint(), &uid, &groups)
+                        && principal_may_match(&principal, &role_entity, &role_type)
+                    {
+                        let known = principal == PrincipalConstraint::In(role_entity.clone());
+                        let (policy, reads_action) = specialize(policy, known)?;
+                        slice.reads_action |= reads_action;
+                        slice.policies.add(policy).map_err(|e| e.to_string())?;
+                    }
+                }
+                slices.insert((role, action), slice);
+            }
+        }
+        Ok(Self { slices })
+    }
+
+    pub fn get(&self, role: Role, action: Action) -> &Slice {
+        &self.slices[&(role, action)]
+    }
+}
+
+/// The policy with its action scope, and its principal scope when `principal_holds`,
+/// replaced by "any"; and whether its conditions read the action.
+fn specialize(policy: &Policy, principal_holds: bool) -> Result<(Policy, bool), String> {
+    let mut est = policy.to_json().map_err(|e| e.to_string())?;
+    est["action"] = json!({"op": "All"});
+    if principal_holds {
+        est["principal"] = json!({"op": "All"});
+    }
+    let reads_action = mentions_action(&est["conditions"]);
+    let policy = Policy::from_json(Some(policy.id().clone()), est).map_err(|e| e.to_string())?;
+    Ok((policy, reads_action))
+}
+
+fn mentions_action(value: &Value) -> bool {
+    match value {
+        Value::Object(map) => {
+            map.get("Var").and_then(Value::as_str) == Some("action")
+                || map.values().any(mentions_action)
+        }
+        Value::Array(items) => items.iter().any(mentions_action),
+        _ => false,
+    }
+}
+
+fn action_may_match(
+    constraint: ActionConstraint,
+    action: &EntityUid,
+    groups: &HashSet<EntityUid>,
+) -> bool {
+    let is_or_in = |uid: &EntityUid| uid == action || groups.contains(uid);
+    match constraint {
+        ActionConstraint::Any => true,
+        ActionConstraint::Eq(uid) => &uid == action,
+        ActionConstraint::In(uids) => uids.iter().any(is_or_in),
+    }
+}
+
+/// Only a constraint naming another role is known to fail; any other is kept.
+fn principal_may_match(
+    constraint: &PrincipalConstraint,
+    role_uid: &EntityUid,
+    role_type: &EntityTypeName,
+) -> bool {
+    match constraint {
+        PrincipalConstraint::In(uid) | PrincipalConstraint::IsIn(_, uid) => {
+            uid.type_name() != role_type || uid == role_uid
+        }
+        PrincipalConstraint::Any | PrincipalConstraint::Eq(_) | PrincipalConstraint::Is(_) => true,
+    }
+}
