@@ -23,6 +23,8 @@ const WARM_UP: Duration = Duration::from_secs(2);
 const MEASURE: Duration = Duration::from_secs(8);
 /// Users stored besides the askers, to show the rate does not depend on the data size.
 const EXTRA_USERS: usize = 2_000;
+/// Users of four roles the questions are about, in turn, each about its own invoice.
+const ASKERS: usize = 64;
 
 fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -68,8 +70,12 @@ async fn run(backend: &str, database_url: &str) {
         .build()
         .expect("client");
     let (key, askers) = seed(&client, &base).await;
-    let body = request_body(&askers[0], 0);
-    if let Some(report) = drive_with_wrk(&base, &key, &body).await {
+    let bodies: Vec<Value> = askers
+        .iter()
+        .enumerate()
+        .map(|(n, asker)| request_body(asker, n))
+        .collect();
+    if let Some(report) = drive_with_wrk(&base, &key, &bodies).await {
         println!(
             "{backend}: {report}, {} users stored, every decision logged before its answer",
             EXTRA_USERS + askers.len() + 1
@@ -123,12 +129,18 @@ fn request_body(asker: &str, n: usize) -> Value {
         "resource": {"type": "Invoice", "id": format!("inv-{n}"), "date": "2026-11-02", "amount_cents": 9900}})
 }
 
-/// Drives the load with `wrk` (2 threads, 64 connections); None when wrk is not installed.
-async fn drive_with_wrk(base: &str, key: &str, body: &Value) -> Option<String> {
+/// Drives the load with `wrk` (2 threads, 64 connections), each request asking the next of
+/// `bodies`; None when wrk is not installed.
+async fn drive_with_wrk(base: &str, key: &str, bodies: &[Value]) -> Option<String> {
     let script = tempfile::NamedTempFile::new().expect("script file");
+    let table: Vec<String> = bodies.iter().map(|body| format!("[[{body}]]")).collect();
     let lua = format!(
         "wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\n\
-         wrk.headers[\"Authorization\"] = \"Bearer {key}\"\nwrk.body = [[{body}]]\n"
+         wrk.headers[\"Authorization\"] = \"Bearer {key}\"\n\
+         local bodies = {{{}}}\nlocal next = 0\n\
+         request = function()\n  next = next % #bodies + 1\n  \
+         return wrk.format(nil, nil, nil, bodies[next])\nend\n",
+        table.join(", ")
     );
     std::fs::write(script.path(), lua).expect("write script");
     let url = format!("{base}/v1/authorize");
@@ -166,7 +178,7 @@ async fn drive_with_wrk(base: &str, key: &str, body: &Value) -> Option<String> {
     ))
 }
 
-/// A company with an API key, a few askers of different roles and many other users.
+/// A company with an API key, askers of four roles and many other users.
 async fn seed(client: &reqwest::Client, base: &str) -> (String, Vec<String>) {
     let signup: Value = client
         .post(format!("{base}/v1/signup"))
@@ -196,7 +208,7 @@ async fn seed(client: &reqwest::Client, base: &str) -> (String, Vec<String>) {
         .await
         .expect("key body");
     let mut askers = Vec::new();
-    for n in 0..EXTRA_USERS + 8 {
+    for n in 0..EXTRA_USERS + ASKERS {
         let role = [
             "standard_sales",
             "standard_all",
@@ -213,7 +225,7 @@ async fn seed(client: &reqwest::Client, base: &str) -> (String, Vec<String>) {
             .json()
             .await
             .expect("user body");
-        if n < 8 {
+        if n < ASKERS {
             askers.push(user["id"].as_str().expect("user id").to_owned());
         }
     }

@@ -103,6 +103,10 @@ fn answer_all(
     let mut conn = store.connection()?;
     write_transaction(&mut conn, |conn| {
         let mut lookups = Lookups::default();
+        let questions = jobs
+            .iter()
+            .map(|job| (&job.caller, job.requests.as_slice()));
+        lookups.preload(conn, questions)?;
         let mut answers = Vec::with_capacity(jobs.len());
         for job in jobs {
             let answer = decision_point::decide_for_caller(

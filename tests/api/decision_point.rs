@@ -288,3 +288,36 @@ async fn concurrent_callers_each_get_their_own_answer_and_every_answer_is_logged
         assert_eq!(check["intact"], true, "{check}");
     }
 }
+
+#[tokio::test]
+async fn principals_are_found_by_id_or_email_only_inside_the_callers_company() {
+    let app = spawn_app().await;
+    let ours = app.signup("plus").await;
+    let theirs = app.signup("plus").await;
+    let key = api_key(&app, &ours).await;
+    let by_email = |email: &str| json!({"principal": {"email": email.to_uppercase()}, "action": "view_invoice", "resource": {"type": "Invoice", "id": "i"}});
+    let invoice = json!({"type": "Invoice", "id": "i"});
+    let batch = json!({"requests": [
+        by_email(&ours.admin_email),
+        by_email(&theirs.admin_email),
+        question(&ours.admin_id, "view_invoice", invoice.clone()),
+        question(&theirs.admin_id, "view_invoice", invoice),
+        by_email(&ours.admin_email),
+    ]});
+    let body = expect_status(
+        app.post("/v1/authorize/batch", Some(&key), &batch).await,
+        StatusCode::OK,
+    )
+    .await;
+    let decisions: Vec<&str> = body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["decision"].as_str().unwrap())
+        .collect();
+    assert_eq!(decisions, ["allow", "deny", "allow", "deny", "allow"]);
+    for denied in [1, 3] {
+        let error = body["items"][denied]["errors"][0].as_str().unwrap();
+        assert!(error.contains("unknown principal"), "{error}");
+    }
+}
