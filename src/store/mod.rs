@@ -101,10 +101,14 @@ impl ManageConnection for Manager {
                 let mut conn = SqliteConnection::establish(&path.to_string_lossy())
                     .map_err(r2d2::Error::ConnectionError)?;
                 // The busy timeout first: switching to WAL takes a lock other new
-                // connections may hold.
+                // connections may hold. Checkpoints run in the committing writer's thread
+                // and sync the file: every 8,000 pages (32 MB of log) instead of 1,000, the
+                // writers pay for them less often. A 16 MB page cache (default 2 MB) keeps the
+                // indexes' hot pages of a busy log in memory instead of re-reading them.
                 conn.batch_execute(&format!(
                     "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}; PRAGMA journal_mode = WAL; \
-                     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
+                     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
+                     PRAGMA wal_autocheckpoint = 8000; PRAGMA cache_size = -16000;"
                 ))
                 .map_err(r2d2::Error::QueryError)?;
                 Ok(DbConnection::Sqlite(conn))
