@@ -4,6 +4,7 @@ pub mod actions;
 pub mod decision_log;
 pub mod decision_point;
 pub mod decisions;
+mod deferred;
 pub mod engine;
 pub mod errors;
 pub mod group_commit;
@@ -101,8 +102,11 @@ impl Authz {
         let verdict = self.engine.decide(actor, &rules, action, resource, options);
         let pending = self.pending(actor, action, resource, verdict);
         if pending.allowed {
-            decision_log::append(conn, [&pending])?;
-            return Ok(Ok(pending.id));
+            let id = pending.id.clone();
+            if let Some(pending) = deferred::hold(pending) {
+                decision_log::append(conn, [&pending])?;
+            }
+            return Ok(Ok(id));
         }
         Ok(Err(Denial {
             other_tenant: resource.company_id != actor.company_id,
@@ -165,9 +169,10 @@ pub fn load_company_rules(
     })
 }
 
-/// Runs an authorized write: `work` authorizes and acts in one transaction; when it ends in
-/// a denial, the transaction is rolled back and the denial is appended on its own, so every
-/// decision is logged and a refused action leaves nothing behind.
+/// Runs an authorized write: `work` authorizes and acts in one transaction, whose allows are
+/// appended to the log last, just before the commit; when it ends in a denial, the
+/// transaction is rolled back and the denial is appended on its own, so every decision is
+/// logged and a refused action leaves nothing behind.
 pub async fn act<T, E, F>(store: &Store, work: F) -> Result<T, E>
 where
     F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
@@ -176,7 +181,12 @@ where
 {
     store
         .run(move |conn| {
-            let result = store::write_transaction(conn, work);
+            let result: Result<T, E> = store::write_transaction(conn, |conn| {
+                let scope = deferred::Scope::begin();
+                let value = work(conn)?;
+                decision_log::append(conn, &scope.take())?;
+                Ok(value)
+            });
             if let Err(error) = &result {
                 if let Some(denial) = error.denial() {
                     let decision = (*denial.decision).clone();
