@@ -14,6 +14,24 @@ async fn api_key(app: &TestApp, company: &Company) -> String {
     body["key"].as_str().unwrap().to_owned()
 }
 
+async fn ask_batch(app: &TestApp, key: &str, batch: &Value) -> Value {
+    expect_status(
+        app.post("/v1/authorize/batch", Some(key), batch).await,
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// Each item's `allow` or `deny`, in order.
+fn decisions_of(body: &Value) -> Vec<&str> {
+    body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["decision"].as_str().unwrap())
+        .collect()
+}
+
 fn question(user_id: &str, action: &str, resource: Value) -> Value {
     json!({"principal": {"user_id": user_id}, "action": action, "resource": resource})
 }
@@ -105,17 +123,8 @@ async fn a_batch_answers_in_order_and_names_bad_rows() {
         question(&reader, "create_invoice", json!({"type": "Invoice", "id": "i"})),
         {"principal": {"email": "nobody@example.fr"}, "action": "view_invoice", "resource": {"type": "Invoice", "id": "i"}},
     ]});
-    let body = expect_status(
-        app.post("/v1/authorize/batch", Some(&key), &batch).await,
-        StatusCode::OK,
-    )
-    .await;
-    let decisions: Vec<&str> = body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["decision"].as_str().unwrap())
-        .collect();
+    let body = ask_batch(&app, &key, &batch).await;
+    let decisions = decisions_of(&body);
     assert_eq!(decisions, ["allow", "deny", "deny"]);
     assert!(body["items"][2]["errors"][0]
         .as_str()
@@ -304,17 +313,8 @@ async fn principals_are_found_by_id_or_email_only_inside_the_callers_company() {
         question(&theirs.admin_id, "view_invoice", invoice),
         by_email(&ours.admin_email),
     ]});
-    let body = expect_status(
-        app.post("/v1/authorize/batch", Some(&key), &batch).await,
-        StatusCode::OK,
-    )
-    .await;
-    let decisions: Vec<&str> = body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["decision"].as_str().unwrap())
-        .collect();
+    let body = ask_batch(&app, &key, &batch).await;
+    let decisions = decisions_of(&body);
     assert_eq!(decisions, ["allow", "deny", "allow", "deny", "allow"]);
     for denied in [1, 3] {
         let error = body["items"][denied]["errors"][0].as_str().unwrap();
