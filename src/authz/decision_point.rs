@@ -138,29 +138,39 @@ pub enum Caller {
     Company(String),
 }
 
-/// Rows read once per transaction: the questions answered together share them.
-#[derive(Default)]
+/// What deciding a batch of questions reads, read once for all of them: the callers'
+/// companies, each company's rules, and every principal asked about.
 pub struct Lookups {
     companies_by_key: HashMap<String, Option<String>>,
     rules: HashMap<String, CompanyRules>,
-    principals: HashMap<(String, PrincipalRef), Option<PrincipalRow>>,
+    principals: HashMap<(String, PrincipalRef), PrincipalRow>,
 }
 
 impl Lookups {
-    /// Reads the principals of many callers' questions with one query per company and kind
-    /// of reference, instead of one point look-up per question.
-    pub fn preload<'a>(
-        &mut self,
+    /// One query per API key and per company for the rules; the principals with one query
+    /// per company and kind of reference, instead of one look-up per question.
+    pub fn load<'a>(
         conn: &mut DbConnection,
         questions: impl IntoIterator<Item = (&'a Caller, &'a [ExternalRequest])>,
-    ) -> Result<(), AuthzError> {
+    ) -> Result<Self, AuthzError> {
+        let mut companies_by_key = HashMap::new();
         let mut wanted: HashMap<String, (Vec<&'a str>, Vec<&'a str>)> = HashMap::new();
         for (caller, requests) in questions {
             let company_id = match caller {
-                Caller::ApiKey(key) => match self.company_for_key(conn, key)? {
-                    Some(company_id) => company_id,
-                    None => continue,
-                },
+                Caller::ApiKey(key) => {
+                    if !companies_by_key.contains_key(key) {
+                        let company = match authenticate_api_key(conn, key) {
+                            Ok(company) => Some(company),
+                            Err(AuthzError::Unauthenticated) => None,
+                            Err(error) => return Err(error),
+                        };
+                        companies_by_key.insert(key.clone(), company);
+                    }
+                    match &companies_by_key[key] {
+                        Some(company_id) => company_id.clone(),
+                        None => continue,
+                    }
+                }
                 Caller::Company(company_id) => company_id.clone(),
             };
             let (ids, emails) = wanted.entry(company_id).or_default();
@@ -171,119 +181,87 @@ impl Lookups {
                 }
             }
         }
+        let mut rules = HashMap::new();
+        let mut principals = HashMap::new();
         for (company_id, (mut ids, mut emails)) in wanted {
+            rules.insert(company_id.clone(), load_company_rules(conn, &company_id)?);
             for (refs, by_email) in [(&mut ids, false), (&mut emails, true)] {
                 refs.sort_unstable();
                 refs.dedup();
-                let found = load_principals(conn, &company_id, refs, by_email)?;
-                for reference in refs.iter() {
-                    let user = found
-                        .iter()
-                        .find(|user| reference == if by_email { &user.email } else { &user.id })
-                        .cloned();
+                for user in load_principals(conn, &company_id, refs, by_email)? {
                     let principal = if by_email {
-                        PrincipalRef::Email((*reference).to_owned())
+                        PrincipalRef::Email(user.email.clone())
                     } else {
-                        PrincipalRef::UserId((*reference).to_owned())
+                        PrincipalRef::UserId(user.id.clone())
                     };
-                    self.principals
-                        .insert((company_id.clone(), principal), user);
+                    principals.insert((company_id.clone(), principal), user);
                 }
             }
         }
-        Ok(())
+        Ok(Self {
+            companies_by_key,
+            rules,
+            principals,
+        })
     }
 
-    fn company_for_key(
-        &mut self,
-        conn: &mut DbConnection,
-        key: &str,
-    ) -> Result<Option<String>, AuthzError> {
-        if let Some(company) = self.companies_by_key.get(key) {
-            return Ok(company.clone());
-        }
-        let company = match authenticate_api_key(conn, key) {
-            Ok(company) => Some(company),
-            Err(AuthzError::Unauthenticated) => None,
-            Err(error) => return Err(error),
-        };
-        self.companies_by_key
-            .insert(key.to_owned(), company.clone());
-        Ok(company)
-    }
-
-    fn rules(
-        &mut self,
-        conn: &mut DbConnection,
-        company_id: &str,
-    ) -> Result<CompanyRules, diesel::result::Error> {
-        if let Some(rules) = self.rules.get(company_id) {
-            return Ok(rules.clone());
-        }
-        let rules = load_company_rules(conn, company_id)?;
-        self.rules.insert(company_id.to_owned(), rules.clone());
-        Ok(rules)
-    }
-
-    fn principal(
-        &mut self,
-        conn: &mut DbConnection,
-        company_id: &str,
-        principal: &PrincipalRef,
-    ) -> Result<Option<&PrincipalRow>, diesel::result::Error> {
-        let key = (company_id.to_owned(), principal.clone());
-        if !self.principals.contains_key(&key) {
-            let user = load_principal(conn, company_id, principal)?;
-            self.principals.insert(key.clone(), user);
-        }
-        Ok(self.principals[&key].as_ref())
+    fn principal(&self, company_id: &str, principal: &PrincipalRef) -> Option<&PrincipalRow> {
+        self.principals
+            .get(&(company_id.to_owned(), principal.clone()))
     }
 }
 
-/// Decides every question of one caller, within its company's budget (`admit`); the
-/// decisions are returned to be logged before anyone is answered.
+/// Decides every question of one caller, within its company's budget (`admit`), from what
+/// `lookups` read; the decisions are returned to be logged before anyone is answered.
 pub fn decide_for_caller(
-    conn: &mut DbConnection,
     authz: &Authz,
-    lookups: &mut Lookups,
+    lookups: &Lookups,
     caller: &Caller,
     requests: &[ExternalRequest],
     admit: impl Fn(&str, usize) -> bool,
 ) -> Result<Vec<PendingDecision>, AuthzError> {
     let company_id = match caller {
         Caller::ApiKey(key) => lookups
-            .company_for_key(conn, key)?
+            .companies_by_key
+            .get(key)
+            .cloned()
+            .flatten()
             .ok_or(AuthzError::Unauthenticated)?,
         Caller::Company(company_id) => company_id.clone(),
     };
     if !admit(&company_id, requests.len()) {
         return Err(AuthzError::RateLimited);
     }
-    let rules = lookups.rules(conn, &company_id)?;
-    let mut decisions = Vec::with_capacity(requests.len());
-    for request in requests {
-        let actor = lookups
-            .principal(conn, &company_id, &request.principal)?
-            .and_then(|user| external_actor(user, request));
-        decisions.push(match actor {
-            Some(actor) => {
-                let resource = Resource {
-                    company_id: company_id.clone(),
-                    ..request.resource.clone()
-                };
-                let verdict = authz.engine().decide(
-                    &actor,
-                    &rules,
-                    request.action,
-                    &resource,
-                    request.options,
-                );
-                authz.pending(&actor, request.action, &resource, verdict)
+    let Some(rules) = lookups.rules.get(&company_id) else {
+        return Err(AuthzError::GroupCommit(format!(
+            "the rules of company `{company_id}` were not read with its batch"
+        )));
+    };
+    Ok(requests
+        .iter()
+        .map(|request| {
+            let actor = lookups
+                .principal(&company_id, &request.principal)
+                .and_then(|user| external_actor(user, request));
+            match actor {
+                Some(actor) => {
+                    let resource = Resource {
+                        company_id: company_id.clone(),
+                        ..request.resource.clone()
+                    };
+                    let verdict = authz.engine().decide(
+                        &actor,
+                        rules,
+                        request.action,
+                        &resource,
+                        request.options,
+                    );
+                    authz.pending(&actor, request.action, &resource, verdict)
+                }
+                None => unknown_principal(authz, &company_id, request),
             }
-            None => unknown_principal(authz, &company_id, request),
-        });
-    }
-    Ok(decisions)
+        })
+        .collect())
 }
 
 /// The company's users among `refs` (ids, or emails when `by_email`): one query using the
@@ -312,25 +290,6 @@ fn load_principals(
             .load(conn)?;
         found.retain(|user| user.company_id == company_id);
         Ok(found)
-    }
-}
-
-/// One indexed point look-up: a fixed statement SQLite keeps prepared, whose cost does not
-/// grow with the company.
-fn load_principal(
-    conn: &mut DbConnection,
-    company_id: &str,
-    principal: &PrincipalRef,
-) -> Result<Option<PrincipalRow>, diesel::result::Error> {
-    let query = users::table
-        .filter(users::company_id.eq(company_id))
-        .select(PrincipalRow::as_select());
-    match principal {
-        PrincipalRef::UserId(id) => query.filter(users::id.eq(id)).get_result(conn).optional(),
-        PrincipalRef::Email(email) => query
-            .filter(users::email.eq(email))
-            .get_result(conn)
-            .optional(),
     }
 }
 

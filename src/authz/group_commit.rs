@@ -102,26 +102,22 @@ fn answer_all(
 ) -> Result<Vec<Answer>, AuthzError> {
     let mut conn = store.connection()?;
     write_transaction(&mut conn, |conn| {
-        let mut lookups = Lookups::default();
         let questions = jobs
             .iter()
             .map(|job| (&job.caller, job.requests.as_slice()));
-        lookups.preload(conn, questions)?;
-        let mut answers = Vec::with_capacity(jobs.len());
-        for job in jobs {
-            let answer = decision_point::decide_for_caller(
-                conn,
-                authz,
-                &mut lookups,
-                &job.caller,
-                &job.requests,
-                admit,
-            );
-            if let Err(AuthzError::Store(error)) = answer {
-                return Err(AuthzError::Store(error));
-            }
-            answers.push(answer);
-        }
+        let lookups = Lookups::load(conn, questions)?;
+        let answers: Vec<Answer> = jobs
+            .iter()
+            .map(|job| {
+                decision_point::decide_for_caller(
+                    authz,
+                    &lookups,
+                    &job.caller,
+                    &job.requests,
+                    admit,
+                )
+            })
+            .collect();
         decision_log::append(conn, answers.iter().flatten().flatten())?;
         Ok(answers)
     })
