@@ -9,7 +9,7 @@ use actix_web::{web, App, HttpServer};
 use tracing_actix_web::TracingLogger;
 
 use crate::authz::group_commit::GroupCommit;
-use crate::authz::{self, Authz, Engine};
+use crate::authz::{self, ActionQueue, Authz, Engine};
 use crate::config::Settings;
 use crate::http::rate_limit::CompanyRateLimiter;
 use crate::http::{self, metrics::Metrics, state::AppState};
@@ -69,6 +69,7 @@ impl Application {
                 authz.clone(),
                 Box::new(move |company, questions| limiter.allow(company, questions)),
             ),
+            actions: ActionQueue::start(store.clone()),
             store,
             authz,
             settings: Arc::new(settings),

@@ -1,6 +1,6 @@
 //! Errors of the authorization module's own operations (decision log, decision point).
 
-use super::{Denial, MayBeDenied};
+use super::{ActionError, Denial};
 use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -44,11 +44,15 @@ impl From<Denial> for AuthzError {
     }
 }
 
-impl MayBeDenied for AuthzError {
+impl ActionError for AuthzError {
     fn denial(&self) -> Option<&Denial> {
         match self {
             Self::Denied(denial) => Some(denial),
             _ => None,
         }
+    }
+
+    fn failed_on_store(&self) -> bool {
+        matches!(self, Self::Store(_))
     }
 }

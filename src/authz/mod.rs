@@ -1,5 +1,6 @@
 //! Authorization: every action of the service is decided by Cedar and logged.
 
+pub mod action_queue;
 pub mod actions;
 pub mod decision_log;
 pub mod decision_point;
@@ -16,6 +17,7 @@ pub mod resource;
 use diesel::prelude::*;
 use include_dir::{include_dir, Dir};
 
+pub use action_queue::ActionQueue;
 pub use actions::Action;
 pub use engine::{Actor, CompanyRules, Engine, Options, Verdict};
 pub use errors::AuthzError;
@@ -25,7 +27,7 @@ use decision_log::PendingDecision;
 use policy_files::{LoadedPolicies, PolicyLoadError};
 
 use crate::store::schema::companies;
-use crate::store::{self, DbConnection, Store, StoreError};
+use crate::store::{DbConnection, StoreError};
 
 /// The policies shipped in the binary, so `serve` works in an empty directory.
 static BUILTIN_POLICIES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/policies");
@@ -69,9 +71,12 @@ impl Denial {
     }
 }
 
-/// Errors of domain modules that may carry a denial, so it is logged after the rollback.
-pub trait MayBeDenied {
+/// Errors of the domain functions `act` runs: a denial is logged once the action's writes
+/// are undone; an action that failed on the store is run again alone, since in a group commit
+/// a neighbour can cause that failure (a deadlock with another batch).
+pub trait ActionError {
     fn denial(&self) -> Option<&Denial>;
+    fn failed_on_store(&self) -> bool;
 }
 
 pub struct Authz {
@@ -169,31 +174,15 @@ pub fn load_company_rules(
     })
 }
 
-/// Runs an authorized write: `work` authorizes and acts in one transaction, whose allows are
-/// appended to the log last, just before the commit; when it ends in a denial, the
-/// transaction is rolled back and the denial is appended on its own, so every decision is
+/// Runs an authorized write: `work` authorizes and acts in its own savepoint of a group
+/// commit, whose decisions are appended to the log just before the commit; when it ends in a
+/// denial, its writes are undone and the denial alone is appended, so every decision is
 /// logged and a refused action leaves nothing behind.
-pub async fn act<T, E, F>(store: &Store, work: F) -> Result<T, E>
+pub async fn act<T, E, F>(queue: &ActionQueue, work: F) -> Result<T, E>
 where
-    F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+    F: Fn(&mut DbConnection) -> Result<T, E> + Send + 'static,
     T: Send + 'static,
-    E: MayBeDenied + From<StoreError> + From<diesel::result::Error> + Send + 'static,
+    E: ActionError + From<StoreError> + From<diesel::result::Error> + Send + 'static,
 {
-    store
-        .run(move |conn| {
-            let result: Result<T, E> = store::write_transaction(conn, |conn| {
-                let scope = deferred::Scope::begin();
-                let value = work(conn)?;
-                decision_log::append(conn, &scope.take())?;
-                Ok(value)
-            });
-            if let Err(error) = &result {
-                if let Some(denial) = error.denial() {
-                    let decision = (*denial.decision).clone();
-                    store::write_transaction(conn, |conn| decision_log::append(conn, [&decision]))?;
-                }
-            }
-            result
-        })
-        .await
+    queue.act(work).await
 }

@@ -13,7 +13,8 @@ use super::common::{
 };
 use super::ledger::{self, load_chart};
 use super::lines::{
-    check_postable, line_views, load_lines, reprice, store_lines, DocumentInput, LineView,
+    check_postable, insert_lines, line_views, load_lines, replace_lines, reprice, DocumentInput,
+    LineView,
 };
 use super::parties::{self, PartyKind};
 use super::postings::{self, DocumentRef};
@@ -194,8 +195,8 @@ pub fn create(
     diesel::insert_into(bills::table)
         .values(&row)
         .execute(conn)?;
-    store_lines(conn, company_id, &id, &document.priced)?;
-    let view = full_view(conn, company_id, &id)?;
+    let lines = insert_lines(conn, company_id, &id, &document.priced)?;
+    let view = row.view(lines);
     remember(conn, actor, company_id, key, &view)?;
     Ok(Created::New(view))
 }
@@ -321,7 +322,7 @@ pub fn update(
     if changed == 0 {
         return stale_bill(conn, actor, company_id, id, expected_version);
     }
-    store_lines(conn, company_id, id, &document.priced)?;
+    replace_lines(conn, company_id, id, &document.priced)?;
     Ok(Saved::Done(full_view(conn, company_id, id)?))
 }
 

@@ -12,7 +12,8 @@ use super::common::{
 };
 use super::invoices::{self, InvoiceView};
 use super::lines::{
-    check_postable, line_views, load_lines, reprice, store_lines, DocumentInput, LineView,
+    check_postable, insert_lines, line_views, load_lines, replace_lines, reprice, DocumentInput,
+    LineView,
 };
 use super::parties::{self, PartyKind};
 use super::BooksError;
@@ -188,8 +189,8 @@ pub fn create(
     diesel::insert_into(estimates::table)
         .values(&row)
         .execute(conn)?;
-    store_lines(conn, company_id, &id, &input.priced)?;
-    let view = full_view(conn, company_id, &id)?;
+    let lines = insert_lines(conn, company_id, &id, &input.priced)?;
+    let view = row.view(lines);
     remember(conn, actor, company_id, key, &view)?;
     Ok(Created::New(view))
 }
@@ -313,7 +314,7 @@ pub fn update(
     if changed == 0 {
         return stale_estimate(conn, actor, company_id, id, expected_version);
     }
-    store_lines(conn, company_id, id, &input.priced)?;
+    replace_lines(conn, company_id, id, &input.priced)?;
     Ok(Saved::Done(full_view(conn, company_id, id)?))
 }
 

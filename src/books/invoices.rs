@@ -12,7 +12,8 @@ use super::common::{
 };
 use super::ledger::{self, entry_for_source, load_chart};
 use super::lines::{
-    check_postable, line_views, load_lines, reprice, store_lines, DocumentInput, LineView,
+    check_postable, insert_lines, line_views, load_lines, replace_lines, reprice, DocumentInput,
+    LineView,
 };
 use super::parties::{self, PartyKind};
 use super::postings::{self, DocumentRef, SourceKind};
@@ -175,8 +176,8 @@ pub fn insert_draft(
     diesel::insert_into(invoices::table)
         .values(&row)
         .execute(conn)?;
-    store_lines(conn, company_id, id, &input.priced)?;
-    full_view(conn, company_id, id)
+    let lines = insert_lines(conn, company_id, id, &input.priced)?;
+    Ok(row.view(lines))
 }
 
 pub fn create(
@@ -334,7 +335,7 @@ pub fn update(
     if changed == 0 {
         return stale_invoice(conn, actor, company_id, id, expected_version);
     }
-    store_lines(conn, company_id, id, &input.priced)?;
+    replace_lines(conn, company_id, id, &input.priced)?;
     Ok(Saved::Done(full_view(conn, company_id, id)?))
 }
 

@@ -58,8 +58,58 @@ impl From<LineRow> for LineView {
     }
 }
 
-/// Replaces a document's lines with the priced ones.
-pub fn store_lines(
+/// Writes a new document's lines; returns them as the API shows them, so the caller need not
+/// read back what it just wrote.
+pub fn insert_lines(
+    conn: &mut DbConnection,
+    company_id: &str,
+    document_id: &str,
+    priced: &PricedDocument,
+) -> Result<Vec<LineView>, BooksError> {
+    let rows: Vec<LineRow> = priced
+        .lines()
+        .iter()
+        .enumerate()
+        .map(|(position, line)| LineRow {
+            document_id: document_id.to_owned(),
+            position: position as i64,
+            description: line.description.clone(),
+            quantity_milli: line.quantity.milli(),
+            unit_price_cents: line.unit_price_cents.get(),
+            vat_rate_bp: i64::from(line.vat_rate_bp),
+            account_number: line.account_number.clone(),
+            subtotal_cents: line.subtotal_cents.get(),
+        })
+        .collect();
+    let values: Vec<_> = rows
+        .iter()
+        .map(|row| {
+            (
+                document_lines::company_id.eq(company_id),
+                document_lines::document_id.eq(&row.document_id),
+                document_lines::position.eq(row.position),
+                document_lines::description.eq(&row.description),
+                document_lines::quantity_milli.eq(row.quantity_milli),
+                document_lines::unit_price_cents.eq(row.unit_price_cents),
+                document_lines::vat_rate_bp.eq(row.vat_rate_bp),
+                document_lines::account_number.eq(&row.account_number),
+                document_lines::subtotal_cents.eq(row.subtotal_cents),
+            )
+        })
+        .collect();
+    match conn {
+        DbConnection::Sqlite(c) => diesel::insert_into(document_lines::table)
+            .values(&values)
+            .execute(c)?,
+        DbConnection::Postgres(c) => diesel::insert_into(document_lines::table)
+            .values(&values)
+            .execute(c)?,
+    };
+    Ok(line_views(Some(rows)))
+}
+
+/// Replaces a changed document's lines.
+pub fn replace_lines(
     conn: &mut DbConnection,
     company_id: &str,
     document_id: &str,
@@ -67,32 +117,7 @@ pub fn store_lines(
 ) -> Result<(), BooksError> {
     diesel::delete(document_lines::table.filter(document_lines::document_id.eq(document_id)))
         .execute(conn)?;
-    let rows: Vec<_> = priced
-        .lines()
-        .iter()
-        .enumerate()
-        .map(|(position, line)| {
-            (
-                document_lines::company_id.eq(company_id),
-                document_lines::document_id.eq(document_id),
-                document_lines::position.eq(position as i64),
-                document_lines::description.eq(&line.description),
-                document_lines::quantity_milli.eq(line.quantity.milli()),
-                document_lines::unit_price_cents.eq(line.unit_price_cents.get()),
-                document_lines::vat_rate_bp.eq(i64::from(line.vat_rate_bp)),
-                document_lines::account_number.eq(&line.account_number),
-                document_lines::subtotal_cents.eq(line.subtotal_cents.get()),
-            )
-        })
-        .collect();
-    match conn {
-        DbConnection::Sqlite(c) => diesel::insert_into(document_lines::table)
-            .values(&rows)
-            .execute(c)?,
-        DbConnection::Postgres(c) => diesel::insert_into(document_lines::table)
-            .values(&rows)
-            .execute(c)?,
-    };
+    insert_lines(conn, company_id, document_id, priced)?;
     Ok(())
 }
 

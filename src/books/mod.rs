@@ -24,7 +24,7 @@ pub mod reporting;
 pub mod reports;
 pub mod timesheets;
 
-use crate::authz::{Denial, MayBeDenied};
+use crate::authz::{ActionError, Denial};
 use crate::store::StoreError;
 
 pub use common::{Conflict, Created, IdempotencyKey, Page, PageRequest, Saved};
@@ -78,11 +78,15 @@ impl From<Denial> for BooksError {
     }
 }
 
-impl MayBeDenied for BooksError {
+impl ActionError for BooksError {
     fn denial(&self) -> Option<&Denial> {
         match self {
             Self::Denied(denial) => Some(denial),
             _ => None,
         }
+    }
+
+    fn failed_on_store(&self) -> bool {
+        matches!(self, Self::Store(_))
     }
 }

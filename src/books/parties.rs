@@ -132,13 +132,13 @@ pub fn find(
             .filter(customers::id.eq(id))
             .filter(customers::company_id.eq(company_id))
             .select(customers::all_columns)
-            .first::<PartyRow>(conn)
+            .get_result::<PartyRow>(conn)
             .optional()?,
         PartyKind::Vendor => vendors::table
             .filter(vendors::id.eq(id))
             .filter(vendors::company_id.eq(company_id))
             .select(vendors::all_columns)
-            .first::<PartyRow>(conn)
+            .get_result::<PartyRow>(conn)
             .optional()?,
     };
     row.ok_or(BooksError::NotFound)

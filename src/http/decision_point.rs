@@ -195,7 +195,7 @@ async fn session_company(
     let actor = authenticated.actor;
     let company_id = actor.company_id.clone();
     let authz = state.authz.clone();
-    authz::act(&state.store, move |conn| {
+    authz::act(&state.actions, move |conn| {
         decision_point::authorize_session_caller(conn, &authz, &actor)
     })
     .await?;
@@ -281,7 +281,7 @@ pub async fn create_api_key(
     }
     let company_id = path.into_inner();
     let authz = state.authz.clone();
-    let (row, key) = authz::act(&state.store, move |conn| {
+    let (row, key) = authz::act(&state.actions, move |conn| {
         decision_point::create_api_key(conn, &authz, &actor, &company_id, &name)
     })
     .await?;

@@ -253,7 +253,7 @@ pub async fn sign_out(
     Auth(actor): Auth,
 ) -> Result<HttpResponse, ApiError> {
     let authz = state.authz.clone();
-    authz::act(&state.store, move |conn| {
+    authz::act(&state.actions, move |conn| {
         let session_id = actor.session_id.clone().unwrap_or_default();
         sessions::revoke_session(conn, &authz, &actor, &actor.company_id, &session_id)
     })
@@ -271,7 +271,7 @@ pub async fn list_own_sessions(
 ) -> Result<HttpResponse, ApiError> {
     let authz = state.authz.clone();
     let only_active = filter.active.unwrap_or(false);
-    let rows = authz::act(&state.store, move |conn| {
+    let rows = authz::act(&state.actions, move |conn| {
         let company_id = actor.company_id.clone();
         sessions::list_sessions(
             conn,
@@ -296,7 +296,7 @@ pub async fn revoke_own_session(
 ) -> Result<HttpResponse, ApiError> {
     let authz = state.authz.clone();
     let session_id = path.into_inner();
-    authz::act(&state.store, move |conn| {
+    authz::act(&state.actions, move |conn| {
         let company_id = actor.company_id.clone();
         sessions::revoke_session(conn, &authz, &actor, &company_id, &session_id)
     })
@@ -316,7 +316,7 @@ pub async fn list_company_sessions(
     let authz = state.authz.clone();
     let company_id = path.into_inner();
     let only_active = filter.active.unwrap_or(false);
-    let rows = authz::act(&state.store, move |conn| {
+    let rows = authz::act(&state.actions, move |conn| {
         sessions::list_sessions(
             conn,
             &authz,
@@ -340,7 +340,7 @@ pub async fn revoke_company_session(
 ) -> Result<HttpResponse, ApiError> {
     let authz = state.authz.clone();
     let (company_id, session_id) = path.into_inner();
-    authz::act(&state.store, move |conn| {
+    authz::act(&state.actions, move |conn| {
         sessions::revoke_session(conn, &authz, &actor, &company_id, &session_id)
     })
     .await?;
@@ -364,7 +364,7 @@ pub async fn list_users(
 ) -> Result<HttpResponse, ApiError> {
     let authz = state.authz.clone();
     let company_id = path.into_inner();
-    let rows = authz::act(&state.store, move |conn| {
+    let rows = authz::act(&state.actions, move |conn| {
         users::list_users(conn, &authz, &actor, &company_id)
     })
     .await?;
@@ -396,14 +396,17 @@ pub async fn add_user(
         .password
         .map(|p| Password::parse(&p).map_err(|e| ApiError::invalid_field("password", e)))
         .transpose()?;
+    // Hashed before the action: the action runs in a group commit that must not wait on it.
+    let password_hash = web::block(move || password.as_ref().map(passwords::hash))
+        .await
+        .map_err(|error| ApiError::internal(&error))?;
     let authz = state.authz.clone();
-    let store = state.store.clone();
-    let (user, invitation_token) = authz::act(&store, move |conn| {
+    let (user, invitation_token) = authz::act(&state.actions, move |conn| {
         let new_user = NewUser {
-            email,
-            display_name,
+            email: email.clone(),
+            display_name: display_name.clone(),
             role,
-            password_hash: password.as_ref().map(passwords::hash),
+            password_hash: password_hash.clone(),
         };
         users::add_user(conn, &authz, &actor, &company_id, new_user)
     })
@@ -424,7 +427,7 @@ pub async fn get_user(
 ) -> Result<HttpResponse, ApiError> {
     let authz = state.authz.clone();
     let (company_id, user_id) = path.into_inner();
-    let user = authz::act(&state.store, move |conn| {
+    let user = authz::act(&state.actions, move |conn| {
         users::get_user(conn, &authz, &actor, &company_id, &user_id)
     })
     .await?;
@@ -454,8 +457,8 @@ pub async fn update_user(
             .transpose()?,
     };
     let authz = state.authz.clone();
-    let user = authz::act(&state.store, move |conn| {
-        users::update_user(conn, &authz, &actor, &company_id, &user_id, changes)
+    let user = authz::act(&state.actions, move |conn| {
+        users::update_user(conn, &authz, &actor, &company_id, &user_id, changes.clone())
     })
     .await?;
     Ok(HttpResponse::Ok().json(UserView::from(user)))
@@ -471,7 +474,7 @@ pub async fn disable_user(
 ) -> Result<HttpResponse, ApiError> {
     let authz = state.authz.clone();
     let (company_id, user_id) = path.into_inner();
-    let user = authz::act(&state.store, move |conn| {
+    let user = authz::act(&state.actions, move |conn| {
         users::disable_user(conn, &authz, &actor, &company_id, &user_id)
     })
     .await?;
@@ -488,7 +491,7 @@ pub async fn enable_user(
 ) -> Result<HttpResponse, ApiError> {
     let authz = state.authz.clone();
     let (company_id, user_id) = path.into_inner();
-    let user = authz::act(&state.store, move |conn| {
+    let user = authz::act(&state.actions, move |conn| {
         users::enable_user(conn, &authz, &actor, &company_id, &user_id)
     })
     .await?;

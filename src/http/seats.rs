@@ -109,7 +109,7 @@ pub async fn get_seats(
 ) -> Result<HttpResponse, ApiError> {
     let authz = state.authz.clone();
     let company_id = path.into_inner();
-    let view = authz::act(&state.store, move |conn| {
+    let view = authz::act(&state.actions, move |conn| {
         service::seats(conn, &authz, &actor, &company_id)
     })
     .await?;
@@ -127,7 +127,7 @@ pub async fn run_audit(
     let authz = state.authz.clone();
     let config = audit_config(&state);
     let company_id = path.into_inner();
-    let summary = authz::act(&state.store, move |conn| {
+    let summary = authz::act(&state.actions, move |conn| {
         service::run_audit(conn, &authz, &actor, &company_id, &config)
     })
     .await?;
@@ -146,7 +146,7 @@ pub async fn list_findings(
     let filter = parse_filter(&query)?;
     let authz = state.authz.clone();
     let company_id = path.into_inner();
-    let rows = authz::act(&state.store, move |conn| {
+    let rows = authz::act(&state.actions, move |conn| {
         service::list_findings(conn, &authz, &actor, &company_id, filter)
     })
     .await?;
@@ -166,7 +166,7 @@ pub async fn get_finding(
 ) -> Result<HttpResponse, ApiError> {
     let authz = state.authz.clone();
     let (company_id, finding_id) = path.into_inner();
-    let row = authz::act(&state.store, move |conn| {
+    let row = authz::act(&state.actions, move |conn| {
         service::get_finding(conn, &authz, &actor, &company_id, &finding_id)
     })
     .await?;
@@ -196,8 +196,15 @@ pub async fn update_finding(
     };
     let authz = state.authz.clone();
     let (company_id, finding_id) = path.into_inner();
-    let row = authz::act(&state.store, move |conn| {
-        service::change_finding_state(conn, &authz, &actor, &company_id, &finding_id, change)
+    let row = authz::act(&state.actions, move |conn| {
+        service::change_finding_state(
+            conn,
+            &authz,
+            &actor,
+            &company_id,
+            &finding_id,
+            change.clone(),
+        )
     })
     .await?;
     Ok(HttpResponse::Ok().json(FindingView::from(row)))
@@ -214,7 +221,7 @@ pub async fn seat_advice(
     let authz = state.authz.clone();
     let config = audit_config(&state);
     let company_id = path.into_inner();
-    let view = authz::act(&state.store, move |conn| {
+    let view = authz::act(&state.actions, move |conn| {
         service::seat_advice(conn, &authz, &actor, &company_id, &config)
     })
     .await?;
@@ -251,8 +258,8 @@ pub async fn import_session_events(
     let parsed = parse_import(format, text)?;
     let authz = state.authz.clone();
     let company_id = path.into_inner();
-    let report = authz::act(&state.store, move |conn| {
-        service::import_session_events(conn, &authz, &actor, &company_id, parsed)
+    let report = authz::act(&state.actions, move |conn| {
+        service::import_session_events(conn, &authz, &actor, &company_id, parsed.clone())
     })
     .await?;
     Ok(HttpResponse::Ok().json(report))
@@ -316,7 +323,7 @@ pub async fn get_enforcement(
 ) -> Result<HttpResponse, ApiError> {
     let authz = state.authz.clone();
     let company_id = path.into_inner();
-    let view = authz::act(&state.store, move |conn| {
+    let view = authz::act(&state.actions, move |conn| {
         service::enforcement(conn, &authz, &actor, &company_id)
     })
     .await?;
@@ -346,7 +353,7 @@ pub async fn set_enforcement(
     let version = expected_version(&req, body.version)?;
     let authz = state.authz.clone();
     let company_id = path.into_inner();
-    let view = authz::act(&state.store, move |conn| {
+    let view = authz::act(&state.actions, move |conn| {
         service::set_enforcement(conn, &authz, &actor, &company_id, mode, version)
     })
     .await?;

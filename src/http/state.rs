@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::authz::group_commit::GroupCommit;
-use crate::authz::Authz;
+use crate::authz::{ActionQueue, Authz};
 use crate::config::Settings;
 use crate::identity::login_limits::LoginLimits;
 use crate::identity::sessions::SessionTimeouts;
@@ -14,6 +14,8 @@ use super::metrics::Metrics;
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
+    /// Runs every authorized action, in group commits.
+    pub actions: ActionQueue,
     pub authz: Arc<Authz>,
     pub settings: Arc<Settings>,
     pub metrics: Metrics,

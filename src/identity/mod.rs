@@ -12,7 +12,7 @@ pub mod users;
 
 pub use roles::{Plan, Role};
 
-use crate::authz::{Denial, MayBeDenied};
+use crate::authz::{ActionError, Denial};
 use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -68,11 +68,15 @@ impl From<Denial> for IdentityError {
     }
 }
 
-impl MayBeDenied for IdentityError {
+impl ActionError for IdentityError {
     fn denial(&self) -> Option<&Denial> {
         match self {
             Self::Denied(denial) => Some(denial),
             _ => None,
         }
+    }
+
+    fn failed_on_store(&self) -> bool {
+        matches!(self, Self::Store(_))
     }
 }

@@ -26,7 +26,7 @@ pub mod table;
 pub mod timeline;
 pub mod travel;
 
-use crate::authz::{Denial, MayBeDenied};
+use crate::authz::{ActionError, Denial};
 use crate::identity::IdentityError;
 use crate::store::StoreError;
 use records::FindingView;
@@ -83,11 +83,15 @@ impl From<IdentityError> for SeatsError {
     }
 }
 
-impl MayBeDenied for SeatsError {
+impl ActionError for SeatsError {
     fn denial(&self) -> Option<&Denial> {
         match self {
             Self::Denied(denial) => Some(denial),
             _ => None,
         }
+    }
+
+    fn failed_on_store(&self) -> bool {
+        matches!(self, Self::Store(_))
     }
 }

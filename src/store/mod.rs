@@ -15,7 +15,7 @@ use std::time::Duration;
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::pg::PgConnection;
 use diesel::prelude::*;
-use diesel::r2d2::{self, ManageConnection};
+use diesel::r2d2::{self, ManageConnection, R2D2Connection};
 use diesel::sqlite::SqliteConnection;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
@@ -43,6 +43,9 @@ pub enum StoreError {
     Migration(String),
     #[error("the blocking pool is gone")]
     Canceled,
+    /// The shared transaction of a group commit failed; every action in it is undone.
+    #[error("the batch's transaction failed: {0}")]
+    Batch(String),
 }
 
 /// Which database a `DATABASE_URL` names.
@@ -121,8 +124,13 @@ impl ManageConnection for Manager {
             .map_err(r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
-        false
+    /// A connection left inside a transaction (an action panicked in a group commit) is
+    /// closed rather than handed out again.
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        match conn {
+            DbConnection::Postgres(c) => c.is_broken(),
+            DbConnection::Sqlite(c) => c.is_broken(),
+        }
     }
 }
 

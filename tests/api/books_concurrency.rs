@@ -246,3 +246,69 @@ async fn two_thousand_concurrent_documents_keep_the_ledger_balanced_and_gap_free
         );
     }
 }
+
+/// Concurrent actions share group commits: one that fails or is refused must leave nothing
+/// behind and take none of its neighbours down, and every decision must be in the chain.
+#[tokio::test]
+async fn concurrent_actions_that_fail_or_are_denied_leave_their_neighbours_committed_and_logged() {
+    let books = Books::start().await;
+    let (_, seller) = books.app.add_user(&books.company, "standard_sales").await;
+    let calls = (0..60).map(|n| {
+        let (books, seller) = (&books, seller.as_str());
+        async move {
+            let (rest, body) = match n % 3 {
+                0 => ("invoices", books.invoice_body("2026-03-02", 10_000 + n)),
+                1 => {
+                    let mut body = books.invoice_body("2026-03-02", 10_000 + n);
+                    body["customer_id"] = json!("no-such-customer");
+                    ("invoices", body)
+                }
+                _ => ("bills", books.bill_body("2026-03-02", 5_000 + n)),
+            };
+            let response = books.call(Method::POST, rest, seller, &body).await;
+            let status = response.status();
+            (n % 3, status, response.json::<Value>().await.unwrap())
+        }
+    });
+    let answers = futures::future::join_all(calls).await;
+    let mut created = HashSet::new();
+    for (kind, status, body) in &answers {
+        match kind {
+            0 => {
+                assert_eq!(*status, StatusCode::CREATED, "{body}");
+                created.insert(id(body).to_owned());
+            }
+            1 => assert_eq!(
+                (*status, body["field"].as_str()),
+                (StatusCode::BAD_REQUEST, Some("customer_id")),
+                "{body}"
+            ),
+            _ => assert_eq!(*status, StatusCode::FORBIDDEN, "{body}"),
+        }
+    }
+    let listed = books.read("invoices?limit=200").await;
+    let stored: HashSet<String> = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|invoice| id(invoice).to_owned())
+        .collect();
+    assert_eq!(
+        stored, created,
+        "exactly the invoices answered 201 are stored"
+    );
+    assert!(books.read("bills").await["items"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    let denials = books
+        .read("decisions?action=create_bill&decision=deny&limit=200")
+        .await;
+    assert_eq!(denials["items"].as_array().unwrap().len(), 20);
+    let allows = books
+        .read("decisions?action=create_invoice&decision=allow&limit=200")
+        .await;
+    assert_eq!(allows["items"].as_array().unwrap().len(), 20);
+    let verify = books.read("decisions/verify").await;
+    assert_eq!(verify["intact"], true, "{verify}");
+}

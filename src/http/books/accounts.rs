@@ -91,7 +91,14 @@ pub async fn create_account(
         .map_err(account_problem)?;
     let company_id = path.into_inner();
     let result = run(&state, move |conn, authz| {
-        accounts::create(conn, authz, &actor, &company_id, account, key.as_ref())
+        accounts::create(
+            conn,
+            authz,
+            &actor,
+            &company_id,
+            account.clone(),
+            key.as_ref(),
+        )
     })
     .await?;
     Ok(created(result))
@@ -119,7 +126,15 @@ pub async fn update_account(
     };
     let (company_id, id) = path.into_inner();
     let result = run(&state, move |conn, authz| {
-        accounts::update(conn, authz, &actor, &company_id, &id, version, names)
+        accounts::update(
+            conn,
+            authz,
+            &actor,
+            &company_id,
+            &id,
+            version,
+            names.clone(),
+        )
     })
     .await?;
     saved(result)

@@ -161,7 +161,7 @@ pub async fn post_entry(
             authz,
             &actor,
             &company_id,
-            input,
+            input.clone(),
             override_closing_date,
             key,
         )

@@ -61,11 +61,11 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 /// Runs one domain function in an authorized write transaction.
 async fn run<T, F>(state: &AppState, work: F) -> Result<T, ApiError>
 where
-    F: FnOnce(&mut DbConnection, &Authz) -> Result<T, BooksError> + Send + 'static,
+    F: Fn(&mut DbConnection, &Authz) -> Result<T, BooksError> + Send + 'static,
     T: Send + 'static,
 {
     let authz = state.authz.clone();
-    Ok(authz::act(&state.store, move |conn| work(conn, &authz)).await?)
+    Ok(authz::act(&state.actions, move |conn| work(conn, &authz)).await?)
 }
 
 /// 201 with the new record, or with the first answer to the same key and request.

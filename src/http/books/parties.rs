@@ -79,7 +79,15 @@ async fn create(
     let key = idempotency_key(&req, &body)?;
     let input = parse(&body)?;
     let result = run(&state, move |conn, authz| {
-        parties::create(conn, authz, &actor, &company_id, kind, input, key.as_ref())
+        parties::create(
+            conn,
+            authz,
+            &actor,
+            &company_id,
+            kind,
+            input.clone(),
+            key.as_ref(),
+        )
     })
     .await?;
     Ok(created(result))
@@ -115,7 +123,7 @@ async fn update(
             &company_id,
             (kind, &id),
             version,
-            input,
+            input.clone(),
         )
     })
     .await?;

@@ -136,7 +136,7 @@ pub async fn create_bill(
             authz,
             &actor,
             &company_id,
-            input,
+            input.clone(),
             override_closing_date,
             key,
         )
@@ -188,7 +188,7 @@ pub async fn update_bill(
             &actor,
             target,
             version,
-            input,
+            input.clone(),
             override_closing_date,
         )
     })
@@ -263,7 +263,7 @@ pub async fn pay_bill(
             authz,
             &actor,
             &company_id,
-            input,
+            input.clone(),
             override_closing_date,
             key,
         )

@@ -161,7 +161,7 @@ pub async fn create_estimate(
             authz,
             &actor,
             &company_id,
-            input,
+            input.clone(),
             override_closing_date,
             key,
         )
@@ -213,7 +213,7 @@ pub async fn update_estimate(
             &actor,
             target,
             version,
-            input,
+            input.clone(),
             override_closing_date,
         )
     })
@@ -302,7 +302,7 @@ pub async fn create_invoice(
             authz,
             &actor,
             &company_id,
-            input,
+            input.clone(),
             override_closing_date,
             key,
         )
@@ -354,7 +354,7 @@ pub async fn update_invoice(
             &actor,
             target,
             version,
-            input,
+            input.clone(),
             override_closing_date,
         )
     })
@@ -451,7 +451,7 @@ pub async fn receive_payment(
             authz,
             &actor,
             &company_id,
-            input,
+            input.clone(),
             override_closing_date,
             key,
         )

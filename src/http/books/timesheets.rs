@@ -77,7 +77,14 @@ pub async fn create_timesheet(
     let input = parse(&body)?;
     let company_id = path.into_inner();
     let result = run(&state, move |conn, authz| {
-        timesheets::create(conn, authz, &actor, &company_id, input, key.as_ref())
+        timesheets::create(
+            conn,
+            authz,
+            &actor,
+            &company_id,
+            input.clone(),
+            key.as_ref(),
+        )
     })
     .await?;
     Ok(created(result))
@@ -119,7 +126,7 @@ pub async fn update_timesheet(
     let (company_id, id) = path.into_inner();
     let result = run(&state, move |conn, authz| {
         let target = (company_id.as_str(), id.as_str());
-        timesheets::update(conn, authz, &actor, target, version, input)
+        timesheets::update(conn, authz, &actor, target, version, input.clone())
     })
     .await?;
     saved(result)
