@@ -7,6 +7,7 @@
 //! `LIMIT` as a parameter, and SQLite (3.53) then re-prepares the statement on every
 //! execution — measured at an eighth of a decision's time.
 
+mod checkpoints;
 pub mod schema;
 
 use std::path::PathBuf;
@@ -24,6 +25,9 @@ const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/po
 
 /// How long a SQLite writer waits for the write lock before giving up.
 const SQLITE_BUSY_TIMEOUT_MS: u32 = 10_000;
+/// Pages of write-ahead log (4 KB each) past which a committing writer checkpoints itself:
+/// only when the background checkpoints fall this far behind.
+const SQLITE_WRITER_CHECKPOINT_PAGES: u32 = 40_000;
 
 #[derive(diesel::MultiConnection)]
 pub enum DbConnection {
@@ -104,14 +108,14 @@ impl ManageConnection for Manager {
                 let mut conn = SqliteConnection::establish(&path.to_string_lossy())
                     .map_err(r2d2::Error::ConnectionError)?;
                 // The busy timeout first: switching to WAL takes a lock other new
-                // connections may hold. Checkpoints run in the committing writer's thread
-                // and sync the file: every 8,000 pages (32 MB of log) instead of 1,000, the
-                // writers pay for them less often. A 16 MB page cache (default 2 MB) keeps the
-                // indexes' hot pages of a busy log in memory instead of re-reading them.
+                // connections may hold. Checkpoints run on their own thread (checkpoints.rs).
+                // A 16 MB page cache (default 2 MB) keeps the indexes' hot pages of a busy
+                // log in memory instead of re-reading them.
                 conn.batch_execute(&format!(
                     "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}; PRAGMA journal_mode = WAL; \
                      PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
-                     PRAGMA wal_autocheckpoint = 8000; PRAGMA cache_size = -16000;"
+                     PRAGMA wal_autocheckpoint = {SQLITE_WRITER_CHECKPOINT_PAGES}; \
+                     PRAGMA cache_size = -16000;"
                 ))
                 .map_err(r2d2::Error::QueryError)?;
                 Ok(DbConnection::Sqlite(conn))
@@ -142,6 +146,7 @@ pub type PooledConnection = r2d2::PooledConnection<Manager>;
 pub struct Store {
     pool: Pool,
     backend: &'static str,
+    _checkpoints: Option<checkpoints::Checkpoints>,
 }
 
 impl Store {
@@ -153,9 +158,18 @@ impl Store {
             .test_on_check_out(false)
             .connection_timeout(Duration::from_secs(10))
             .build(Manager { url: url.clone() })?;
+        // After the pool: its first connection has switched the file to WAL.
+        let checkpoints = match url {
+            DatabaseUrl::Sqlite(path) => Some(checkpoints::Checkpoints::start(
+                path.clone(),
+                SQLITE_BUSY_TIMEOUT_MS,
+            )),
+            DatabaseUrl::Postgres(_) => None,
+        };
         Ok(Self {
             pool,
             backend: url.backend_name(),
+            _checkpoints: checkpoints,
         })
     }
 
