@@ -7,13 +7,13 @@ use serde::Serialize;
 
 use super::chart::AccountClass;
 use super::common::{
-    authorize, authorize_dated, counter, next_number, page, remember, replayed, stale, Created,
+    authorize, authorize_dated, counter, next_number, remember, replayed, stale, Created,
     IdempotencyKey, Page, PageRequest, Saved, Stamp,
 };
 use super::invoices::{self, InvoiceView};
 use super::lines::{
-    check_postable, insert_lines, line_views, load_lines, replace_lines, reprice, DocumentInput,
-    LineView,
+    check_postable, insert_lines, line_views, load_lines, page_with_lines, replace_lines, reprice,
+    DocumentInput, LineView,
 };
 use super::parties::{self, PartyKind};
 use super::BooksError;
@@ -211,17 +211,7 @@ pub fn list(
         .limit(request.fetch())
         .select(EstimateRow::as_select())
         .load(conn)?;
-    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-    let mut lines = load_lines(conn, &ids)?;
-    Ok(page(
-        rows,
-        request,
-        |r| r.id.clone(),
-        |row| {
-            let row_lines = line_views(lines.remove(&row.id));
-            row.view(row_lines)
-        },
-    ))
+    page_with_lines(conn, rows, request, |row| &row.id, EstimateRow::view)
 }
 
 pub fn get(

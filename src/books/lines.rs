@@ -6,9 +6,10 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use super::chart::AccountClass;
+use super::common::page;
 use super::documents::{price_document, LineInput, PricedDocument};
 use super::ledger::load_chart;
-use super::BooksError;
+use super::{BooksError, Page, PageRequest};
 use crate::store::schema::document_lines;
 use crate::store::DbConnection;
 
@@ -139,6 +140,28 @@ pub fn load_lines(
             .push(row);
     }
     Ok(by_document)
+}
+
+/// A page of documents (rows fetched with `PageRequest::fetch`), each shown with its lines,
+/// read in one query.
+pub fn page_with_lines<R, V>(
+    conn: &mut DbConnection,
+    rows: Vec<R>,
+    request: &PageRequest,
+    id_of: impl Fn(&R) -> &str,
+    view: impl Fn(R, Vec<LineView>) -> V,
+) -> Result<Page<V>, BooksError> {
+    let ids: Vec<String> = rows.iter().map(|row| id_of(row).to_owned()).collect();
+    let mut lines = load_lines(conn, &ids)?;
+    Ok(page(
+        rows,
+        request,
+        |row| id_of(row).to_owned(),
+        |row| {
+            let row_lines = line_views(lines.remove(id_of(&row)));
+            view(row, row_lines)
+        },
+    ))
 }
 
 /// A stored document priced again from its lines, to post it or copy it.
