@@ -11,8 +11,9 @@
 //! other, and the server takes a second to notice.
 //!
 //! An action that fails rolls back to its savepoint and leaves nothing behind; a denial's own
-//! decision is still logged. An action that failed on the store, or whose batch could not
-//! commit, runs again alone before its failure is the answer: a neighbour may have caused it.
+//! decision is still logged. An action that failed on the store, or whose batch was undone
+//! before its commit, runs again alone before its failure is the answer: a neighbour may have
+//! caused it. A failed commit is answered as such and never retried: it may have taken effect.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -138,10 +139,7 @@ fn next_batch(receiver: &mut mpsc::Receiver<Box<dyn Job>>) -> Option<Vec<Box<dyn
 }
 
 fn commit_batch(store: &Store, mut jobs: Vec<Box<dyn Job>>) {
-    let committed = store
-        .connection()
-        .and_then(|mut conn| run_together(&mut conn, &mut jobs));
-    let again = match committed {
+    let again = match run_on_a_connection(store, &mut jobs) {
         Ok(()) => {
             let (again, done): (Vec<_>, Vec<_>) =
                 jobs.into_iter().partition(|job| job.failed_on_store());
@@ -150,9 +148,22 @@ fn commit_batch(store: &Store, mut jobs: Vec<Box<dyn Job>>) {
             }
             again
         }
-        Err(error) => {
-            tracing::warn!(%error, actions = jobs.len(), "a batch of actions failed; each runs again alone");
+        Err(Unfinished::Panicked(index)) => {
+            // Its caller sees the answer canceled; the others run again.
+            jobs.remove(index);
             jobs
+        }
+        Err(Unfinished::Undone(error)) => {
+            tracing::warn!(%error, actions = jobs.len(), "a batch of actions was undone; each runs again alone");
+            jobs
+        }
+        Err(Unfinished::CommitFailed(error)) => {
+            tracing::error!(%error, actions = jobs.len(), "the commit of a batch of actions failed");
+            let message = error.to_string();
+            for job in jobs {
+                job.answer(Some(StoreError::Batch(message.clone())));
+            }
+            return;
         }
     };
     for job in again {
@@ -160,11 +171,36 @@ fn commit_batch(store: &Store, mut jobs: Vec<Box<dyn Job>>) {
     }
 }
 
-/// Runs every job in one transaction. A job that panics is dropped (its caller sees the
-/// answer canceled) and the transaction, whose state is unknown, is undone.
-fn run_together(conn: &mut DbConnection, jobs: &mut Vec<Box<dyn Job>>) -> Result<(), StoreError> {
+fn retry_alone(store: &Store, mut job: Box<dyn Job>) {
+    for attempt in 1..=RETRIES_ALONE {
+        let last = attempt == RETRIES_ALONE;
+        match run_on_a_connection(store, std::slice::from_mut(&mut job)) {
+            Ok(()) if job.failed_on_store() && !last => {}
+            Ok(()) => return job.answer(None),
+            Err(Unfinished::Panicked(_)) => return,
+            Err(Unfinished::Undone(error)) if last => return job.answer(Some(error)),
+            Err(Unfinished::Undone(_)) => {}
+            Err(Unfinished::CommitFailed(error)) => return job.answer(Some(error)),
+        }
+    }
+}
+
+/// How a transaction of jobs ended without committing.
+enum Unfinished {
+    /// Undone before its commit: its jobs may run again.
+    Undone(StoreError),
+    /// The commit itself failed. Whether it took effect is unknown, so nothing runs again:
+    /// an action could otherwise be done twice.
+    CommitFailed(StoreError),
+    /// The job at this index panicked; the transaction, whose state is unknown, is undone.
+    Panicked(usize),
+}
+
+fn run_on_a_connection(store: &Store, jobs: &mut [Box<dyn Job>]) -> Result<(), Unfinished> {
+    let mut conn = store.connection().map_err(Unfinished::Undone)?;
     let mut panicked = None;
-    let result = write_transaction(conn, |conn| {
+    let mut committing = false;
+    let result = write_transaction(&mut conn, |conn| {
         let mut decisions = Vec::new();
         for (index, job) in jobs.iter_mut().enumerate() {
             match catch_unwind(AssertUnwindSafe(|| job.run(conn))) {
@@ -176,37 +212,15 @@ fn run_together(conn: &mut DbConnection, jobs: &mut Vec<Box<dyn Job>>) -> Result
             }
         }
         decision_log::append(conn, &decisions)?;
+        committing = true;
         Ok(())
     });
-    if let Some(index) = panicked {
-        jobs.remove(index);
+    match (result, panicked) {
+        (Ok(()), _) => Ok(()),
+        (Err(_), Some(index)) => Err(Unfinished::Panicked(index)),
+        (Err(error), None) if committing => Err(Unfinished::CommitFailed(error)),
+        (Err(error), None) => Err(Unfinished::Undone(error)),
     }
-    result
-}
-
-fn retry_alone(store: &Store, mut job: Box<dyn Job>) {
-    let mut failure = None;
-    for _ in 0..RETRIES_ALONE {
-        let mut panicked = false;
-        let committed = store.connection().and_then(|mut conn| {
-            write_transaction(&mut conn, |conn| {
-                let decisions = catch_unwind(AssertUnwindSafe(|| job.run(conn))).map_err(|_| {
-                    panicked = true;
-                    StoreError::Batch(PANICKED.into())
-                })?;
-                decision_log::append(conn, &decisions)?;
-                Ok(())
-            })
-        });
-        if panicked {
-            return;
-        }
-        failure = committed.err();
-        if failure.is_none() && !job.failed_on_store() {
-            break;
-        }
-    }
-    job.answer(failure);
 }
 
 #[cfg(test)]

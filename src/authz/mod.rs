@@ -72,8 +72,8 @@ impl Denial {
 }
 
 /// Errors of the domain functions `act` runs: a denial is logged once the action's writes
-/// are undone; an action that failed on the store is run again alone, since in a group commit
-/// a neighbour can cause that failure (a deadlock with another batch).
+/// are undone; an action that failed on the store runs again alone, since the failure may
+/// not be its own (a deadlock with a writer outside the queue, a batch that could not commit).
 pub trait ActionError {
     fn denial(&self) -> Option<&Denial>;
     fn failed_on_store(&self) -> bool;
