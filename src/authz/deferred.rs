@@ -1,10 +1,10 @@
-//! The allows of the transaction that `act` runs on this thread, held back and appended just
-//! before its commit. Appending advances the company's chain head, which PostgreSQL then
-//! keeps locked until the commit: appended last, it is locked for one statement and the
-//! commit instead of the whole action, and a company's writes stop queuing on it.
+//! The allows of the action that `act` runs on this thread, held back so that the action
+//! queue appends a whole batch's decisions at once, just before its commit. Appending
+//! advances the company's chain head, which PostgreSQL then keeps locked until the commit:
+//! appended last, it is locked for one statement and the commit instead of the whole batch.
 //!
-//! Thread-local because a transaction's work runs synchronously on one blocking thread; the
-//! scope is a guard, so an error or a panic never leaves decisions behind for the next one.
+//! Thread-local because an action runs synchronously on the queue's writer thread; the scope
+//! is a guard, so an error or a panic never leaves decisions behind for the next action.
 
 use std::cell::RefCell;
 

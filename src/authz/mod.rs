@@ -93,8 +93,9 @@ impl Authz {
     }
 
     /// Decides `action` on `resource` for `actor` inside the caller's write transaction.
-    /// An allow is appended to the log in that transaction and its id returned; a denial comes
-    /// back as `Err` for `act` to log once the transaction is rolled back.
+    /// An allow is appended to the log in that transaction (held until the end of the batch
+    /// inside `act`) and its id returned; a denial comes back as `Err` for `act` to log once
+    /// the action's writes are undone.
     pub fn authorize(
         &self,
         conn: &mut DbConnection,
