@@ -69,7 +69,7 @@ diesel::table! {
 }
 
 diesel::table! {
-    decisions (id) {
+    decisions (company_id, seq) {
         id -> Text,
         company_id -> Text,
         seq -> BigInt,
