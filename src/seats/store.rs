@@ -311,9 +311,11 @@ pub fn save_findings(
             .get_result(conn)
             .optional()?;
         let Some(stored) = stored else {
+            let row = new_finding(company_id, draft);
             diesel::insert_into(findings::table)
-                .values(&new_finding(company_id, draft))
+                .values(&row)
                 .execute(conn)?;
+            crate::alerts::on_finding_written(conn, None, &row)?;
             changes.opened += 1;
             continue;
         };
@@ -332,6 +334,7 @@ pub fn save_findings(
             continue;
         }
         write_finding(conn, &next, stored.version)?;
+        crate::alerts::on_finding_written(conn, Some(&stored), &next)?;
         if reopen {
             changes.reopened += 1;
         } else {

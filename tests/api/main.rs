@@ -1,5 +1,6 @@
 //! Black-box API tests: the real server on a fresh database per test.
 
+mod alerts;
 mod books_concurrency;
 mod books_ledger;
 mod books_roles;
