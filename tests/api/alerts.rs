@@ -532,3 +532,69 @@ async fn openapi_documents_the_alert_routes() {
         assert!(paths[path][method].is_object(), "missing {method} {path}");
     }
 }
+
+#[tokio::test]
+async fn the_scheduler_audits_and_mails_on_its_own() {
+    let port = free_port();
+    let inbox = start_smtp(port, &[]);
+    let (database, database_url) = crate::helpers::TestDatabase::create();
+    let mut raw = crate::helpers::test_settings(&database_url);
+    smtp_settings(port)(&mut raw);
+    raw.audit_cron = "* * * * * *".into();
+    raw.mail_cron = "* * * * * *".into();
+    let application =
+        seatwarden::startup::Application::build(raw.validate().unwrap()).expect("starts");
+    let mut scheduler = application
+        .start_scheduler()
+        .await
+        .unwrap()
+        .expect("the scheduler is on by default");
+    let address = format!("http://127.0.0.1:{}", application.port());
+    let jobs = application.jobs().clone();
+    tokio::spawn(application.run_until_stopped());
+    let app = TestApp::attach(address, database_url, database, jobs);
+    let company = app.signup("advanced").await;
+    set_recipients(&app, &company, &["compliance@martin.example"]).await;
+    let body = shared_use(SHARED, Utc::now() - Duration::days(2));
+    expect_status(import(&app, &company, "text/csv", body).await, StatusCode::OK).await;
+
+    let mut waited_ms = 0;
+    while inbox.mails().is_empty() && waited_ms < 15_000 {
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        waited_ms += 200;
+    }
+    scheduler.shutdown().await.unwrap();
+    let mails = inbox.mails();
+    assert_eq!(mails.len(), 1, "no mail after {waited_ms} ms");
+    assert!(mails[0].subject().contains(SHARED));
+}
+
+#[tokio::test]
+async fn serve_refuses_an_invalid_cron_expression_naming_the_setting() {
+    let directory = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_seatwarden"))
+        .arg("serve")
+        .current_dir(directory.path())
+        .env("DATABASE_URL", directory.path().join("sw.db"))
+        .env("SEATWARDEN_PORT", "0")
+        .env("SEATWARDEN_AUDIT_CRON", "every quarter hour")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let mut waited_ms = 0;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if waited_ms > 20_000 {
+            child.kill().unwrap();
+            break None;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        waited_ms += 100;
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert!(status.is_some_and(|s| !s.success()), "serve kept running");
+    assert!(stderr.contains("audit_cron"), "{stderr}");
+}

@@ -18,7 +18,7 @@ pub enum TestDatabase {
 }
 
 impl TestDatabase {
-    fn create() -> (Self, String) {
+    pub fn create() -> (Self, String) {
         match std::env::var("TEST_POSTGRES_URL") {
             Ok(admin_url) if !admin_url.is_empty() => {
                 let name = format!("sw_test_{}", uuid::Uuid::new_v4().simple());
@@ -126,6 +126,22 @@ pub struct Company {
 }
 
 impl TestApp {
+    /// A test app around a server the test started itself.
+    pub fn attach(
+        address: String,
+        database_url: String,
+        database: TestDatabase,
+        jobs: JobContext,
+    ) -> Self {
+        Self {
+            address,
+            client: Client::new(),
+            database_url,
+            jobs,
+            _database: database,
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }
