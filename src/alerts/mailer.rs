@@ -96,9 +96,7 @@ impl Mailer {
             SmtpTls::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(host)
                 .map_err(|error| format!("smtp_host: {error}"))?,
         };
-        let mut builder = builder
-            .port(settings.smtp_port)
-            .timeout(Some(SMTP_TIMEOUT));
+        let mut builder = builder.port(settings.smtp_port).timeout(Some(SMTP_TIMEOUT));
         if let Some((user, password)) = &settings.smtp_credentials {
             builder = builder.credentials(Credentials::new(user.clone(), password.0.clone()));
         }

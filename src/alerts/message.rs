@@ -177,7 +177,9 @@ fn finding_mail(
         headline,
         sections: vec![
             Section {
-                title: locale.pick("What was found", "Ce qui a été constaté").into(),
+                title: locale
+                    .pick("What was found", "Ce qui a été constaté")
+                    .into(),
                 lines: found,
             },
             Section {
@@ -444,7 +446,9 @@ fn digest_mail(
             title: locale.pick("Open findings", "Constats ouverts").into(),
             lines,
         }],
-        link_label: locale.pick("Open the findings", "Ouvrir les constats").into(),
+        link_label: locale
+            .pick("Open the findings", "Ouvrir les constats")
+            .into(),
         link: format!(
             "{}/ui/companies/{}/findings",
             context.public_url, context.company_id
@@ -490,8 +494,7 @@ mod tests {
 
     #[test]
     fn a_french_mail_names_the_devices_and_the_overlap_in_french() {
-        let (subject, body) =
-            finding_mail(FindingEvent::New, &shared_login(), Locale::Fr, CONTEXT);
+        let (subject, body) = finding_mail(FindingEvent::New, &shared_login(), Locale::Fr, CONTEXT);
         assert_eq!(
             subject,
             "[Seatwarden] Identifiant partagé : ventes@x.test est utilisé par au moins 3 personnes"

@@ -61,13 +61,7 @@ pub async fn run_tick(context: &JobContext, job: Job) -> Result<Tick, AlertsErro
     let started = context
         .store
         .write(move |conn| {
-            Ok::<_, AlertsError>(lease::try_start(
-                conn,
-                job.as_str(),
-                &holder,
-                now,
-                within,
-            )?)
+            Ok::<_, AlertsError>(lease::try_start(conn, job.as_str(), &holder, now, within)?)
         })
         .await?;
     if !started {
@@ -85,7 +79,11 @@ pub async fn run_job(context: &JobContext, job: Job) -> Result<(), AlertsError> 
         Job::Audit => {
             let round =
                 jobs::run_audits(&context.store, &AuditConfig::from_settings(settings)).await?;
-            tracing::info!(audited = round.audited, failed = round.failed, "scheduled audit");
+            tracing::info!(
+                audited = round.audited,
+                failed = round.failed,
+                "scheduled audit"
+            );
         }
         Job::Digest => {
             let queued = jobs::queue_digests(&context.store, now).await?;

@@ -78,7 +78,9 @@ pub fn list_alerts(
     find_company(conn, company_id)?;
     let rows = outbox::list(conn, company_id, filter)?;
     let full = i64::try_from(rows.len()).unwrap_or(i64::MAX) == filter.limit;
-    let next = full.then(|| rows.last().map(|row| row.id.clone())).flatten();
+    let next = full
+        .then(|| rows.last().map(|row| row.id.clone()))
+        .flatten();
     Ok(AlertPage {
         items: rows.into_iter().map(AlertView::from).collect(),
         next,

@@ -240,7 +240,10 @@ pub fn expire_sessions(
 ) -> Result<usize, IdentityError> {
     let open = sessions::table.filter(sessions::ended_at.is_null());
     let expired = diesel::update(open.filter(sessions::expires_at.le(now)))
-        .set((sessions::ended_at.eq(now), sessions::end_reason.eq("expired")))
+        .set((
+            sessions::ended_at.eq(now),
+            sessions::end_reason.eq("expired"),
+        ))
         .execute(conn)?;
     let idle = diesel::update(open.filter(sessions::last_seen_at.lt(now - timeouts.idle)))
         .set((

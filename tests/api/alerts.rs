@@ -211,7 +211,12 @@ async fn admins_read_and_change_alert_settings_and_other_roles_cannot() {
     assert_eq!(defaults["digest_enabled"], true);
     assert_eq!(defaults["version"], 1);
 
-    let saved = set_recipients(&app, &company, &["Compliance@Martin.example", "boss@martin.example"]).await;
+    let saved = set_recipients(
+        &app,
+        &company,
+        &["Compliance@Martin.example", "boss@martin.example"],
+    )
+    .await;
     assert_eq!(
         saved["recipients"],
         json!(["compliance@martin.example", "boss@martin.example"])
@@ -229,9 +234,18 @@ async fn admins_read_and_change_alert_settings_and_other_roles_cannot() {
     assert_eq!(conflict["current"]["version"], 2);
 
     for (body, field) in [
-        (json!({"recipients": ["not an address"], "min_severity": "high", "digest_enabled": true, "version": 2}), "recipients"),
-        (json!({"recipients": [], "min_severity": "urgent", "digest_enabled": true, "version": 2}), "min_severity"),
-        (json!({"recipients": [], "min_severity": "high", "digest_enabled": true}), "version"),
+        (
+            json!({"recipients": ["not an address"], "min_severity": "high", "digest_enabled": true, "version": 2}),
+            "recipients",
+        ),
+        (
+            json!({"recipients": [], "min_severity": "urgent", "digest_enabled": true, "version": 2}),
+            "min_severity",
+        ),
+        (
+            json!({"recipients": [], "min_severity": "high", "digest_enabled": true}),
+            "version",
+        ),
     ] {
         let response = app
             .client
@@ -247,7 +261,12 @@ async fn admins_read_and_change_alert_settings_and_other_roles_cannot() {
 
     for role in ["accountant", "standard_all", "reports_only"] {
         let (_, token) = app.add_user(&company, role).await;
-        expect_error(app.get(&path, Some(&token)).await, StatusCode::FORBIDDEN, "forbidden").await;
+        expect_error(
+            app.get(&path, Some(&token)).await,
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        )
+        .await;
         let alerts_path = format!("/v1/companies/{}/alerts", company.id);
         expect_error(
             app.get(&alerts_path, Some(&token)).await,
@@ -271,7 +290,12 @@ async fn a_shared_login_mails_each_recipient_the_evidence_and_a_link_once() {
     let inbox = start_smtp(port, &[]);
     let app = spawn_app_with(smtp_settings(port)).await;
     let company = app.signup("advanced").await;
-    set_recipients(&app, &company, &["compliance@martin.example", "boss@martin.example"]).await;
+    set_recipients(
+        &app,
+        &company,
+        &["compliance@martin.example", "boss@martin.example"],
+    )
+    .await;
     let summary = share_a_login_and_audit(&app, &company).await;
     let finding_id = summary["findings"][0]["id"].as_str().unwrap().to_owned();
 
@@ -282,13 +306,23 @@ async fn a_shared_login_mails_each_recipient_the_evidence_and_a_link_once() {
         && alert["finding_id"] == finding_id.as_str()));
 
     let delivery = deliver(&app.jobs, now()).await;
-    assert_eq!(delivery, Delivery { sent: 2, retrying: 0, failed: 0 });
+    assert_eq!(
+        delivery,
+        Delivery {
+            sent: 2,
+            retrying: 0,
+            failed: 0
+        }
+    );
     let mut mails = inbox.mails();
     mails.sort_by_key(|mail| mail.envelope_to.clone());
     let recipients: Vec<Vec<String>> = mails.iter().map(|m| m.envelope_to.clone()).collect();
     assert_eq!(
         recipients,
-        vec![vec!["boss@martin.example".to_owned()], vec!["compliance@martin.example".to_owned()]]
+        vec![
+            vec!["boss@martin.example".to_owned()],
+            vec!["compliance@martin.example".to_owned()]
+        ]
     );
     let mail = &mails[0];
     assert_eq!(
@@ -296,15 +330,30 @@ async fn a_shared_login_mails_each_recipient_the_evidence_and_a_link_once() {
         format!("[Seatwarden] Shared login: {SHARED} is used by at least 2 people")
     );
     let text = mail.text();
-    let link = format!("{PUBLIC_URL}/ui/companies/{}/findings/{finding_id}", company.id);
+    let link = format!(
+        "{PUBLIC_URL}/ui/companies/{}/findings/{finding_id}",
+        company.id
+    );
     assert!(text.contains("pc-1") && text.contains("pc-2"), "{text}");
-    assert!(text.contains("were both working on this login from"), "{text}");
-    assert!(text.contains("What to do") && text.contains(&link), "{text}");
-    assert!(mail.html().contains(&format!("href=\"{link}\"")), "{}", mail.html());
+    assert!(
+        text.contains("were both working on this login from"),
+        "{text}"
+    );
+    assert!(
+        text.contains("What to do") && text.contains(&link),
+        "{text}"
+    );
+    assert!(
+        mail.html().contains(&format!("href=\"{link}\"")),
+        "{}",
+        mail.html()
+    );
 
     let sent = alerts(&app, &company, "?state=sent").await;
     assert_eq!(sent.len(), 2);
-    assert!(sent.iter().all(|alert| alert["delivered"] == true && alert["attempts"] == 1));
+    assert!(sent
+        .iter()
+        .all(|alert| alert["delivered"] == true && alert["attempts"] == 1));
     // The same finding audited again, and another delivery run: nothing new goes out.
     audit(&app, &company).await;
     assert_eq!(deliver(&app.jobs, now()).await, Delivery::default());
@@ -345,7 +394,10 @@ async fn a_french_company_is_mailed_in_french() {
         format!("[Seatwarden] Identifiant partagé : {SHARED} est utilisé par au moins 2 personnes")
     );
     let text = mails[0].text();
-    assert!(text.contains("l'appareil pc-1 et l'appareil pc-2 travaillaient en même temps"), "{text}");
+    assert!(
+        text.contains("l'appareil pc-1 et l'appareil pc-2 travaillaient en même temps"),
+        "{text}"
+    );
     assert!(text.contains("Que faire"), "{text}");
 }
 
@@ -358,19 +410,35 @@ async fn while_smtp_is_down_alerts_wait_and_are_delivered_exactly_once_when_it_i
     share_a_login_and_audit(&app, &company).await;
 
     let down = deliver(&app.jobs, now()).await;
-    assert_eq!(down, Delivery { sent: 0, retrying: 1, failed: 0 });
+    assert_eq!(
+        down,
+        Delivery {
+            sent: 0,
+            retrying: 1,
+            failed: 0
+        }
+    );
     let waiting = alerts(&app, &company, "").await;
     assert_eq!(waiting.len(), 1);
     assert_eq!(waiting[0]["state"], "queued");
     assert_eq!(waiting[0]["attempts"], 1);
-    assert!(waiting[0]["last_error"].as_str().is_some_and(|e| !e.is_empty()));
+    assert!(waiting[0]["last_error"]
+        .as_str()
+        .is_some_and(|e| !e.is_empty()));
     assert!(waiting[0]["next_attempt_at"].is_string());
     // Before its backoff ends the mail is not tried again.
     assert_eq!(deliver(&app.jobs, now()).await, Delivery::default());
 
     let inbox = start_smtp(port, &[]);
     let later = now() + Duration::hours(2);
-    assert_eq!(deliver(&app.jobs, later).await, Delivery { sent: 1, retrying: 0, failed: 0 });
+    assert_eq!(
+        deliver(&app.jobs, later).await,
+        Delivery {
+            sent: 1,
+            retrying: 0,
+            failed: 0
+        }
+    );
     assert_eq!(deliver(&app.jobs, later).await, Delivery::default());
     assert_eq!(inbox.mails().len(), 1);
     let sent = alerts(&app, &company, "").await;
@@ -384,20 +452,41 @@ async fn an_address_that_refuses_for_good_is_marked_failed_and_the_others_still_
     let inbox = start_smtp(port, &["gone@martin.example"]);
     let app = spawn_app_with(smtp_settings(port)).await;
     let company = app.signup("advanced").await;
-    set_recipients(&app, &company, &["gone@martin.example", "compliance@martin.example"]).await;
+    set_recipients(
+        &app,
+        &company,
+        &["gone@martin.example", "compliance@martin.example"],
+    )
+    .await;
     share_a_login_and_audit(&app, &company).await;
 
     let delivery = deliver(&app.jobs, now()).await;
-    assert_eq!(delivery, Delivery { sent: 1, retrying: 0, failed: 1 });
+    assert_eq!(
+        delivery,
+        Delivery {
+            sent: 1,
+            retrying: 0,
+            failed: 1
+        }
+    );
     let failed = alerts(&app, &company, "?state=failed").await;
     assert_eq!(failed.len(), 1);
     assert_eq!(failed[0]["recipient"], "gone@martin.example");
-    assert!(failed[0]["last_error"].as_str().unwrap().contains("550"), "{failed:?}");
+    assert!(
+        failed[0]["last_error"].as_str().unwrap().contains("550"),
+        "{failed:?}"
+    );
     // Never tried again.
-    assert_eq!(deliver(&app.jobs, now() + Duration::days(1)).await, Delivery::default());
+    assert_eq!(
+        deliver(&app.jobs, now() + Duration::days(1)).await,
+        Delivery::default()
+    );
     let mails = inbox.mails();
     assert_eq!(mails.len(), 1);
-    assert_eq!(mails[0].envelope_to, vec!["compliance@martin.example".to_owned()]);
+    assert_eq!(
+        mails[0].envelope_to,
+        vec!["compliance@martin.example".to_owned()]
+    );
 }
 
 #[tokio::test]
@@ -414,8 +503,11 @@ async fn without_an_smtp_host_alerts_stay_queued_and_show_undelivered() {
     assert_eq!(queued[0]["delivered"], false);
     assert_eq!(queued[0]["attempts"], 0);
     expect_error(
-        app.get(&format!("/v1/companies/{}/alerts?state=lost", company.id), Some(&company.admin_token))
-            .await,
+        app.get(
+            &format!("/v1/companies/{}/alerts?state=lost", company.id),
+            Some(&company.admin_token),
+        )
+        .await,
         StatusCode::BAD_REQUEST,
         "invalid_input",
     )
@@ -432,8 +524,10 @@ async fn a_finding_below_the_threshold_is_not_mailed_at_once_but_is_in_the_diges
         .client
         .put(app.url(&settings_path(&company)))
         .bearer_auth(&company.admin_token)
-        .json(&json!({"recipients": ["compliance@martin.example"], "min_severity": "high",
-                      "digest_enabled": true, "version": 1}))
+        .json(
+            &json!({"recipients": ["compliance@martin.example"], "min_severity": "high",
+                      "digest_enabled": true, "version": 1}),
+        )
         .send()
         .await
         .unwrap();
@@ -445,11 +539,17 @@ async fn a_finding_below_the_threshold_is_not_mailed_at_once_but_is_in_the_diges
 
     let queued = jobs::queue_digests(&app.jobs.store, now()).await.unwrap();
     assert_eq!(queued, 1);
-    assert_eq!(jobs::queue_digests(&app.jobs.store, now()).await.unwrap(), 0);
+    assert_eq!(
+        jobs::queue_digests(&app.jobs.store, now()).await.unwrap(),
+        0
+    );
     deliver(&app.jobs, now()).await;
     let mails = inbox.mails();
     assert_eq!(mails.len(), 1);
-    assert_eq!(mails[0].subject(), "[Seatwarden] Daily digest of open findings: 1");
+    assert_eq!(
+        mails[0].subject(),
+        "[Seatwarden] Daily digest of open findings: 1"
+    );
     assert!(mails[0].text().contains(SHARED), "{}", mails[0].text());
 }
 
@@ -462,10 +562,16 @@ async fn two_nodes_on_one_database_run_a_tick_once_and_send_one_mail() {
     let company = app.signup("advanced").await;
     set_recipients(&app, &company, &["compliance@martin.example"]).await;
     let body = shared_use(SHARED, Utc::now() - Duration::days(2));
-    expect_status(import(&app, &company, "text/csv", body).await, StatusCode::OK).await;
+    expect_status(
+        import(&app, &company, "text/csv", body).await,
+        StatusCode::OK,
+    )
+    .await;
 
-    let (first_tick, second_tick) =
-        tokio::join!(run_tick(&app.jobs, Job::Audit), run_tick(&second, Job::Audit));
+    let (first_tick, second_tick) = tokio::join!(
+        run_tick(&app.jobs, Job::Audit),
+        run_tick(&second, Job::Audit)
+    );
     let mut ticks = vec![first_tick.unwrap(), second_tick.unwrap()];
     ticks.sort_by_key(|tick| *tick == Tick::Skipped);
     assert_eq!(ticks, vec![Tick::Ran, Tick::Skipped]);
@@ -482,7 +588,11 @@ async fn the_scheduled_audit_finds_shared_logins_of_every_company() {
     let app = spawn_app().await;
     let company = app.signup("advanced").await;
     let body = shared_use(SHARED, Utc::now() - Duration::days(2));
-    expect_status(import(&app, &company, "text/csv", body).await, StatusCode::OK).await;
+    expect_status(
+        import(&app, &company, "text/csv", body).await,
+        StatusCode::OK,
+    )
+    .await;
     let quiet = app.signup("plus").await;
     let settings = RawSettings::default().validate().unwrap();
     let round = jobs::run_audits(&app.jobs.store, &AuditConfig::from_settings(&settings))
@@ -491,10 +601,18 @@ async fn the_scheduled_audit_finds_shared_logins_of_every_company() {
     assert_eq!(round.failed, 0);
     assert!(round.audited >= 2);
     let path = format!("/v1/companies/{}/findings?kind=shared_login", company.id);
-    let found = expect_status(app.get(&path, Some(&company.admin_token)).await, StatusCode::OK).await;
+    let found = expect_status(
+        app.get(&path, Some(&company.admin_token)).await,
+        StatusCode::OK,
+    )
+    .await;
     assert_eq!(found["items"][0]["login"], SHARED);
     let path = format!("/v1/companies/{}/findings", quiet.id);
-    let none = expect_status(app.get(&path, Some(&quiet.admin_token)).await, StatusCode::OK).await;
+    let none = expect_status(
+        app.get(&path, Some(&quiet.admin_token)).await,
+        StatusCode::OK,
+    )
+    .await;
     assert_eq!(none["items"], json!([]));
 }
 
@@ -511,8 +629,11 @@ async fn the_session_expiry_job_ends_idle_sessions() {
         .unwrap();
     assert!(ended >= 1);
     expect_error(
-        app.get(&format!("/v1/companies/{}/users", company.id), Some(&company.admin_token))
-            .await,
+        app.get(
+            &format!("/v1/companies/{}/users", company.id),
+            Some(&company.admin_token),
+        )
+        .await,
         StatusCode::UNAUTHORIZED,
         "unauthenticated",
     )
@@ -556,7 +677,11 @@ async fn the_scheduler_audits_and_mails_on_its_own() {
     let company = app.signup("advanced").await;
     set_recipients(&app, &company, &["compliance@martin.example"]).await;
     let body = shared_use(SHARED, Utc::now() - Duration::days(2));
-    expect_status(import(&app, &company, "text/csv", body).await, StatusCode::OK).await;
+    expect_status(
+        import(&app, &company, "text/csv", body).await,
+        StatusCode::OK,
+    )
+    .await;
 
     let mut waited_ms = 0;
     while inbox.mails().is_empty() && waited_ms < 15_000 {
