@@ -192,6 +192,15 @@ async fn deliver(jobs: &JobContext, at: chrono::NaiveDateTime) -> Delivery {
         .expect("delivery runs")
 }
 
+/// A delivery run's figures: sent, retrying, failed.
+fn counts(sent: usize, retrying: usize, failed: usize) -> Delivery {
+    Delivery {
+        sent,
+        retrying,
+        failed,
+    }
+}
+
 fn now() -> chrono::NaiveDateTime {
     Utc::now().naive_utc()
 }
@@ -306,14 +315,7 @@ async fn a_shared_login_mails_each_recipient_the_evidence_and_a_link_once() {
         && alert["finding_id"] == finding_id.as_str()));
 
     let delivery = deliver(&app.jobs, now()).await;
-    assert_eq!(
-        delivery,
-        Delivery {
-            sent: 2,
-            retrying: 0,
-            failed: 0
-        }
-    );
+    assert_eq!(delivery, counts(2, 0, 0));
     let mut mails = inbox.mails();
     mails.sort_by_key(|mail| mail.envelope_to.clone());
     let recipients: Vec<Vec<String>> = mails.iter().map(|m| m.envelope_to.clone()).collect();
@@ -410,14 +412,7 @@ async fn while_smtp_is_down_alerts_wait_and_are_delivered_exactly_once_when_it_i
     share_a_login_and_audit(&app, &company).await;
 
     let down = deliver(&app.jobs, now()).await;
-    assert_eq!(
-        down,
-        Delivery {
-            sent: 0,
-            retrying: 1,
-            failed: 0
-        }
-    );
+    assert_eq!(down, counts(0, 1, 0));
     let waiting = alerts(&app, &company, "").await;
     assert_eq!(waiting.len(), 1);
     assert_eq!(waiting[0]["state"], "queued");
@@ -431,14 +426,7 @@ async fn while_smtp_is_down_alerts_wait_and_are_delivered_exactly_once_when_it_i
 
     let inbox = start_smtp(port, &[]);
     let later = now() + Duration::hours(2);
-    assert_eq!(
-        deliver(&app.jobs, later).await,
-        Delivery {
-            sent: 1,
-            retrying: 0,
-            failed: 0
-        }
-    );
+    assert_eq!(deliver(&app.jobs, later).await, counts(1, 0, 0));
     assert_eq!(deliver(&app.jobs, later).await, Delivery::default());
     assert_eq!(inbox.mails().len(), 1);
     let sent = alerts(&app, &company, "").await;
@@ -461,14 +449,7 @@ async fn an_address_that_refuses_for_good_is_marked_failed_and_the_others_still_
     share_a_login_and_audit(&app, &company).await;
 
     let delivery = deliver(&app.jobs, now()).await;
-    assert_eq!(
-        delivery,
-        Delivery {
-            sent: 1,
-            retrying: 0,
-            failed: 1
-        }
-    );
+    assert_eq!(delivery, counts(1, 0, 1));
     let failed = alerts(&app, &company, "?state=failed").await;
     assert_eq!(failed.len(), 1);
     assert_eq!(failed[0]["recipient"], "gone@martin.example");
