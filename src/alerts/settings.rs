@@ -210,10 +210,12 @@ pub fn save(
         updated_by: updated_by.map(str::to_owned),
         updated_at: crate::clock::now(),
     };
-    let written = match load(conn, company_id)?.1 {
-        stored if stored != expected_version => 0,
+    let stored_version = load_row(conn, company_id)?.map(|stored| stored.version);
+    let written = match stored_version {
+        Some(version) if version != expected_version => 0,
+        None if expected_version != 1 => 0,
         // Never saved: the first writer inserts; a concurrent first writer loses on the key.
-        1 if load_row(conn, company_id)?.is_none() => match conn {
+        None => match conn {
             DbConnection::Sqlite(c) => diesel::insert_or_ignore_into(alert_settings::table)
                 .values(&row)
                 .execute(c)?,
@@ -222,7 +224,7 @@ pub fn save(
                 .on_conflict_do_nothing()
                 .execute(c)?,
         },
-        _ => diesel::update(alert_settings::table.find(company_id))
+        Some(_) => diesel::update(alert_settings::table.find(company_id))
             .filter(alert_settings::version.eq(expected_version))
             .set((
                 alert_settings::recipients.eq(&row.recipients),

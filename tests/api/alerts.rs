@@ -353,6 +353,16 @@ async fn a_shared_login_mails_each_recipient_the_evidence_and_a_link_once() {
 
     let sent = alerts(&app, &company, "?state=sent").await;
     assert_eq!(sent.len(), 2);
+    let path = format!("/v1/companies/{}/alerts?limit=1", company.id);
+    let first = expect_status(
+        app.get(&path, Some(&company.admin_token)).await,
+        StatusCode::OK,
+    )
+    .await;
+    let cursor = first["next"].as_str().expect("a second page").to_owned();
+    let second = alerts(&app, &company, &format!("?limit=1&cursor={cursor}")).await;
+    assert_eq!(second.len(), 1);
+    assert_ne!(second[0]["id"], first["items"][0]["id"]);
     assert!(sent
         .iter()
         .all(|alert| alert["delivered"] == true && alert["attempts"] == 1));
