@@ -354,6 +354,28 @@ mod tests {
     }
 
     #[test]
+    fn mail_settings_are_refused_by_name() {
+        let half_credentials = RawSettings {
+            smtp_username: Some("relay".into()),
+            ..RawSettings::default()
+        };
+        let error = half_credentials.validate().unwrap_err().to_string();
+        assert!(error.contains("smtp_password"), "{error}");
+        let tls = RawSettings {
+            smtp_tls: "ssl".into(),
+            ..RawSettings::default()
+        };
+        let error = tls.validate().unwrap_err().to_string();
+        assert!(error.contains("smtp_tls"), "{error}");
+        let link = RawSettings {
+            public_url: "seatwarden.example".into(),
+            ..RawSettings::default()
+        };
+        let error = link.validate().unwrap_err().to_string();
+        assert!(error.contains("public_url"), "{error}");
+    }
+
+    #[test]
     fn a_blank_cron_expression_disables_its_job() {
         let raw = RawSettings {
             audit_cron: " ".into(),
