@@ -82,6 +82,7 @@ fn generate(rng: &mut XorShift) -> AuditInput {
         sessions: Vec::with_capacity(LOGINS * SESSIONS_PER_LOGIN),
         duty_actions: Vec::with_capacity(LOGINS * SESSIONS_PER_LOGIN / ACTION_EVERY),
         self_conflicts: Vec::new(),
+        count_probable_sharing: false,
     };
     for login_number in 0..LOGINS {
         let login = format!("user{login_number}@company{}.test", login_number / 25);

@@ -196,8 +196,12 @@ fn validate_seat_audit(audit: &AuditSettings) -> Result<(), ConfigError> {
         ("seat_audit.max_ips_per_day", audit.max_ips_per_day > 0),
         ("seat_audit.dormant_days", audit.dormant_days > 0),
     ];
-    match checks.into_iter().find(|(_, ok)| !ok) {
-        Some((setting, _)) => Err(invalid(setting, "is out of range".into())),
+    let first = checks
+        .into_iter()
+        .find(|(_, ok)| !ok)
+        .map(|(setting, _)| setting);
+    match first.or_else(|| audit.handover.out_of_range()) {
+        Some(setting) => Err(invalid(setting, "is out of range".into())),
         None => Ok(()),
     }
 }

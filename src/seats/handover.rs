@@ -1,0 +1,566 @@
+//! Hand-over sharing: a login passed from one person to the next at a shift change, each on
+//! their own workstation, never two at once. Concurrency cannot see it, so this signal only
+//! ever makes a *probable* finding with an *estimate*; the proven lower bound stays untouched.
+//!
+//! Over the audit's lookback, in UTC days:
+//! - Workstations only: a device id whose sessions all carry a desktop browser's user agent
+//!   (woothee's `pc` category) of one browser family on one operating system, its version
+//!   never going back (updates only go forward). A phone or tablet, a device known only by its
+//!   address, or a device id seen with two browsers has no stable fingerprint and is left out,
+//!   so a laptop-then-phone switch never counts.
+//! - A device's slot of a day runs from its first sign-in to its last activity that day, and
+//!   counts when at least `min_slot_minutes` long: a shift, not a glance.
+//! - A hand-over: the next slot of another device starts no earlier than the previous slot's
+//!   end less the device-switch grace (disjoint), and at most `max_gap_minutes` after it: a
+//!   colleague taking over the desk, not a commute.
+//! - Regular: for one ordered pair of devices, the switch time (the middle of the gap) falls
+//!   within `switch_tolerance_minutes` of one time of day on at least `min_days` days, and the
+//!   days with such a hand-over make at least `min_day_share` of the days the login was used.
+//!
+//! The estimate is one person per workstation of the regular rotation. One person who moves
+//! from the desktop to the laptop once in a while does not switch on most days at one hour;
+//! one with a desktop at work and a laptop at home has a commute between the two.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use woothee::parser::Parser;
+
+use super::explain;
+use super::index::LoginTimeline;
+use super::timeline::{DeviceKey, SessionRecord};
+
+const DAY_SECONDS: i64 = 86_400;
+const DAY_MINUTES: i64 = 1_440;
+
+/// Tuning of the hand-over signal (`[seat_audit.handover]`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct HandoverLimits {
+    /// Days with the same regular hand-over before the signal speaks: two working weeks.
+    pub min_days: u32,
+    /// Share of the login's days of use that show a regular hand-over.
+    pub min_day_share: f64,
+    /// A switch within this many minutes of the usual switch time is "at about the same hour"
+    /// (wide enough for a daylight-saving change, measured in UTC).
+    pub switch_tolerance_minutes: i64,
+    /// Longest gap between one workstation's last activity and the next one's sign-in.
+    pub max_gap_minutes: i64,
+    /// Shortest daily use of a workstation that counts as a slot.
+    pub min_slot_minutes: i64,
+}
+
+impl Default for HandoverLimits {
+    fn default() -> Self {
+        HandoverLimits {
+            min_days: 10,
+            min_day_share: 0.5,
+            switch_tolerance_minutes: 60,
+            max_gap_minutes: 20,
+            min_slot_minutes: 60,
+        }
+    }
+}
+
+impl HandoverLimits {
+    /// The first setting out of range, named as in the config file.
+    pub fn out_of_range(&self) -> Option<&'static str> {
+        let checks = [
+            ("seat_audit.handover.min_days", self.min_days >= 2),
+            (
+                "seat_audit.handover.min_day_share",
+                self.min_day_share.is_finite()
+                    && self.min_day_share > 0.0
+                    && self.min_day_share <= 1.0,
+            ),
+            (
+                "seat_audit.handover.switch_tolerance_minutes",
+                (0..=360).contains(&self.switch_tolerance_minutes),
+            ),
+            (
+                "seat_audit.handover.max_gap_minutes",
+                (0..=720).contains(&self.max_gap_minutes),
+            ),
+            (
+                "seat_audit.handover.min_slot_minutes",
+                (0..DAY_MINUTES).contains(&self.min_slot_minutes),
+            ),
+        ];
+        checks.into_iter().find(|(_, ok)| !ok).map(|(name, _)| name)
+    }
+}
+
+/// What a workstation shows of itself: browser, its latest version, operating system.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Fingerprint {
+    pub browser: String,
+    pub version: String,
+    pub os: String,
+}
+
+/// One workstation of the rotation and its usual slot (UTC).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RotationDevice {
+    pub device_id: String,
+    pub fingerprint: Fingerprint,
+    /// "08:00": the median start and end of its slots on hand-over days.
+    pub usual_start: String,
+    pub usual_end: String,
+    /// Hand-over days it worked on.
+    pub days: u32,
+}
+
+/// A hand-over from one workstation to the next that recurs at about the same time.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RegularSwitch {
+    pub from_device: String,
+    pub to_device: String,
+    /// "13:00" UTC: the median switch time.
+    pub usual_at: String,
+    pub days: u32,
+}
+
+/// Probable hand-over sharing of one login.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Handover {
+    /// People estimated behind the login: one per workstation of the rotation.
+    pub estimate: u32,
+    pub devices: Vec<RotationDevice>,
+    pub switches: Vec<RegularSwitch>,
+    /// Days with a regular hand-over, and days the login was used at all.
+    pub handover_days: u32,
+    pub active_days: u32,
+    pub first_day: NaiveDate,
+    pub last_day: NaiveDate,
+    pub first_switch_at: DateTime<Utc>,
+    pub last_switch_at: DateTime<Utc>,
+}
+
+/// Look for regular hand-overs on one login; `grace_seconds` is the device-switch grace.
+pub fn detect(
+    timeline: &LoginTimeline<'_>,
+    sessions: &[SessionRecord],
+    limits: &HandoverLimits,
+    grace_seconds: i64,
+) -> Option<Handover> {
+    if timeline.devices.len() < 2 {
+        return None;
+    }
+    let fingerprints = workstations(timeline, sessions);
+    if fingerprints.iter().flatten().count() < 2 {
+        return None;
+    }
+    let slots = daily_slots(timeline, &fingerprints, limits.min_slot_minutes * 60);
+    let switches = switches(&slots, limits.max_gap_minutes * 60, grace_seconds.max(0));
+    let regular: Vec<Cluster> = switches
+        .into_iter()
+        .map(|(pair, list)| cluster(pair, &list, limits.switch_tolerance_minutes))
+        .filter(|cluster| cluster.members.len() >= limits.min_days as usize)
+        .collect();
+    let days: BTreeSet<i64> = regular
+        .iter()
+        .flat_map(|cluster| cluster.members.iter().map(|switch| switch.day))
+        .collect();
+    let active_days = active_days(timeline);
+    let enough = days.len() >= limits.min_days as usize
+        && days.len() as f64 >= limits.min_day_share * active_days as f64;
+    if !enough {
+        return None;
+    }
+    Some(describe(
+        timeline,
+        &fingerprints,
+        &slots,
+        &regular,
+        &days,
+        active_days,
+    ))
+}
+
+/// A device's browser as parsed: family, version, operating system, all borrowed.
+type Agent<'a> = (&'a str, &'a str, &'a str);
+
+/// What the sessions of one device showed so far, in time order.
+#[derive(Clone, Copy)]
+enum Seen<'a> {
+    Nothing,
+    Agent(Agent<'a>),
+    /// No stable workstation: no device id, no desktop browser, or two browsers on one id.
+    Out,
+}
+
+/// Fingerprints by device number; `None` for a device that is no stable workstation.
+fn workstations(
+    timeline: &LoginTimeline<'_>,
+    sessions: &[SessionRecord],
+) -> Vec<Option<Fingerprint>> {
+    let parser = Parser::new();
+    let mut parsed: HashMap<&str, Option<Agent<'_>>> = HashMap::new();
+    let mut seen: Vec<Seen<'_>> = timeline
+        .devices
+        .iter()
+        .map(|key| match key {
+            DeviceKey::Id(_) => Seen::Nothing,
+            DeviceKey::Browser { .. } => Seen::Out,
+        })
+        .collect();
+    for span in &timeline.spans {
+        let device = span.device as usize;
+        let Some(&before) = seen.get(device) else {
+            continue;
+        };
+        if matches!(before, Seen::Out) {
+            continue;
+        }
+        let agent = sessions[span.session]
+            .user_agent
+            .as_deref()
+            .and_then(|text| {
+                *parsed
+                    .entry(text)
+                    .or_insert_with(|| workstation_agent(&parser, text))
+            });
+        seen[device] = match (agent, before) {
+            (Some(now), Seen::Nothing) => Seen::Agent(now),
+            // Updates move the version forward; going back means another browser on this id.
+            (Some(now), Seen::Agent(last))
+                if (now.0, now.2) == (last.0, last.2)
+                    && version_key(now.1) >= version_key(last.1) =>
+            {
+                Seen::Agent(now)
+            }
+            _ => Seen::Out,
+        };
+    }
+    seen.into_iter()
+        .map(|device| match device {
+            Seen::Agent((browser, version, os)) => Some(Fingerprint {
+                browser: browser.to_owned(),
+                version: version.to_owned(),
+                os: os.to_owned(),
+            }),
+            Seen::Nothing | Seen::Out => None,
+        })
+        .collect()
+}
+
+/// A desktop browser whose family and system are known.
+fn workstation_agent<'a>(parser: &Parser, text: &'a str) -> Option<Agent<'a>> {
+    let result = parser.parse(text)?;
+    let known = |value: &str| !value.is_empty() && value != woothee::woothee::VALUE_UNKNOWN;
+    (result.category == "pc" && known(result.name) && known(result.os)).then_some((
+        result.name,
+        result.version,
+        result.os,
+    ))
+}
+
+/// "120.0.6099.71" compared number by number.
+fn version_key(version: &str) -> Vec<u64> {
+    version
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|part| !part.is_empty())
+        .map(|part| part.parse().unwrap_or(u64::MAX))
+        .collect()
+}
+
+/// One device's use on one day, Unix seconds.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    day: i64,
+    device: u32,
+    start: i64,
+    end: i64,
+}
+
+/// Workstation slots long enough, sorted by (day, start).
+fn daily_slots(
+    timeline: &LoginTimeline<'_>,
+    fingerprints: &[Option<Fingerprint>],
+    min_seconds: i64,
+) -> Vec<Slot> {
+    let mut by_key: HashMap<(i64, u32), Slot> = HashMap::new();
+    for span in &timeline.spans {
+        if fingerprints
+            .get(span.device as usize)
+            .is_none_or(Option::is_none)
+        {
+            continue;
+        }
+        let day = span.start.div_euclid(DAY_SECONDS);
+        by_key
+            .entry((day, span.device))
+            .and_modify(|slot| {
+                slot.start = slot.start.min(span.start);
+                slot.end = slot.end.max(span.end);
+            })
+            .or_insert(Slot {
+                day,
+                device: span.device,
+                start: span.start,
+                end: span.end,
+            });
+    }
+    let mut slots: Vec<Slot> = by_key
+        .into_values()
+        .filter(|slot| slot.end - slot.start >= min_seconds)
+        .collect();
+    slots.sort_unstable_by_key(|slot| (slot.day, slot.start, slot.device));
+    slots
+}
+
+/// One hand-over on one day.
+#[derive(Debug, Clone, Copy)]
+struct Switch {
+    day: i64,
+    /// The middle of the gap, Unix seconds.
+    at: i64,
+}
+
+/// Hand-overs by (from device, to device): each next slot of a day against the slot that
+/// ends last before it.
+fn switches(slots: &[Slot], max_gap: i64, grace: i64) -> BTreeMap<(u32, u32), Vec<Switch>> {
+    let mut found: BTreeMap<(u32, u32), Vec<Switch>> = BTreeMap::new();
+    for day in slots.chunk_by(|a, b| a.day == b.day) {
+        let mut latest: Option<Slot> = None;
+        for slot in day {
+            if let Some(previous) = latest {
+                let gap = slot.start - previous.end;
+                if previous.device != slot.device && gap >= -grace && gap <= max_gap {
+                    found
+                        .entry((previous.device, slot.device))
+                        .or_default()
+                        .push(Switch {
+                            day: slot.day,
+                            at: previous.end + gap / 2,
+                        });
+                }
+            }
+            if latest.is_none_or(|previous| slot.end > previous.end) {
+                latest = Some(*slot);
+            }
+        }
+    }
+    found
+}
+
+/// The switches of one pair that fall at about one time of day.
+struct Cluster {
+    pair: (u32, u32),
+    /// Minute of the day (UTC) of the usual switch.
+    usual_minute: i64,
+    members: Vec<Switch>,
+}
+
+fn minute_of_day(at: i64) -> i64 {
+    at.rem_euclid(DAY_SECONDS) / 60
+}
+
+/// Signed distance from `center` to `minute` around the clock, in [-720, 720).
+fn around_the_clock(minute: i64, center: i64) -> i64 {
+    (minute - center + DAY_MINUTES / 2).rem_euclid(DAY_MINUTES) - DAY_MINUTES / 2
+}
+
+/// The largest set of switches within the tolerance of one of them, and their median time.
+fn cluster(pair: (u32, u32), switches: &[Switch], tolerance: i64) -> Cluster {
+    let minutes: Vec<i64> = switches.iter().map(|s| minute_of_day(s.at)).collect();
+    let near = |center: i64| {
+        minutes
+            .iter()
+            .filter(|&&m| around_the_clock(m, center).abs() <= tolerance)
+            .count()
+    };
+    // Earliest center on ties, so the result never depends on the order of the input.
+    let center = minutes
+        .iter()
+        .copied()
+        .max_by_key(|&m| (near(m), std::cmp::Reverse(m)))
+        .unwrap_or(0);
+    let members: Vec<Switch> = switches
+        .iter()
+        .zip(&minutes)
+        .filter(|(_, &m)| around_the_clock(m, center).abs() <= tolerance)
+        .map(|(switch, _)| *switch)
+        .collect();
+    let offsets: Vec<i64> = members
+        .iter()
+        .map(|s| around_the_clock(minute_of_day(s.at), center))
+        .collect();
+    Cluster {
+        pair,
+        usual_minute: (center + median(offsets)).rem_euclid(DAY_MINUTES),
+        members,
+    }
+}
+
+fn median(mut values: Vec<i64>) -> i64 {
+    values.sort_unstable();
+    values.get(values.len() / 2).copied().unwrap_or(0)
+}
+
+/// Days with any session of the login.
+fn active_days(timeline: &LoginTimeline<'_>) -> usize {
+    let days: BTreeSet<i64> = timeline
+        .spans
+        .iter()
+        .map(|span| span.start.div_euclid(DAY_SECONDS))
+        .collect();
+    days.len()
+}
+
+fn clock(minute: i64) -> String {
+    format!("{:02}:{:02}", minute / 60, minute % 60)
+}
+
+fn describe(
+    timeline: &LoginTimeline<'_>,
+    fingerprints: &[Option<Fingerprint>],
+    slots: &[Slot],
+    regular: &[Cluster],
+    days: &BTreeSet<i64>,
+    active_days: usize,
+) -> Handover {
+    let in_rotation: BTreeSet<u32> = regular
+        .iter()
+        .flat_map(|cluster| [cluster.pair.0, cluster.pair.1])
+        .collect();
+    let device_id = |device: u32| match timeline.devices.get(device as usize) {
+        Some(DeviceKey::Id(id)) => (*id).to_owned(),
+        _ => timeline.device_label(device),
+    };
+    let mut devices: Vec<RotationDevice> = in_rotation
+        .iter()
+        .filter_map(|&device| {
+            let own: Vec<&Slot> = slots
+                .iter()
+                .filter(|slot| slot.device == device && days.contains(&slot.day))
+                .collect();
+            Some(RotationDevice {
+                device_id: device_id(device),
+                fingerprint: fingerprints.get(device as usize)?.clone()?,
+                usual_start: clock(median(own.iter().map(|s| minute_of_day(s.start)).collect())),
+                usual_end: clock(median(own.iter().map(|s| minute_of_day(s.end)).collect())),
+                days: own.len() as u32,
+            })
+        })
+        .collect();
+    devices.sort_by(|a, b| (&a.usual_start, &a.device_id).cmp(&(&b.usual_start, &b.device_id)));
+    let mut ordered: Vec<&Cluster> = regular.iter().collect();
+    ordered.sort_by_key(|cluster| (cluster.usual_minute, cluster.pair));
+    let switches = ordered
+        .iter()
+        .map(|cluster| RegularSwitch {
+            from_device: device_id(cluster.pair.0),
+            to_device: device_id(cluster.pair.1),
+            usual_at: clock(cluster.usual_minute),
+            days: cluster.members.len() as u32,
+        })
+        .collect();
+    let instants = regular.iter().flat_map(|c| c.members.iter().map(|s| s.at));
+    let (first_at, last_at) = (instants.clone().min(), instants.max());
+    let day =
+        |day: Option<&i64>| explain::instant(day.copied().unwrap_or(0) * DAY_SECONDS).date_naive();
+    Handover {
+        estimate: devices.len() as u32,
+        devices,
+        switches,
+        handover_days: days.len() as u32,
+        active_days: active_days as u32,
+        first_day: day(days.first()),
+        last_day: day(days.last()),
+        first_switch_at: explain::instant(first_at.unwrap_or(0)),
+        last_switch_at: explain::instant(last_at.unwrap_or(0)),
+    }
+}
+
+impl Handover {
+    /// "probably 2 people share this login in shifts, never at the same time: ...".
+    pub fn explanation(&self) -> String {
+        let devices: Vec<String> = self
+            .devices
+            .iter()
+            .map(|d| {
+                format!(
+                    "device {} ({} {} on {}) usually from {} to {} UTC",
+                    d.device_id,
+                    d.fingerprint.browser,
+                    d.fingerprint.version,
+                    d.fingerprint.os,
+                    d.usual_start,
+                    d.usual_end
+                )
+            })
+            .collect();
+        let switches: Vec<String> = self
+            .switches
+            .iter()
+            .map(|s| {
+                format!(
+                    "from {} to {} at about {} UTC ({} days)",
+                    s.from_device, s.to_device, s.usual_at, s.days
+                )
+            })
+            .collect();
+        format!(
+            "probably {} people share this login in shifts, never at the same time: {}; \
+             it passed {}; a hand-over on {} of the {} days it was used, from {} to {}",
+            self.estimate,
+            explain::list(&devices),
+            explain::list(&switches),
+            self.handover_days,
+            self.active_days,
+            self.first_day,
+            self.last_day
+        )
+    }
+
+    /// The same evidence in French.
+    pub fn explanation_fr(&self) -> String {
+        let devices: Vec<String> = self
+            .devices
+            .iter()
+            .map(|d| {
+                format!(
+                    "l'appareil {} ({} {} sous {}) habituellement de {} à {} UTC",
+                    d.device_id,
+                    d.fingerprint.browser,
+                    d.fingerprint.version,
+                    d.fingerprint.os,
+                    d.usual_start,
+                    d.usual_end
+                )
+            })
+            .collect();
+        let switches: Vec<String> = self
+            .switches
+            .iter()
+            .map(|s| {
+                format!(
+                    "de {} à {} vers {} UTC ({} jours)",
+                    s.from_device, s.to_device, s.usual_at, s.days
+                )
+            })
+            .collect();
+        format!(
+            "probablement {} personnes se partagent cet identifiant par roulement, jamais en \
+             même temps : {} ; il est passé {} ; une relève sur {} des {} jours d'utilisation, \
+             du {} au {}",
+            self.estimate,
+            liste(&devices),
+            liste(&switches),
+            self.handover_days,
+            self.active_days,
+            self.first_day,
+            self.last_day
+        )
+    }
+}
+
+/// "a", "a et b", "a, b et c".
+fn liste(items: &[String]) -> String {
+    match items {
+        [init @ .., last] if !init.is_empty() => format!("{} et {last}", init.join(", ")),
+        _ => items.join(""),
+    }
+}
