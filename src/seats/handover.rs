@@ -564,3 +564,503 @@ fn liste(items: &[String]) -> String {
         _ => items.join(""),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::audit::{audit_company, AuditInput, AuditSettings};
+    use super::super::findings::{EvidenceClass, FindingKind};
+    use super::super::index::group_by_login;
+    use super::super::plans::{SeatPlan, SeatUser};
+    use super::super::timeline::GeoPoint;
+    use super::*;
+    use crate::identity::roles::{Plan, Role};
+    use chrono::{TimeDelta, TimeZone};
+
+    const WINDOWS_CHROME: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 \
+        (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36";
+    const WINDOWS_CHROME_NEWER: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) \
+        AppleWebKit/537.36 (KHTML, like Gecko) Chrome/121.0.0.0 Safari/537.36";
+    const MAC_FIREFOX: &str =
+        "Mozilla/5.0 (Macintosh; Intel Mac OS X 10.15; rv:121.0) Gecko/20100101 Firefox/121.0";
+    const LINUX_FIREFOX: &str =
+        "Mozilla/5.0 (X11; Linux x86_64; rv:115.0) Gecko/20100101 Firefox/115.0";
+    const IPHONE: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) \
+        AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1";
+    const LOGIN: &str = "desk@hotel.test";
+    const GRACE: i64 = 120;
+
+    /// Minute `minute` of day `day` (day 0 is Monday 2025-03-03), UTC.
+    fn at(day: i64, minute: i64) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2025, 3, 3, 0, 0, 0)
+            .single()
+            .expect("valid test time")
+            + TimeDelta::days(day)
+            + TimeDelta::minutes(minute)
+    }
+
+    /// One session of `LOGIN`; `device` None means a browser known only by agent and address.
+    fn use_of(device: Option<&str>, agent: &str, day: i64, from: i64, to: i64) -> SessionRecord {
+        SessionRecord {
+            session_id: format!("{}-{day}-{from}", device.unwrap_or("browser")),
+            login: LOGIN.into(),
+            device: device.map(Into::into),
+            ip: Some("192.0.2.10".into()),
+            user_agent: Some(agent.into()),
+            started_at: at(day, from),
+            last_active_at: at(day, to),
+            location: None,
+            country: None,
+        }
+    }
+
+    fn detect_in(sessions: &[SessionRecord]) -> Option<Handover> {
+        let timelines = group_by_login(sessions);
+        detect(&timelines[0], sessions, &HandoverLimits::default(), GRACE)
+    }
+
+    /// Weekdays among the first `count` days.
+    fn weekdays(count: i64) -> impl Iterator<Item = i64> {
+        (0..count).filter(|day| day % 7 < 5)
+    }
+
+    fn front_desk(days: i64) -> Vec<SessionRecord> {
+        let mut sessions = Vec::new();
+        for day in weekdays(days) {
+            let jitter = (day * 7) % 11 - 5;
+            sessions.push(use_of(
+                Some("desk-1"),
+                WINDOWS_CHROME,
+                day,
+                8 * 60,
+                13 * 60 - 2 + jitter,
+            ));
+            sessions.push(use_of(
+                Some("desk-2"),
+                MAC_FIREFOX,
+                day,
+                13 * 60 + 3 + jitter,
+                18 * 60,
+            ));
+        }
+        sessions
+    }
+
+    #[test]
+    fn a_front_desk_in_two_shifts_is_probably_two_people() {
+        let found = detect_in(&front_desk(21)).expect("a hand-over");
+        assert_eq!(found.estimate, 2);
+        assert_eq!((found.handover_days, found.active_days), (15, 15));
+        assert_eq!(found.switches.len(), 1);
+        let switch = &found.switches[0];
+        assert_eq!(
+            (switch.from_device.as_str(), switch.to_device.as_str()),
+            ("desk-1", "desk-2")
+        );
+        assert_eq!(switch.usual_at, "13:00");
+        assert_eq!(found.devices[0].usual_start, "08:00");
+        assert_eq!(found.devices[0].fingerprint.browser, "Chrome");
+        assert_eq!(found.devices[1].usual_end, "18:00");
+        assert_eq!(found.first_day, at(0, 0).date_naive());
+        assert_eq!(found.last_day, at(18, 0).date_naive());
+        assert!(
+            found.explanation().starts_with(
+                "probably 2 people share this login in shifts, never at the same time: \
+                 device desk-1 (Chrome 120.0.0.0 on Windows 10) usually from 08:00 to 12:58 UTC"
+            ),
+            "{}",
+            found.explanation()
+        );
+        assert!(found.explanation().ends_with(
+            "a hand-over on 15 of the 15 days it was used, from 2025-03-03 to 2025-03-21"
+        ));
+        assert!(found
+            .explanation_fr()
+            .contains("il est passé de desk-1 à desk-2 vers 13:00 UTC (15 jours)"));
+    }
+
+    #[test]
+    fn three_shifts_are_probably_three_people() {
+        let mut sessions = Vec::new();
+        for day in weekdays(14) {
+            sessions.push(use_of(Some("a"), WINDOWS_CHROME, day, 6 * 60, 11 * 60));
+            sessions.push(use_of(Some("b"), MAC_FIREFOX, day, 11 * 60 + 5, 16 * 60));
+            sessions.push(use_of(Some("c"), LINUX_FIREFOX, day, 16 * 60 + 1, 21 * 60));
+        }
+        let found = detect_in(&sessions).expect("a hand-over");
+        assert_eq!(found.estimate, 3);
+        let times: Vec<&str> = found.switches.iter().map(|s| s.usual_at.as_str()).collect();
+        assert_eq!(times, vec!["11:02", "16:00"]);
+    }
+
+    #[test]
+    fn too_few_days_or_too_rare_a_pattern_is_nothing() {
+        // Nine days: below the ten the signal needs.
+        assert_eq!(detect_in(&front_desk(11)), None);
+        // Ten hand-over days among 25 days of use: under half.
+        let mut sessions = front_desk(14);
+        for day in 20..35 {
+            sessions.push(use_of(Some("desk-1"), WINDOWS_CHROME, day, 9 * 60, 17 * 60));
+        }
+        assert_eq!(detect_in(&sessions), None);
+    }
+
+    #[test]
+    fn phones_tablets_and_unstable_fingerprints_are_no_workstations() {
+        let mut phone = front_desk(21);
+        for session in phone
+            .iter_mut()
+            .filter(|s| s.device.as_deref() == Some("desk-2"))
+        {
+            session.user_agent = Some(IPHONE.into());
+        }
+        assert_eq!(detect_in(&phone), None);
+        // Two browsers under one device id, in turn: no stable fingerprint.
+        let mut mixed = front_desk(21);
+        for (i, session) in mixed
+            .iter_mut()
+            .filter(|s| s.device.as_deref() == Some("desk-2"))
+            .enumerate()
+        {
+            if i % 2 == 0 {
+                session.user_agent = Some(WINDOWS_CHROME.into());
+            }
+        }
+        assert_eq!(detect_in(&mixed), None);
+        // A browser update moves the version forward: still the same workstation.
+        let mut updated = front_desk(21);
+        for session in updated.iter_mut().skip(10) {
+            if session.device.as_deref() == Some("desk-1") {
+                session.user_agent = Some(WINDOWS_CHROME_NEWER.into());
+            }
+        }
+        let found = detect_in(&updated).expect("a hand-over");
+        assert_eq!(found.devices[0].fingerprint.version, "121.0.0.0");
+        // Going back to the older version is another browser behind the same id.
+        updated[20].user_agent = Some(WINDOWS_CHROME.into());
+        assert_eq!(detect_in(&updated), None);
+    }
+
+    #[test]
+    fn limits_out_of_range_are_named() {
+        assert_eq!(HandoverLimits::default().out_of_range(), None);
+        let bad = HandoverLimits {
+            min_day_share: 1.5,
+            ..HandoverLimits::default()
+        };
+        assert_eq!(
+            bad.out_of_range(),
+            Some("seat_audit.handover.min_day_share")
+        );
+        let one_day = HandoverLimits {
+            min_days: 1,
+            ..HandoverLimits::default()
+        };
+        assert_eq!(one_day.out_of_range(), Some("seat_audit.handover.min_days"));
+    }
+
+    fn audit(sessions: Vec<SessionRecord>) -> super::super::audit::AuditOutcome {
+        let input = AuditInput {
+            plan: SeatPlan::new(Plan::Plus, None),
+            users: vec![SeatUser {
+                login: LOGIN.into(),
+                role: Role::StandardAll,
+                active: true,
+                external: false,
+                created_at: None,
+            }],
+            sessions,
+            duty_actions: Vec::new(),
+            self_conflicts: Vec::new(),
+            count_probable_sharing: false,
+        };
+        audit_company(&input, &AuditSettings::default(), at(40, 0))
+    }
+
+    fn accused(sessions: Vec<SessionRecord>) -> Vec<FindingKind> {
+        audit(sessions)
+            .findings
+            .iter()
+            .map(|finding| finding.kind)
+            .filter(|kind| {
+                matches!(
+                    kind,
+                    FindingKind::SharedLogin | FindingKind::ImpossibleTravel
+                )
+            })
+            .collect()
+    }
+
+    fn located(mut session: SessionRecord, latitude: f64, longitude: f64) -> SessionRecord {
+        session.location = Some(GeoPoint {
+            latitude,
+            longitude,
+        });
+        session
+    }
+
+    /// Honest people whose days look busy: none of them is accused of anything.
+    #[test]
+    fn honest_traps_are_never_flagged() {
+        let mut laptop_then_phone = Vec::new();
+        let mut forgotten_session = Vec::new();
+        let mut vpn_hop = Vec::new();
+        let mut vpn_hop_without_id = Vec::new();
+        let mut work_and_home = Vec::new();
+        let mut now_and_then = Vec::new();
+        for day in weekdays(28) {
+            laptop_then_phone.push(use_of(
+                Some("laptop"),
+                MAC_FIREFOX,
+                day,
+                8 * 60,
+                12 * 60 + 58,
+            ));
+            laptop_then_phone.push(use_of(Some("phone"), IPHONE, day, 13 * 60, 17 * 60));
+            // Signed in at the office and never signed out: the session ends at its last
+            // activity; the same person checks in from home in the evening.
+            forgotten_session.push(use_of(
+                Some("office"),
+                WINDOWS_CHROME,
+                day,
+                9 * 60,
+                17 * 60 + 30,
+            ));
+            forgotten_session.push(use_of(
+                Some("office"),
+                WINDOWS_CHROME,
+                day,
+                17 * 60 + 45,
+                17 * 60 + 46,
+            ));
+            forgotten_session.push(use_of(
+                Some("home"),
+                MAC_FIREFOX,
+                day,
+                18 * 60 + 30,
+                19 * 60 + 45,
+            ));
+            // The VPN comes up at 13:00 every day: the address changes, the computer does not.
+            let mut morning = use_of(Some("laptop"), MAC_FIREFOX, day, 8 * 60, 12 * 60 + 59);
+            let mut afternoon = use_of(Some("laptop"), MAC_FIREFOX, day, 13 * 60, 18 * 60);
+            afternoon.ip = Some("198.51.100.7".into());
+            vpn_hop.push(morning.clone());
+            vpn_hop.push(afternoon.clone());
+            morning.device = None;
+            afternoon.device = None;
+            vpn_hop_without_id.push(morning);
+            vpn_hop_without_id.push(afternoon);
+            // A desktop at work, a laptop at home after the commute.
+            work_and_home.push(use_of(
+                Some("desktop"),
+                WINDOWS_CHROME,
+                day,
+                9 * 60,
+                17 * 60 + 30,
+            ));
+            work_and_home.push(use_of(
+                Some("laptop"),
+                MAC_FIREFOX,
+                day,
+                18 * 60 + 15,
+                21 * 60,
+            ));
+            // Moves from the desktop to the laptop once in a while, at whatever time.
+            if day % 6 == 2 {
+                let switch = 10 * 60 + (day * 37) % 300;
+                now_and_then.push(use_of(Some("desktop"), WINDOWS_CHROME, day, 9 * 60, switch));
+                now_and_then.push(use_of(
+                    Some("laptop"),
+                    MAC_FIREFOX,
+                    day,
+                    switch + 5,
+                    17 * 60,
+                ));
+            } else {
+                now_and_then.push(use_of(
+                    Some("desktop"),
+                    WINDOWS_CHROME,
+                    day,
+                    9 * 60,
+                    17 * 60,
+                ));
+            }
+        }
+        // A train from Paris to Lyon: 390 km in two hours, on two computers.
+        let train_trip = vec![
+            located(
+                use_of(Some("desktop"), WINDOWS_CHROME, 3, 8 * 60, 10 * 60),
+                48.8566,
+                2.3522,
+            ),
+            located(
+                use_of(Some("laptop"), MAC_FIREFOX, 3, 12 * 60 + 10, 15 * 60),
+                45.7640,
+                4.8357,
+            ),
+        ];
+        for (name, trap) in [
+            ("laptop then phone", laptop_then_phone),
+            ("forgotten session", forgotten_session),
+            ("VPN hop", vpn_hop),
+            ("VPN hop without device id", vpn_hop_without_id),
+            ("desktop at work, laptop at home", work_and_home),
+            ("desktop to laptop now and then", now_and_then),
+            ("train trip", train_trip),
+        ] {
+            assert_eq!(accused(trap), vec![], "{name}");
+        }
+    }
+
+    #[test]
+    fn the_audit_reports_hand_over_sharing_as_probable_beside_the_proven_bound() {
+        let outcome = audit(front_desk(21));
+        let finding = &outcome.findings[0];
+        assert_eq!(finding.kind, FindingKind::SharedLogin);
+        assert_eq!(finding.evidence_class, EvidenceClass::Probable);
+        assert_eq!((finding.headcount, finding.headcount_estimate), (1, 2));
+        assert_eq!(finding.evidence["estimate"], 2);
+        assert!(finding.evidence["summary_fr"]
+            .as_str()
+            .is_some_and(|text| text.starts_with("probablement 2 personnes")));
+        // Seats and advice keep the proven figures unless the company counts probable sharing.
+        assert_eq!(outcome.effective.people, 1);
+        assert_eq!(outcome.advice.people_observed, 1);
+        let input = AuditInput {
+            count_probable_sharing: true,
+            ..audit_input_of(front_desk(21))
+        };
+        let counted = audit_company(&input, &AuditSettings::default(), at(40, 0));
+        assert_eq!(counted.effective.people, 2);
+        assert_eq!(counted.advice.people_observed, 2);
+    }
+
+    fn audit_input_of(sessions: Vec<SessionRecord>) -> AuditInput {
+        AuditInput {
+            plan: SeatPlan::new(Plan::Plus, None),
+            users: vec![SeatUser {
+                login: LOGIN.into(),
+                role: Role::StandardAll,
+                active: true,
+                external: false,
+                created_at: None,
+            }],
+            sessions,
+            duty_actions: Vec::new(),
+            self_conflicts: Vec::new(),
+            count_probable_sharing: false,
+        }
+    }
+
+    const AGENTS: [&str; 3] = [WINDOWS_CHROME, MAC_FIREFOX, LINUX_FIREFOX];
+
+    /// `people` people in turn, each on their own workstation, every day of `days` (some days
+    /// off); shift changes near fixed hours, with `gaps` minutes between (negative: overlap).
+    fn shifts(
+        people: usize,
+        days: i64,
+        off: &[bool],
+        jitter: &[i64],
+        gaps: &[i64],
+    ) -> Vec<SessionRecord> {
+        let length = 14 * 60 / people as i64;
+        let mut sessions = Vec::new();
+        for day in (0..days).filter(|&d| !off[d as usize % off.len()]) {
+            let mut start = 6 * 60;
+            for person in 0..people {
+                let index = (day as usize * people + person) % jitter.len();
+                let end = 6 * 60 + length * (person as i64 + 1) + jitter[index];
+                sessions.push(use_of(
+                    Some(&format!("desk-{person}")),
+                    AGENTS[person],
+                    day,
+                    start,
+                    end,
+                ));
+                start = end + gaps[index % gaps.len()];
+            }
+        }
+        sessions
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn generated_shift_schedules_are_probable_with_the_right_estimate(
+            people in 2usize..=3,
+            days in 14i64..40,
+            off in proptest::collection::vec(proptest::bool::weighted(0.15), 7),
+            jitter in proptest::collection::vec(-20i64..=20, 1..12),
+            gaps in proptest::collection::vec(-2i64..=15, 1..12),
+        ) {
+            let sessions = shifts(people, days, &off, &jitter, &gaps);
+            let worked = (0..days).filter(|&d| !off[d as usize % off.len()]).count();
+            proptest::prop_assume!(worked >= 10);
+            let outcome = audit(sessions);
+            let login = &outcome.logins[0];
+            proptest::prop_assert!(login.headcount.people <= people as u32);
+            let found = login.handover.as_ref();
+            proptest::prop_assert_eq!(found.map(|h| h.estimate), Some(people as u32));
+            let finding = &outcome.findings[0];
+            proptest::prop_assert_eq!(finding.headcount_estimate, people as u32);
+            proptest::prop_assert_eq!(finding.evidence_class, EvidenceClass::Probable);
+        }
+
+        #[test]
+        fn the_proven_bound_never_exceeds_the_people_generated(
+            people in 1usize..=3,
+            days in 1i64..30,
+            off in proptest::collection::vec(proptest::bool::ANY, 7),
+            jitter in proptest::collection::vec(-60i64..=60, 1..12),
+            gaps in proptest::collection::vec(-90i64..=30, 1..12),
+        ) {
+            let outcome = audit(shifts(people, days, &off, &jitter, &gaps));
+            for login in &outcome.logins {
+                proptest::prop_assert!(login.headcount.people <= people as u32);
+                proptest::prop_assert!(login.estimate() <= people as u32);
+            }
+            for finding in &outcome.findings {
+                proptest::prop_assert!(finding.headcount <= people as u32);
+            }
+        }
+
+        #[test]
+        fn generated_single_person_days_are_never_flagged(
+            days in 10i64..60,
+            starts in proptest::collection::vec(7 * 60i64..10 * 60, 60),
+            ends in proptest::collection::vec(15 * 60i64..18 * 60, 60),
+            evenings in proptest::collection::vec(proptest::option::weighted(0.6, (45i64..180, 30i64..180)), 60),
+            moves in proptest::collection::vec(proptest::option::weighted(0.25, (10 * 60i64..16 * 60, 0i64..20)), 60),
+            phone in proptest::collection::vec(proptest::option::weighted(0.3, 0i64..6 * 60), 60),
+        ) {
+            let mut sessions = Vec::new();
+            // Every day drawn on its own: a person's days differ.
+            for day in 0..days {
+                let d = day as usize;
+                let (start, end) = (starts[d], ends[d]);
+                // At work on the desktop, sometimes moving to the laptop for the rest of the day.
+                match moves[d] {
+                    Some((switch, gap)) if switch > start && switch + gap < end => {
+                        sessions.push(use_of(Some("desktop"), WINDOWS_CHROME, day, start, switch));
+                        sessions.push(use_of(Some("laptop"), MAC_FIREFOX, day, switch + gap, end));
+                    }
+                    _ => sessions.push(use_of(Some("desktop"), WINDOWS_CHROME, day, start, end)),
+                }
+                // Home in the evening, after the commute.
+                if let Some((commute, length)) = evenings[d] {
+                    let from = end + commute;
+                    sessions.push(use_of(Some("laptop"), MAC_FIREFOX, day, from, (from + length).min(24 * 60 - 1)));
+                }
+                // A look at the phone before work.
+                if let Some(minute) = phone[d] {
+                    sessions.push(use_of(Some("phone"), IPHONE, day, minute, minute + 10));
+                }
+            }
+            let outcome = audit(sessions);
+            let login = &outcome.logins[0];
+            proptest::prop_assert_eq!(&login.handover, &None);
+            proptest::prop_assert!(outcome
+                .findings
+                .iter()
+                .all(|finding| finding.kind != FindingKind::SharedLogin));
+        }
+    }
+}
