@@ -68,7 +68,7 @@ pub async fn audit(app: &TestApp, company: &Company) -> Value {
     .await
 }
 
-async fn findings(app: &TestApp, company: &Company, query: &str) -> Vec<Value> {
+pub async fn findings(app: &TestApp, company: &Company, query: &str) -> Vec<Value> {
     let path = format!("/v1/companies/{}/findings{query}", company.id);
     let list = expect_status(
         app.get(&path, Some(&company.admin_token)).await,
@@ -80,7 +80,7 @@ async fn findings(app: &TestApp, company: &Company, query: &str) -> Vec<Value> {
 }
 
 /// The last `count` weekdays before today, at `hour:minute` UTC.
-fn recent_weekdays(count: usize) -> Vec<DateTime<Utc>> {
+pub fn recent_weekdays(count: usize) -> Vec<DateTime<Utc>> {
     let today = Utc::now().date_naive();
     (1..)
         .map(|back| today - Duration::days(back))
