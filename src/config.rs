@@ -249,6 +249,17 @@ mod tests {
     }
 
     #[test]
+    fn a_hand_over_share_above_one_is_refused_by_name() {
+        let mut raw = RawSettings::default();
+        raw.seat_audit.handover.min_day_share = 1.5;
+        let error = raw.validate().unwrap_err().to_string();
+        assert!(
+            error.contains("seat_audit.handover.min_day_share"),
+            "{error}"
+        );
+    }
+
+    #[test]
     fn the_defaults_pick_the_embedded_sqlite_file() {
         let settings = RawSettings::default().validate().unwrap();
         assert_eq!(

@@ -223,6 +223,7 @@ fn workstations(
             });
         seen[device] = match (agent, before) {
             (Some(now), Seen::Nothing) => Seen::Agent(now),
+            (Some(now), Seen::Agent(last)) if now == last => Seen::Agent(now),
             // Updates move the version forward; going back means another browser on this id.
             (Some(now), Seen::Agent(last))
                 if (now.0, now.2) == (last.0, last.2)
@@ -474,60 +475,95 @@ fn describe(
     }
 }
 
+/// The words of the evidence in one language; the sentences share their shape.
+struct Words {
+    probably: &'static str,
+    people_in_shifts: &'static str,
+    device: &'static str,
+    on: &'static str,
+    usually_from: &'static str,
+    until: &'static str,
+    it_passed: &'static str,
+    switch_from: &'static str,
+    switch_to: &'static str,
+    at_about: &'static str,
+    days: &'static str,
+    handover_on: &'static str,
+    of_the: &'static str,
+    days_used: &'static str,
+    from_day: &'static str,
+    to_day: &'static str,
+    list: fn(&[String]) -> String,
+}
+
+const ENGLISH: Words = Words {
+    probably: "probably",
+    people_in_shifts: "people share this login in shifts, never at the same time: ",
+    device: "device",
+    on: "on",
+    usually_from: "usually from",
+    until: "to",
+    it_passed: "; it passed ",
+    switch_from: "from",
+    switch_to: "to",
+    at_about: "at about",
+    days: "days",
+    handover_on: "; a hand-over on",
+    of_the: "of the",
+    days_used: "days it was used, from",
+    from_day: "",
+    to_day: "to",
+    list: explain::list,
+};
+
+const FRENCH: Words = Words {
+    probably: "probablement",
+    people_in_shifts: "personnes se partagent cet identifiant par roulement, jamais en même \
+                       temps : ",
+    device: "l'appareil",
+    on: "sous",
+    usually_from: "habituellement de",
+    until: "à",
+    it_passed: " ; il est passé ",
+    switch_from: "de",
+    switch_to: "à",
+    at_about: "vers",
+    days: "jours",
+    handover_on: " ; une relève sur",
+    of_the: "des",
+    days_used: "jours d'utilisation,",
+    from_day: "du",
+    to_day: "au",
+    list: liste,
+};
+
 impl Handover {
     /// "probably 2 people share this login in shifts, never at the same time: ...".
     pub fn explanation(&self) -> String {
-        let devices: Vec<String> = self
-            .devices
-            .iter()
-            .map(|d| {
-                format!(
-                    "device {} ({} {} on {}) usually from {} to {} UTC",
-                    d.device_id,
-                    d.fingerprint.browser,
-                    d.fingerprint.version,
-                    d.fingerprint.os,
-                    d.usual_start,
-                    d.usual_end
-                )
-            })
-            .collect();
-        let switches: Vec<String> = self
-            .switches
-            .iter()
-            .map(|s| {
-                format!(
-                    "from {} to {} at about {} UTC ({} days)",
-                    s.from_device, s.to_device, s.usual_at, s.days
-                )
-            })
-            .collect();
-        format!(
-            "probably {} people share this login in shifts, never at the same time: {}; \
-             it passed {}; a hand-over on {} of the {} days it was used, from {} to {}",
-            self.estimate,
-            explain::list(&devices),
-            explain::list(&switches),
-            self.handover_days,
-            self.active_days,
-            self.first_day,
-            self.last_day
-        )
+        self.sentence(&ENGLISH)
     }
 
     /// The same evidence in French.
     pub fn explanation_fr(&self) -> String {
+        self.sentence(&FRENCH)
+    }
+
+    fn sentence(&self, w: &Words) -> String {
         let devices: Vec<String> = self
             .devices
             .iter()
             .map(|d| {
                 format!(
-                    "l'appareil {} ({} {} sous {}) habituellement de {} à {} UTC",
+                    "{} {} ({} {} {} {}) {} {} {} {} UTC",
+                    w.device,
                     d.device_id,
                     d.fingerprint.browser,
                     d.fingerprint.version,
+                    w.on,
                     d.fingerprint.os,
+                    w.usually_from,
                     d.usual_start,
+                    w.until,
                     d.usual_end
                 )
             })
@@ -537,21 +573,34 @@ impl Handover {
             .iter()
             .map(|s| {
                 format!(
-                    "de {} à {} vers {} UTC ({} jours)",
-                    s.from_device, s.to_device, s.usual_at, s.days
+                    "{} {} {} {} {} {} UTC ({} {})",
+                    w.switch_from,
+                    s.from_device,
+                    w.switch_to,
+                    s.to_device,
+                    w.at_about,
+                    s.usual_at,
+                    s.days,
+                    w.days
                 )
             })
             .collect();
+        let first_day = format!("{} {}", w.from_day, self.first_day);
         format!(
-            "probablement {} personnes se partagent cet identifiant par roulement, jamais en \
-             même temps : {} ; il est passé {} ; une relève sur {} des {} jours d'utilisation, \
-             du {} au {}",
+            "{} {} {}{}{}{}{} {} {} {} {} {} {} {}",
+            w.probably,
             self.estimate,
-            liste(&devices),
-            liste(&switches),
+            w.people_in_shifts,
+            (w.list)(&devices),
+            w.it_passed,
+            (w.list)(&switches),
+            w.handover_on,
             self.handover_days,
+            w.of_the,
             self.active_days,
-            self.first_day,
+            w.days_used,
+            first_day.trim_start(),
+            w.to_day,
             self.last_day
         )
     }

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use chrono::{NaiveDateTime, TimeDelta};
+use chrono::TimeDelta;
 use diesel::prelude::*;
 use serde::Serialize;
 
@@ -13,7 +13,7 @@ use super::audit::{audit_company, AuditSettings};
 use super::import::{ParsedImport, RowError};
 use super::plans::{count_seats, effective_seats, EffectiveSeats, SeatCount};
 use super::records::{AuditRunRow, FindingRow, FindingState, FindingView};
-use super::settings::counts_probable_sharing;
+use super::settings::{authorize_settings_view, claim_settings_version, counts_probable_sharing};
 use super::store::{self, FindingChanges, FindingFilter};
 use super::SeatsError;
 use crate::authz::{Action, Actor, Authz, Options, Resource, ResourceKind};
@@ -479,14 +479,7 @@ pub fn enforcement(
     actor: &Actor,
     company_id: &str,
 ) -> Result<EnforcementView, SeatsError> {
-    let resource = Resource::company_wide(ResourceKind::AuditData, company_id);
-    authz.authorize(
-        conn,
-        actor,
-        Action::ViewSeats,
-        &resource,
-        Options::default(),
-    )??;
+    authorize_settings_view(conn, authz, actor, company_id)?;
     current_enforcement(conn, company_id)
 }
 
@@ -509,25 +502,14 @@ pub fn set_enforcement(
     mode: EnforcementMode,
     expected_version: i64,
 ) -> Result<EnforcementView, SeatsError> {
-    let resource = Resource::company_wide(ResourceKind::Settings, company_id);
-    authz.authorize(
-        conn,
-        actor,
-        Action::EditSettings,
-        &resource,
-        Options::default(),
-    )??;
-    let now: NaiveDateTime = crate::clock::now();
-    let written = diesel::update(companies::table.find(company_id))
-        .filter(companies::version.eq(expected_version))
-        .set((
-            companies::enforcement_mode.eq(mode.as_str()),
-            companies::version.eq(expected_version + 1),
-            companies::updated_at.eq(now),
-        ))
-        .execute(conn)?;
+    let claimed = claim_settings_version(conn, authz, actor, company_id, expected_version)?;
+    if claimed {
+        diesel::update(companies::table.find(company_id))
+            .set(companies::enforcement_mode.eq(mode.as_str()))
+            .execute(conn)?;
+    }
     let current = current_enforcement(conn, company_id)?;
-    if written == 0 {
+    if !claimed {
         return Err(SeatsError::SettingsConflict {
             expected: expected_version,
             current,

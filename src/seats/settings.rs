@@ -29,12 +29,13 @@ pub fn counts_probable_sharing(conn: &mut DbConnection, company_id: &str) -> Que
         .get_result(conn)
 }
 
-pub fn seat_audit_settings(
+/// Authorizes reading the company's seat settings (those who see the seats).
+pub fn authorize_settings_view(
     conn: &mut DbConnection,
     authz: &Authz,
     actor: &Actor,
     company_id: &str,
-) -> Result<SeatAuditSettingsView, SeatsError> {
+) -> Result<(), SeatsError> {
     let resource = Resource::company_wide(ResourceKind::AuditData, company_id);
     authz.authorize(
         conn,
@@ -43,6 +44,45 @@ pub fn seat_audit_settings(
         &resource,
         Options::default(),
     )??;
+    Ok(())
+}
+
+/// Authorizes an edit of the company settings and moves their version from
+/// `expected_version` to the next. False when someone changed them first: the caller then
+/// writes nothing and answers with the current settings.
+pub fn claim_settings_version(
+    conn: &mut DbConnection,
+    authz: &Authz,
+    actor: &Actor,
+    company_id: &str,
+    expected_version: i64,
+) -> Result<bool, SeatsError> {
+    let resource = Resource::company_wide(ResourceKind::Settings, company_id);
+    authz.authorize(
+        conn,
+        actor,
+        Action::EditSettings,
+        &resource,
+        Options::default(),
+    )??;
+    let now: NaiveDateTime = crate::clock::now();
+    let written = diesel::update(companies::table.find(company_id))
+        .filter(companies::version.eq(expected_version))
+        .set((
+            companies::version.eq(expected_version + 1),
+            companies::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(written > 0)
+}
+
+pub fn seat_audit_settings(
+    conn: &mut DbConnection,
+    authz: &Authz,
+    actor: &Actor,
+    company_id: &str,
+) -> Result<SeatAuditSettingsView, SeatsError> {
+    authorize_settings_view(conn, authz, actor, company_id)?;
     current(conn, company_id)
 }
 
@@ -62,25 +102,14 @@ pub fn set_seat_audit_settings(
     count_probable_sharing: bool,
     expected_version: i64,
 ) -> Result<SeatAuditSettingsView, SeatsError> {
-    let resource = Resource::company_wide(ResourceKind::Settings, company_id);
-    authz.authorize(
-        conn,
-        actor,
-        Action::EditSettings,
-        &resource,
-        Options::default(),
-    )??;
-    let now: NaiveDateTime = crate::clock::now();
-    let written = diesel::update(companies::table.find(company_id))
-        .filter(companies::version.eq(expected_version))
-        .set((
-            companies::count_probable_sharing.eq(count_probable_sharing),
-            companies::version.eq(expected_version + 1),
-            companies::updated_at.eq(now),
-        ))
-        .execute(conn)?;
+    let claimed = claim_settings_version(conn, authz, actor, company_id, expected_version)?;
+    if claimed {
+        diesel::update(companies::table.find(company_id))
+            .set(companies::count_probable_sharing.eq(count_probable_sharing))
+            .execute(conn)?;
+    }
     let current = current(conn, company_id)?;
-    if written == 0 {
+    if !claimed {
         return Err(SeatsError::SeatAuditSettingsConflict {
             expected: expected_version,
             current,

@@ -22,9 +22,20 @@ pub fn working(
     start: DateTime<Utc>,
     end: DateTime<Utc>,
 ) -> Vec<String> {
+    working_with(login, role, (device, "Firefox"), start, end)
+}
+
+/// The same with the browser's user agent, as a CSV cell.
+pub fn working_with(
+    login: &str,
+    role: &str,
+    (device, agent): (&str, &str),
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> Vec<String> {
     let row = |event: &str, at: DateTime<Utc>| {
         format!(
-            "{login},{event},{},192.0.2.10,Firefox,{device},,,FR,{role}",
+            "{login},{event},{},192.0.2.10,{agent},{device},,,FR,{role}",
             rfc3339(at)
         )
     };

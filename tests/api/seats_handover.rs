@@ -2,12 +2,12 @@
 //! an estimate, counted in seats and advice only when the company says so; the audit resolves
 //! the finding when the sharing stops and reopens it when it returns.
 
-use chrono::{DateTime, Duration, SecondsFormat, Utc};
+use chrono::{DateTime, Duration, Utc};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use crate::helpers::{expect_error, expect_status, spawn_app, Company, TestApp};
-use crate::seats::{audit, csv, findings, import, recent_weekdays};
+use crate::seats::{audit, csv, findings, import, recent_weekdays, working_with};
 
 const DESK: &str = "accueil@hotel-martin.example";
 const WINDOWS_CHROME: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 \
@@ -15,22 +15,10 @@ const WINDOWS_CHROME: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWeb
 const MAC_FIREFOX: &str =
     "Mozilla/5.0 (Macintosh; Intel Mac OS X 10.15; rv:121.0) Gecko/20100101 Firefox/121.0";
 
-/// CSV rows of one shift on `device`: sign-in, activity every 20 minutes, sign-out.
 fn shift(device: &str, agent: &str, start: DateTime<Utc>, end: DateTime<Utc>) -> Vec<String> {
-    let row = |event: &str, at: DateTime<Utc>| {
-        format!(
-            "{DESK},{event},{},192.0.2.10,\"{agent}\",{device},,,FR,standard_all",
-            at.to_rfc3339_opts(SecondsFormat::Secs, true)
-        )
-    };
-    let mut rows = vec![row("sign_in", start)];
-    let mut at = start + Duration::minutes(20);
-    while at < end {
-        rows.push(row("activity", at));
-        at += Duration::minutes(20);
-    }
-    rows.push(row("sign_out", end));
-    rows
+    // Browsers' user agents hold commas: quoted for CSV.
+    let cell = format!("\"{agent}\"");
+    working_with(DESK, "standard_all", (device, &cell), start, end)
 }
 
 fn morning(day: DateTime<Utc>) -> Vec<String> {
