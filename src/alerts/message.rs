@@ -102,7 +102,15 @@ fn finding_subject(event: FindingEvent, finding: &FindingSnapshot, locale: Local
 fn title(finding: &FindingSnapshot, locale: Locale) -> String {
     let login = finding.login.as_deref().unwrap_or("");
     let people = finding.headcount;
+    let estimate = finding.headcount_estimate;
     match (finding.kind.as_str(), locale) {
+        ("shared_login", Locale::En) if finding.is_probable() => {
+            format!("Probable shared login: {login} seems used by {estimate} people taking turns")
+        }
+        ("shared_login", Locale::Fr) if finding.is_probable() => format!(
+            "Identifiant probablement partagé : {login} semble utilisé à tour de rôle par \
+             {estimate} personnes"
+        ),
         ("shared_login", Locale::En) => {
             format!("Shared login: {login} is used by at least {people} people")
         }
@@ -216,6 +224,7 @@ fn summary(finding: &FindingSnapshot, locale: Locale) -> String {
     let number = |key: &str| evidence[key].as_i64().unwrap_or_default();
     match (locale, finding.kind.as_str()) {
         (Locale::En, _) => text("summary"),
+        (Locale::Fr, _) if evidence["summary_fr"].is_string() => text("summary_fr"),
         (Locale::Fr, "shared_login") => format!(
             "Au moins {} personnes utilisent l'identifiant {}.",
             finding.headcount,
@@ -471,6 +480,8 @@ mod tests {
             state: "open".into(),
             login: Some("ventes@x.test".into()),
             headcount: 3,
+            evidence_class: "proven".into(),
+            headcount_estimate: 3,
             evidence: json!({
                 "summary": "at least 3 people use this login",
                 "proofs": [{
@@ -506,6 +517,18 @@ mod tests {
             "{evidence}"
         );
         assert_eq!(body.link, "https://sw.example/ui/companies/c1/findings/f1");
+    }
+
+    #[test]
+    fn a_probable_shared_login_says_so_with_its_estimate() {
+        let mut finding = shared_login();
+        finding.evidence_class = "probable".into();
+        finding.headcount = 1;
+        finding.headcount_estimate = 2;
+        assert_eq!(
+            finding_subject(FindingEvent::New, &finding, Locale::En),
+            "[Seatwarden] Probable shared login: ventes@x.test seems used by 2 people taking turns"
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@ use serde_json::Value;
 use super::settings;
 use crate::clock::rfc3339;
 use crate::i18n::Locale;
-use crate::seats::findings::Severity;
+use crate::seats::findings::{EvidenceClass, Severity};
 use crate::seats::records::{parse_severity, FindingRow, FindingState};
 use crate::store::schema::{alerts, companies};
 use crate::store::DbConnection;
@@ -88,9 +88,20 @@ pub struct FindingSnapshot {
     pub state: String,
     pub login: Option<String>,
     pub headcount: i64,
+    /// `proven`, or `probable` (hand-over sharing): then `headcount_estimate` says more.
+    #[serde(default)]
+    pub evidence_class: String,
+    #[serde(default)]
+    pub headcount_estimate: i64,
     pub evidence: Value,
     pub first_seen: String,
     pub last_seen: String,
+}
+
+impl FindingSnapshot {
+    pub fn is_probable(&self) -> bool {
+        self.evidence_class == EvidenceClass::Probable.as_str()
+    }
 }
 
 impl From<&FindingRow> for FindingSnapshot {
@@ -102,6 +113,8 @@ impl From<&FindingRow> for FindingSnapshot {
             state: row.state.clone(),
             login: row.login.clone(),
             headcount: row.headcount,
+            evidence_class: row.evidence_class().as_str().to_owned(),
+            headcount_estimate: row.headcount_estimate(),
             evidence: serde_json::from_str(&row.evidence).unwrap_or(Value::Null),
             first_seen: rfc3339(row.first_seen),
             last_seen: rfc3339(row.last_seen),
