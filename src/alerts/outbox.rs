@@ -128,7 +128,7 @@ impl From<&FindingRow> for FindingSnapshot {
 pub enum Payload {
     Finding {
         event: FindingEvent,
-        finding: FindingSnapshot,
+        finding: Box<FindingSnapshot>,
     },
     Digest {
         /// The day summed up, `YYYY-MM-DD`.
@@ -196,7 +196,7 @@ pub fn on_finding_written(
     }
     let payload = Payload::Finding {
         event,
-        finding: FindingSnapshot::from(after),
+        finding: Box::new(FindingSnapshot::from(after)),
     };
     let dedup_key = format!("finding:{}:{}", after.id, after.version);
     let recipients: Vec<String> = settings
