@@ -601,9 +601,9 @@ pub fn apply_payment<K: Payable>(
     settle::<K>(conn, actor, row, (paid_cents, row.credited_cents))
 }
 
-/// The zero a kind without such a column reads.
+/// The zero a kind without such a column reads (a BIGINT: PostgreSQL reads a bare 0 as INT).
 pub fn zero() -> diesel::expression::SqlLiteral<diesel::sql_types::BigInt> {
-    diesel::dsl::sql::<diesel::sql_types::BigInt>("0")
+    diesel::dsl::sql::<diesel::sql_types::BigInt>("CAST(0 AS BIGINT)")
 }
 
 /// Writes the `DocumentTable` (and `EditableTable`, `SettledTable`) of a kind from its table,
