@@ -14,6 +14,7 @@ mod helpers;
 mod identity;
 mod roles_table;
 mod seats;
+mod seats_handover;
 mod sessions;
 mod system;
 mod users;
