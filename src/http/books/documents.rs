@@ -169,10 +169,23 @@ pub async fn step<V: Serialize + Send + 'static>(
     act: StepFn<V>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.map(web::Json::into_inner).unwrap_or_default();
-    let (expected_version, override_closing_date) =
-        requested_move(&req, (body.version, body.override_closing_date))?;
+    let asked = requested_move(&req, (body.version, body.override_closing_date))?;
+    run_move(&state, actor, path, asked, act).await
+}
+
+/// Runs `act`, a move of the document the path names, from the version and with the override
+/// asked for; 200 with the document, or 409 `conflict` with the current one.
+pub async fn run_move<V: Serialize + Send + 'static>(
+    state: &AppState,
+    actor: Actor,
+    path: web::Path<(String, String)>,
+    (expected_version, override_closing_date): (Option<i64>, bool),
+    act: impl Fn(&mut DbConnection, &Authz, &Actor, Move<'_>) -> Result<Saved<V>, BooksError>
+        + Send
+        + 'static,
+) -> Result<HttpResponse, ApiError> {
     let (company_id, id) = path.into_inner();
-    let result = run(&state, move |conn, authz| {
+    let result = run(state, move |conn, authz| {
         let moved = Move {
             target: (company_id.as_str(), id.as_str()),
             expected_version,

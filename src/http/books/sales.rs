@@ -4,13 +4,13 @@ use actix_web::{get, post, route, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::documents::{document_routes, document_step, requested_move, DocumentRequest};
+use super::documents::{document_routes, document_step, requested_move, run_move, DocumentRequest};
 use super::{
-    parse_date, parse_document, parse_lines, parse_optional_date, parse_payment, required_id, run,
-    saved, LineRequest,
+    parse_date, parse_document, parse_lines, parse_optional_date, parse_payment, required_id,
+    LineRequest,
 };
 use crate::books::credit_notes::{self, CreditNoteInput, CreditNoteView, CreditNotes};
-use crate::books::document_model::{self as model, Draft, Move};
+use crate::books::document_model::{self as model, Draft};
 use crate::books::estimates::{self, Conversion, EstimateView, Estimates};
 use crate::books::invoices::{self, InvoiceView, Invoices};
 use crate::books::payments::{self, PaymentInput, PaymentView};
@@ -230,8 +230,7 @@ pub async fn convert_estimate(
     body: Option<web::Json<ConvertRequest>>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.map(web::Json::into_inner).unwrap_or_default();
-    let (expected_version, override_closing_date) =
-        requested_move(&req, (body.version, body.override_closing_date))?;
+    let asked = requested_move(&req, (body.version, body.override_closing_date))?;
     let date = parse_optional_date("date", body.date.as_deref())?
         .unwrap_or_else(|| chrono::Utc::now().date_naive());
     let due_date = parse_optional_date("due_date", body.due_date.as_deref())?
@@ -243,16 +242,12 @@ pub async fn convert_estimate(
         ));
     }
     let conversion = Conversion { date, due_date };
-    let (company_id, id) = path.into_inner();
-    let result = run(&state, move |conn, authz| {
-        let moved = Move {
-            target: (company_id.as_str(), id.as_str()),
-            expected_version,
-            override_closing_date,
-            also_dated: None,
-        };
-        estimates::convert(conn, authz, &actor, moved, conversion)
-    })
-    .await?;
-    saved(result)
+    run_move(
+        &state,
+        actor,
+        path,
+        asked,
+        move |conn, authz, actor, moved| estimates::convert(conn, authz, actor, moved, conversion),
+    )
+    .await
 }
