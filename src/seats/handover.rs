@@ -1015,12 +1015,12 @@ mod tests {
         let mut sessions = Vec::new();
         for day in (0..days).filter(|&d| !off[d as usize % off.len()]) {
             let mut start = 6 * 60;
-            for person in 0..people {
+            for (person, agent) in AGENTS.iter().enumerate().take(people) {
                 let index = (day as usize * people + person) % jitter.len();
                 let end = 6 * 60 + length * (person as i64 + 1) + jitter[index];
                 sessions.push(use_of(
                     Some(&format!("desk-{person}")),
-                    AGENTS[person],
+                    agent,
                     day,
                     start,
                     end,

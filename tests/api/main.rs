@@ -2,6 +2,7 @@
 
 mod alerts;
 mod books_concurrency;
+mod books_credit_notes;
 mod books_ledger;
 mod books_roles;
 mod books_sales;

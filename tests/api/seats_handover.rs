@@ -36,12 +36,10 @@ fn afternoon(day: DateTime<Utc>) -> Vec<String> {
     shift("desk-2", MAC_FIREFOX, start, start + Duration::minutes(297))
 }
 
-async fn import_days(
-    app: &TestApp,
-    company: &Company,
-    days: &[DateTime<Utc>],
-    shifts: &[fn(DateTime<Utc>) -> Vec<String>],
-) {
+/// The CSV rows of one shift on a given day.
+type Shift = fn(DateTime<Utc>) -> Vec<String>;
+
+async fn import_days(app: &TestApp, company: &Company, days: &[DateTime<Utc>], shifts: &[Shift]) {
     let rows: Vec<String> = days
         .iter()
         .flat_map(|&day| shifts.iter().flat_map(move |shift| shift(day)))
