@@ -118,11 +118,22 @@ fn serve(settings: Settings, demo: bool) -> ExitCode {
         if demo {
             seat_commands::seed_demo(application.state()).await?;
         }
-        tracing::info!(port = application.port(), backend, "seatwarden is serving");
-        application
-            .run_until_stopped()
+        let scheduler = application
+            .start_scheduler()
             .await
-            .map_err(|e| e.to_string())
+            .map_err(|e| e.to_string())?;
+        tracing::info!(
+            port = application.port(),
+            backend,
+            scheduler = scheduler.is_some(),
+            "seatwarden is serving"
+        );
+        let served = application.run_until_stopped().await;
+        if let Some(mut scheduler) = scheduler {
+            // The jobs stop with the server; a failure to stop them is no reason to fail.
+            let _ = scheduler.shutdown().await;
+        }
+        served.map_err(|e| e.to_string())
     });
     report(result)
 }

@@ -8,6 +8,8 @@ use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
 use serde::{Deserialize, Serialize};
 
+use crate::alerts::mailer::{MailSettings, Secret, SmtpTls};
+use crate::alerts::schedule::{CronSchedule, Job, ScheduleSettings};
 use crate::i18n::Locale;
 use crate::seats::audit::AuditSettings;
 use crate::store::DatabaseUrl;
@@ -33,6 +35,23 @@ pub struct RawSettings {
     /// The seat auditor's tuning and the plans' price table (`[seat_audit]`,
     /// `[seat_audit.catalog]`); a missing key keeps its default.
     pub seat_audit: AuditSettings,
+    /// The SMTP server alerts go through; none keeps them queued.
+    pub smtp_host: Option<String>,
+    pub smtp_port: u16,
+    /// `none`, `starttls` or `tls`.
+    pub smtp_tls: String,
+    pub smtp_username: Option<String>,
+    pub smtp_password: Option<String>,
+    pub mail_from: String,
+    /// The service's address as people reach it, for links in mails.
+    pub public_url: String,
+    /// One cron expression per job (six fields, seconds first); blank disables the job.
+    pub audit_cron: String,
+    pub digest_cron: String,
+    pub session_expiry_cron: String,
+    pub mail_cron: String,
+    /// Master switch of the scheduled jobs.
+    pub scheduler_enabled: bool,
 }
 
 impl Default for RawSettings {
@@ -52,6 +71,18 @@ impl Default for RawSettings {
             log_filter: "info".into(),
             audit_lookback_days: 180,
             seat_audit: AuditSettings::default(),
+            smtp_host: None,
+            smtp_port: 587,
+            smtp_tls: "starttls".into(),
+            smtp_username: None,
+            smtp_password: None,
+            mail_from: "Seatwarden <seatwarden@localhost>".into(),
+            public_url: "http://127.0.0.1:8080".into(),
+            audit_cron: "0 */15 * * * *".into(),
+            digest_cron: "0 0 7 * * *".into(),
+            session_expiry_cron: "0 */5 * * * *".into(),
+            mail_cron: "*/30 * * * * *".into(),
+            scheduler_enabled: true,
         }
     }
 }
@@ -73,6 +104,8 @@ pub struct Settings {
     pub log_filter: String,
     pub audit_lookback: chrono::Duration,
     pub seat_audit: AuditSettings,
+    pub mail: MailSettings,
+    pub schedule: ScheduleSettings,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -149,7 +182,11 @@ impl RawSettings {
                 ));
             }
         }
+        let mail = self.mail_settings()?;
+        let schedule = self.schedule_settings()?;
         Ok(Settings {
+            mail,
+            schedule,
             host: self.host,
             port: self.port,
             database,
@@ -166,6 +203,68 @@ impl RawSettings {
             log_filter: self.log_filter,
             audit_lookback: chrono::Duration::days(self.audit_lookback_days.into()),
             seat_audit: self.seat_audit,
+        })
+    }
+}
+
+impl RawSettings {
+    fn mail_settings(&self) -> Result<MailSettings, ConfigError> {
+        let filled = |value: &Option<String>| {
+            value
+                .as_deref()
+                .map(str::trim)
+                .filter(|text| !text.is_empty())
+                .map(str::to_owned)
+        };
+        let smtp_tls = SmtpTls::parse(&self.smtp_tls)
+            .ok_or_else(|| invalid("smtp_tls", "must be `none`, `starttls` or `tls`".into()))?;
+        let smtp_credentials = match (filled(&self.smtp_username), &self.smtp_password) {
+            (Some(user), Some(password)) => Some((user, Secret(password.clone()))),
+            (None, None) => None,
+            (Some(_), None) => {
+                return Err(invalid(
+                    "smtp_password",
+                    "is required with smtp_username".into(),
+                ))
+            }
+            (None, Some(_)) => {
+                return Err(invalid(
+                    "smtp_username",
+                    "is required with smtp_password".into(),
+                ))
+            }
+        };
+        let from = self
+            .mail_from
+            .parse()
+            .map_err(|error| invalid("mail_from", format!("is not a mail address: {error}")))?;
+        let public_url = self.public_url.trim().trim_end_matches('/').to_owned();
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            return Err(invalid(
+                "public_url",
+                "must start with http:// or https://".into(),
+            ));
+        }
+        Ok(MailSettings {
+            smtp_host: filled(&self.smtp_host),
+            smtp_port: self.smtp_port,
+            smtp_tls,
+            smtp_credentials,
+            from,
+            public_url,
+        })
+    }
+
+    fn schedule_settings(&self) -> Result<ScheduleSettings, ConfigError> {
+        let parse = |job: Job, text: &str| {
+            CronSchedule::parse(text).map_err(|problem| invalid(job.setting(), problem))
+        };
+        Ok(ScheduleSettings {
+            enabled: self.scheduler_enabled,
+            audit: parse(Job::Audit, &self.audit_cron)?,
+            digest: parse(Job::Digest, &self.digest_cron)?,
+            session_expiry: parse(Job::SessionExpiry, &self.session_expiry_cron)?,
+            mail: parse(Job::Mail, &self.mail_cron)?,
         })
     }
 }
@@ -246,6 +345,49 @@ mod tests {
         raw.seat_audit.device_switch_grace_seconds = -1;
         let error = raw.validate().unwrap_err().to_string();
         assert!(error.contains("device_switch_grace_seconds"), "{error}");
+    }
+
+    #[test]
+    fn an_invalid_cron_expression_is_refused_by_name() {
+        let raw = RawSettings {
+            digest_cron: "0 7 * * *".into(),
+            ..RawSettings::default()
+        };
+        let error = raw.validate().unwrap_err().to_string();
+        assert!(error.contains("digest_cron"), "{error}");
+    }
+
+    #[test]
+    fn mail_settings_are_refused_by_name() {
+        let half_credentials = RawSettings {
+            smtp_username: Some("relay".into()),
+            ..RawSettings::default()
+        };
+        let error = half_credentials.validate().unwrap_err().to_string();
+        assert!(error.contains("smtp_password"), "{error}");
+        let tls = RawSettings {
+            smtp_tls: "ssl".into(),
+            ..RawSettings::default()
+        };
+        let error = tls.validate().unwrap_err().to_string();
+        assert!(error.contains("smtp_tls"), "{error}");
+        let link = RawSettings {
+            public_url: "seatwarden.example".into(),
+            ..RawSettings::default()
+        };
+        let error = link.validate().unwrap_err().to_string();
+        assert!(error.contains("public_url"), "{error}");
+    }
+
+    #[test]
+    fn a_blank_cron_expression_disables_its_job() {
+        let raw = RawSettings {
+            audit_cron: " ".into(),
+            ..RawSettings::default()
+        };
+        let settings = raw.validate().unwrap();
+        assert!(settings.schedule.audit.is_none());
+        assert!(settings.schedule.mail.is_some());
     }
 
     #[test]

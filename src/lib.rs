@@ -1,5 +1,6 @@
 //! Seatwarden: access policies and seat audit for small-business accounting.
 
+pub mod alerts;
 pub mod authz;
 pub mod books;
 pub mod cli;

@@ -8,6 +8,9 @@ use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpServer};
 use tracing_actix_web::TracingLogger;
 
+use tokio_cron_scheduler::JobScheduler;
+
+use crate::alerts::scheduler::{self, JobContext};
 use crate::authz::group_commit::GroupCommit;
 use crate::authz::{self, ActionQueue, Authz, Engine};
 use crate::config::Settings;
@@ -23,6 +26,8 @@ pub enum StartupError {
     Policies(#[from] authz::policy_files::PolicyLoadError),
     #[error("policy engine: {0}")]
     Engine(#[from] authz::engine::EngineError),
+    #[error("alerts: {0}")]
+    Alerts(#[from] crate::alerts::AlertsError),
     #[error("cannot listen on {address}: {source}")]
     Bind {
         address: String,
@@ -43,6 +48,7 @@ pub struct Application {
     port: u16,
     server: Server,
     state: AppState,
+    jobs: JobContext,
 }
 
 impl Application {
@@ -75,11 +81,13 @@ impl Application {
             settings: Arc::new(settings),
             metrics: Metrics::new(),
         };
+        let jobs = JobContext::new(state.store.clone(), state.settings.clone())?;
         let server = serve(listener, state.clone())?;
         Ok(Self {
             port,
             server,
             state,
+            jobs,
         })
     }
 
@@ -89,6 +97,17 @@ impl Application {
 
     pub fn state(&self) -> &AppState {
         &self.state
+    }
+
+    /// What the scheduled jobs of this node work with (tests run them directly).
+    pub fn jobs(&self) -> &JobContext {
+        &self.jobs
+    }
+
+    /// Starts the scheduled jobs, unless `scheduler_enabled` is off; keep the scheduler
+    /// while serving.
+    pub async fn start_scheduler(&self) -> Result<Option<JobScheduler>, StartupError> {
+        Ok(scheduler::start(self.jobs.clone()).await?)
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {

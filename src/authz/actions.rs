@@ -80,6 +80,9 @@ actions! {
     TransferPrimaryAdmin => "transfer_primary_admin",
     ViewOwnSessions => "view_own_sessions",
     RevokeOwnSession => "revoke_own_session",
+    ViewAlertSettings => "view_alert_settings",
+    EditAlertSettings => "edit_alert_settings",
+    ViewAlerts => "view_alerts",
 }
 
 impl Action {

@@ -1,6 +1,7 @@
 //! How each domain error reads over HTTP.
 
 use super::error::{ApiError, ErrorCode};
+use crate::alerts::AlertsError;
 use crate::authz::{AuthzError, Denial};
 use crate::books::{BooksError, Conflict};
 use crate::identity::IdentityError;
@@ -283,6 +284,30 @@ impl From<BooksError> for ApiError {
             E::Denied(denial) => denial.into(),
             error @ E::Ledger(_) => ApiError::internal(&error),
             E::Store(error) => error.into(),
+        }
+    }
+}
+
+impl From<AlertsError> for ApiError {
+    fn from(error: AlertsError) -> Self {
+        match error {
+            AlertsError::Invalid { field, problem } => ApiError::invalid_field(field, &problem),
+            AlertsError::NotFound => ApiError::not_found(),
+            AlertsError::Conflict { expected, current } => ApiError::new(
+                ErrorCode::Conflict,
+                format!(
+                    "Someone changed the alert settings since version {expected}; here are the current ones."
+                ),
+                format!(
+                    "Les réglages d'alerte ont été modifiés depuis la version {expected} ; voici les réglages actuels."
+                ),
+            )
+            .with("current", current),
+            AlertsError::Denied(denial) => denial.into(),
+            AlertsError::Store(error) => error.into(),
+            error @ (AlertsError::Mailer(_) | AlertsError::Scheduler(_)) => {
+                ApiError::internal(&error)
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 //! HTTP: routes, the error contract, extractors. Handlers parse, call one domain function and
 //! answer; they never reach the database themselves.
 
+mod alerts;
 mod books;
 mod decision_point;
 mod decisions;
@@ -69,6 +70,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(seats::import_session_events)
         .service(seats::get_enforcement)
         .service(seats::set_enforcement)
+        .configure(alerts::configure)
         .service(seats::get_seat_audit_settings)
         .service(seats::set_seat_audit_settings)
         .configure(books::configure);

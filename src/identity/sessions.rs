@@ -231,6 +231,29 @@ pub fn end_user_sessions(
     .execute(conn)?)
 }
 
+/// Ends every open session past its lifetime or idle too long, with the reason a request
+/// would have found (the session-expiry job); returns how many ended.
+pub fn expire_sessions(
+    conn: &mut DbConnection,
+    timeouts: SessionTimeouts,
+    now: NaiveDateTime,
+) -> Result<usize, IdentityError> {
+    let open = sessions::table.filter(sessions::ended_at.is_null());
+    let expired = diesel::update(open.filter(sessions::expires_at.le(now)))
+        .set((
+            sessions::ended_at.eq(now),
+            sessions::end_reason.eq("expired"),
+        ))
+        .execute(conn)?;
+    let idle = diesel::update(open.filter(sessions::last_seen_at.lt(now - timeouts.idle)))
+        .set((
+            sessions::ended_at.eq(now),
+            sessions::end_reason.eq("idle_timeout"),
+        ))
+        .execute(conn)?;
+    Ok(expired + idle)
+}
+
 /// Which sessions a listing covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SessionScope {

@@ -11,11 +11,13 @@ use chrono::{DateTime, Datelike, Duration, Utc, Weekday};
 use rand::distributions::Alphanumeric;
 use rand::Rng;
 
+use super::findings::Severity;
 use super::import::{ImportedEvent, ParsedImport};
 use super::service::{self, AuditConfig, AuditSummary};
 use super::store;
 use super::timeline::{EventKind, SignInEvent};
 use super::SeatsError;
+use crate::alerts::settings::{self as alert_settings, AlertSettings};
 use crate::authz::{Actor, Authz};
 use crate::i18n::Locale;
 use crate::identity::companies::{create_company, Signup};
@@ -98,6 +100,18 @@ pub fn seed_if_empty(
         password_hash: passwords::hash(&demo_field(Password::parse(&password))?),
     };
     let (company, admin) = create_company(conn, signup)?;
+    // The admin is mailed about the shared logins the first audit below finds.
+    let alerts = AlertSettings {
+        recipients: vec![demo_field(Email::parse(ADMIN_EMAIL))?],
+        min_severity: Severity::Medium,
+        digest_enabled: true,
+    };
+    alert_settings::save(conn, &company.id, &alerts, 1, Some(&admin.id)).map_err(|error| {
+        SeatsError::Invalid {
+            field: "demo",
+            problem: error.to_string(),
+        }
+    })?;
     let owner = Actor {
         user_id: admin.id.clone(),
         company_id: company.id.clone(),

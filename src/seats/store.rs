@@ -377,6 +377,7 @@ pub fn save_findings(
             diesel::insert_into(findings::table)
                 .values(&row)
                 .execute(conn)?;
+            crate::alerts::on_finding_written(conn, None, &row)?;
             changes.record(&row, Transition::Opened, None);
             continue;
         };
@@ -396,6 +397,7 @@ pub fn save_findings(
             continue;
         }
         write_finding(conn, &next, stored.version)?;
+        crate::alerts::on_finding_written(conn, Some(&stored), &next)?;
         let transition = if reopen {
             Transition::Reopened
         } else {

@@ -434,6 +434,46 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    alert_settings (company_id) {
+        company_id -> Text,
+        recipients -> Text,
+        min_severity -> Text,
+        digest_enabled -> Bool,
+        version -> BigInt,
+        updated_by -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    alerts (id) {
+        id -> Text,
+        company_id -> Text,
+        kind -> Text,
+        finding_id -> Nullable<Text>,
+        recipient -> Text,
+        locale -> Text,
+        payload -> Text,
+        dedup_key -> Text,
+        state -> Text,
+        attempts -> BigInt,
+        last_error -> Nullable<Text>,
+        next_attempt_at -> Timestamp,
+        claimed_until -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    job_leases (job) {
+        job -> Text,
+        holder -> Text,
+        started_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> companies (company_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(
@@ -465,4 +505,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     closing_date_exceptions,
     idempotency_keys,
     credit_notes,
+    alert_settings,
+    alerts,
+    job_leases,
 );

@@ -6,6 +6,7 @@ use diesel::{Connection, RunQueryDsl};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{json, Value};
 
+use seatwarden::alerts::scheduler::JobContext;
 use seatwarden::config::RawSettings;
 use seatwarden::startup::Application;
 
@@ -17,7 +18,7 @@ pub enum TestDatabase {
 }
 
 impl TestDatabase {
-    fn create() -> (Self, String) {
+    pub fn create() -> (Self, String) {
         match std::env::var("TEST_POSTGRES_URL") {
             Ok(admin_url) if !admin_url.is_empty() => {
                 let name = format!("sw_test_{}", uuid::Uuid::new_v4().simple());
@@ -68,6 +69,7 @@ pub struct TestApp {
     pub address: String,
     pub client: Client,
     pub database_url: String,
+    pub jobs: JobContext,
     _database: TestDatabase,
 }
 
@@ -88,19 +90,31 @@ pub async fn spawn_app() -> TestApp {
 
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut RawSettings)) -> TestApp {
     let (database, database_url) = TestDatabase::create();
-    let mut raw = test_settings(&database_url);
+    let (address, jobs) = start_node(&database_url, adjust);
+    TestApp {
+        address,
+        client: Client::new(),
+        database_url,
+        jobs,
+        _database: database,
+    }
+}
+
+/// Starts one node of the service on `database_url`: its address and its scheduled jobs
+/// (which tests run directly; the scheduler itself is not started).
+pub fn start_node(
+    database_url: &str,
+    adjust: impl FnOnce(&mut RawSettings),
+) -> (String, JobContext) {
+    let mut raw = test_settings(database_url);
     adjust(&mut raw);
     seatwarden::telemetry::init(&raw.log_filter);
     let settings = raw.validate().expect("valid test settings");
     let application = Application::build(settings).expect("application starts");
     let address = format!("http://127.0.0.1:{}", application.port());
+    let jobs = application.jobs().clone();
     tokio::spawn(application.run_until_stopped());
-    TestApp {
-        address,
-        client: Client::new(),
-        database_url,
-        _database: database,
-    }
+    (address, jobs)
 }
 
 /// A signed-up company with its primary admin.
@@ -112,6 +126,22 @@ pub struct Company {
 }
 
 impl TestApp {
+    /// A test app around a server the test started itself.
+    pub fn attach(
+        address: String,
+        database_url: String,
+        database: TestDatabase,
+        jobs: JobContext,
+    ) -> Self {
+        Self {
+            address,
+            client: Client::new(),
+            database_url,
+            jobs,
+            _database: database,
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }

@@ -1,5 +1,6 @@
 //! Black-box API tests: the real server on a fresh database per test.
 
+mod alerts;
 mod books_concurrency;
 mod books_credit_notes;
 mod books_ledger;

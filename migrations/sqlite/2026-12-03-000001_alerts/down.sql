@@ -1,0 +1,3 @@
+DROP TABLE job_leases;
+DROP TABLE alerts;
+DROP TABLE alert_settings;
