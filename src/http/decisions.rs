@@ -158,7 +158,7 @@ pub async fn list_decisions(
     let company_id = path.into_inner();
     let (filter, limit) = parse_filter(query.into_inner())?;
     let authz = state.authz.clone();
-    let (records, next) = authz::act(&state.actions, move |conn| {
+    let (records, next) = authz::read(&state.store, &state.actions, move |conn| {
         decisions::list_decisions(conn, &authz, &actor, &company_id, &filter, limit)
     })
     .await?;
@@ -231,7 +231,7 @@ pub async fn verify_decisions(
 ) -> Result<HttpResponse, ApiError> {
     let company_id = path.into_inner();
     let authz = state.authz.clone();
-    let check = authz::act(&state.actions, move |conn| {
+    let check = authz::read(&state.store, &state.actions, move |conn| {
         decisions::verify_decisions(conn, &authz, &actor, &company_id)
     })
     .await?;

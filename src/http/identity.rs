@@ -271,7 +271,7 @@ pub async fn list_own_sessions(
 ) -> Result<HttpResponse, ApiError> {
     let authz = state.authz.clone();
     let only_active = filter.active.unwrap_or(false);
-    let rows = authz::act(&state.actions, move |conn| {
+    let rows = authz::read(&state.store, &state.actions, move |conn| {
         let company_id = actor.company_id.clone();
         sessions::list_sessions(
             conn,
@@ -316,7 +316,7 @@ pub async fn list_company_sessions(
     let authz = state.authz.clone();
     let company_id = path.into_inner();
     let only_active = filter.active.unwrap_or(false);
-    let rows = authz::act(&state.actions, move |conn| {
+    let rows = authz::read(&state.store, &state.actions, move |conn| {
         sessions::list_sessions(
             conn,
             &authz,
@@ -364,7 +364,7 @@ pub async fn list_users(
 ) -> Result<HttpResponse, ApiError> {
     let authz = state.authz.clone();
     let company_id = path.into_inner();
-    let rows = authz::act(&state.actions, move |conn| {
+    let rows = authz::read(&state.store, &state.actions, move |conn| {
         users::list_users(conn, &authz, &actor, &company_id)
     })
     .await?;
@@ -427,7 +427,7 @@ pub async fn get_user(
 ) -> Result<HttpResponse, ApiError> {
     let authz = state.authz.clone();
     let (company_id, user_id) = path.into_inner();
-    let user = authz::act(&state.actions, move |conn| {
+    let user = authz::read(&state.store, &state.actions, move |conn| {
         users::get_user(conn, &authz, &actor, &company_id, &user_id)
     })
     .await?;

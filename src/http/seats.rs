@@ -109,7 +109,7 @@ pub async fn get_seats(
 ) -> Result<HttpResponse, ApiError> {
     let authz = state.authz.clone();
     let company_id = path.into_inner();
-    let view = authz::act(&state.actions, move |conn| {
+    let view = authz::read(&state.store, &state.actions, move |conn| {
         service::seats(conn, &authz, &actor, &company_id)
     })
     .await?;
@@ -127,9 +127,14 @@ pub async fn run_audit(
     let authz = state.authz.clone();
     let config = audit_config(&state);
     let company_id = path.into_inner();
-    let summary = authz::act(&state.actions, move |conn| {
-        service::run_audit(conn, &authz, &actor, &company_id, &config)
-    })
+    let triggered_by = actor.user_id.clone();
+    // The audit reads its input off the writer; the writer only stores what it found.
+    let summary = authz::read_then_act(
+        &state.store,
+        &state.actions,
+        move |conn| service::audit_snapshot(conn, &authz, &actor, &company_id, &config),
+        move |conn, snapshot| service::store_audit(conn, snapshot, &triggered_by),
+    )
     .await?;
     Ok(HttpResponse::Ok().json(summary))
 }
@@ -146,7 +151,7 @@ pub async fn list_findings(
     let filter = parse_filter(&query)?;
     let authz = state.authz.clone();
     let company_id = path.into_inner();
-    let rows = authz::act(&state.actions, move |conn| {
+    let rows = authz::read(&state.store, &state.actions, move |conn| {
         service::list_findings(conn, &authz, &actor, &company_id, filter)
     })
     .await?;
@@ -166,7 +171,7 @@ pub async fn get_finding(
 ) -> Result<HttpResponse, ApiError> {
     let authz = state.authz.clone();
     let (company_id, finding_id) = path.into_inner();
-    let row = authz::act(&state.actions, move |conn| {
+    let row = authz::read(&state.store, &state.actions, move |conn| {
         service::get_finding(conn, &authz, &actor, &company_id, &finding_id)
     })
     .await?;
@@ -221,7 +226,7 @@ pub async fn seat_advice(
     let authz = state.authz.clone();
     let config = audit_config(&state);
     let company_id = path.into_inner();
-    let view = authz::act(&state.actions, move |conn| {
+    let view = authz::read(&state.store, &state.actions, move |conn| {
         service::seat_advice(conn, &authz, &actor, &company_id, &config)
     })
     .await?;
@@ -323,7 +328,7 @@ pub async fn get_enforcement(
 ) -> Result<HttpResponse, ApiError> {
     let authz = state.authz.clone();
     let company_id = path.into_inner();
-    let view = authz::act(&state.actions, move |conn| {
+    let view = authz::read(&state.store, &state.actions, move |conn| {
         service::enforcement(conn, &authz, &actor, &company_id)
     })
     .await?;

@@ -68,6 +68,17 @@ where
     Ok(authz::act(&state.actions, move |conn| work(conn, &authz)).await?)
 }
 
+/// Runs one domain function that only reads: authorized and read on a snapshot, off the
+/// writer; its decision is logged before the answer.
+async fn read<T, F>(state: &AppState, work: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut DbConnection, &Authz) -> Result<T, BooksError> + Send + 'static,
+    T: Send + 'static,
+{
+    let authz = state.authz.clone();
+    Ok(authz::read(&state.store, &state.actions, move |conn| work(conn, &authz)).await?)
+}
+
 /// 201 with the new record, or with the first answer to the same key and request.
 fn created<T: Serialize>(created: Created<T>) -> HttpResponse {
     match created {

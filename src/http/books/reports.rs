@@ -4,7 +4,7 @@ use actix_web::{get, web, HttpResponse};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{parse_date, parse_optional_date, run};
+use super::{read, parse_date, parse_optional_date, run};
 use crate::authz::{Actor, Authz};
 use crate::books::{reporting, BooksError};
 use crate::http::error::ApiError;
@@ -61,7 +61,7 @@ async fn dated_report<T: Serialize + Send + 'static>(
     report: DatedReport<T>,
 ) -> Result<HttpResponse, ApiError> {
     let at = report_date(query)?;
-    let body = run(state, move |conn, authz| {
+    let body = read(state, move |conn, authz| {
         report(conn, authz, &actor, &company_id, at)
     })
     .await?;
@@ -82,7 +82,7 @@ pub async fn profit_and_loss(
         parse_date("to", &query.to)?,
     );
     let company_id = path.into_inner();
-    let report = run(&state, move |conn, authz| {
+    let report = read(&state, move |conn, authz| {
         reporting::profit_and_loss(conn, authz, &actor, &company_id, period)
     })
     .await?;
