@@ -222,7 +222,11 @@ async fn repeat(
     while Instant::now() < until {
         let started = Instant::now();
         let response = request(&client).send().await.expect("long request");
-        assert_eq!(response.status(), StatusCode::OK, "the long request answers");
+        assert_eq!(
+            response.status(),
+            StatusCode::OK,
+            "the long request answers"
+        );
         let _ = response.bytes().await;
         runs.push(started.elapsed());
     }
@@ -257,7 +261,11 @@ fn describe(phase: &str, mut latencies: Vec<Duration>, failures: usize) -> Durat
 fn runs(name: &str, runs: &[Duration]) -> String {
     let total: Duration = runs.iter().sum();
     let mean = total / u32::try_from(runs.len().max(1)).unwrap_or(1);
-    format!("{} {name} run(s), {} each on average", runs.len(), millis(mean))
+    format!(
+        "{} {name} run(s), {} each on average",
+        runs.len(),
+        millis(mean)
+    )
 }
 
 async fn bench(backend: &str, database_url: &str) {
@@ -286,8 +294,18 @@ async fn bench(backend: &str, database_url: &str) {
     // Warm both paths once: the first reads fill the page cache.
     let warm = Instant::now() + Duration::from_millis(1);
     let token = target.token.clone();
-    repeat(client.clone(), |c| c.get(&verify_url).bearer_auth(&token), warm).await;
-    repeat(client.clone(), |c| c.post(&audit_url).bearer_auth(&token), warm).await;
+    repeat(
+        client.clone(),
+        |c| c.get(&verify_url).bearer_auth(&token),
+        warm,
+    )
+    .await;
+    repeat(
+        client.clone(),
+        |c| c.post(&audit_url).bearer_auth(&token),
+        warm,
+    )
+    .await;
 
     let (idle, idle_failures) = create_invoices(target.clone(), client.clone()).await;
     let idle_p99 = describe("idle", idle, idle_failures);
@@ -295,11 +313,15 @@ async fn bench(backend: &str, database_url: &str) {
     let until = Instant::now() + MEASURED;
     let verify = {
         let (client, url, token) = (client.clone(), verify_url.clone(), token.clone());
-        tokio::spawn(async move { repeat(client, |c| c.get(&url).bearer_auth(&token), until).await })
+        tokio::spawn(
+            async move { repeat(client, |c| c.get(&url).bearer_auth(&token), until).await },
+        )
     };
     let audit = {
         let (client, url, token) = (client.clone(), audit_url.clone(), token.clone());
-        tokio::spawn(async move { repeat(client, |c| c.post(&url).bearer_auth(&token), until).await })
+        tokio::spawn(
+            async move { repeat(client, |c| c.post(&url).bearer_auth(&token), until).await },
+        )
     };
     let (loaded, loaded_failures) = create_invoices(target.clone(), client.clone()).await;
     let verify_runs = verify.await.expect("verify runs");

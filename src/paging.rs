@@ -49,6 +49,33 @@ pub fn checked_limit(limit: Option<i64>, max: i64) -> Result<i64, PagingError> {
     }
 }
 
+/// Which page of a list sorted by `KEYS` keys: at most `limit` items after `after`, the keys
+/// of the last item of the page before.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SortedPageRequest<const KEYS: usize> {
+    pub limit: i64,
+    pub after: Option<[String; KEYS]>,
+}
+
+impl<const KEYS: usize> SortedPageRequest<KEYS> {
+    /// Parses the client's `limit` and `cursor`.
+    pub fn parse(limit: Option<i64>, cursor: Option<&str>) -> Result<Self, PagingError> {
+        let after = cursor
+            .filter(|text| !text.is_empty())
+            .map(decode_cursor::<KEYS>)
+            .transpose()?;
+        Ok(Self {
+            limit: checked_limit(limit, MAX_LIMIT)?,
+            after,
+        })
+    }
+
+    /// What a query fetches: one more than the page, to know whether another page follows.
+    pub fn fetch(&self) -> i64 {
+        self.limit + 1
+    }
+}
+
 /// Which page of a list sorted by one key (an id; ids grow with time): at most `limit` items
 /// after `after`, the key of the last item of the page before.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,13 +96,10 @@ impl Default for PageRequest {
 impl PageRequest {
     /// Parses the client's `limit` and `cursor` of a list sorted by one key.
     pub fn parse(limit: Option<i64>, cursor: Option<&str>) -> Result<Self, PagingError> {
-        let after = match cursor.filter(|text| !text.is_empty()) {
-            Some(text) => Some(decode_cursor::<1>(text)?.into_iter().collect()),
-            None => None,
-        };
+        let SortedPageRequest { limit, after } = SortedPageRequest::<1>::parse(limit, cursor)?;
         Ok(Self {
-            limit: checked_limit(limit, MAX_LIMIT)?,
-            after,
+            limit,
+            after: after.map(|[key]| key),
         })
     }
 
@@ -99,17 +123,20 @@ pub struct Page<T> {
 
 impl<T> Page<T> {
     /// Cuts rows fetched with one more than `limit` into a page; the cursor of the next page
-    /// carries the sort key of its last item.
+    /// carries the sort keys of its last item.
     pub fn cut<R>(
         mut rows: Vec<R>,
         limit: i64,
-        key_of: impl Fn(&R) -> String,
+        keys_of: impl Fn(&R) -> Vec<String>,
         view: impl FnMut(R) -> T,
     ) -> Self {
         let limit = usize::try_from(limit).unwrap_or(0);
         let next = if rows.len() > limit {
             rows.truncate(limit);
-            rows.last().map(|row| encode_cursor(&[&key_of(row)]))
+            rows.last().map(|row| {
+                let keys = keys_of(row);
+                encode_cursor(&keys.iter().map(String::as_str).collect::<Vec<_>>())
+            })
         } else {
             None
         };
@@ -146,7 +173,10 @@ mod tests {
     #[test]
     fn a_cursor_of_another_list_or_made_up_is_refused() {
         let two_keys = encode_cursor(&["a", "b"]);
-        assert_eq!(decode_cursor::<1>(&two_keys), Err(PagingError::InvalidCursor));
+        assert_eq!(
+            decode_cursor::<1>(&two_keys),
+            Err(PagingError::InvalidCursor)
+        );
         for made_up in ["42", "%%%", "", "bm90IGpzb24"] {
             assert_eq!(
                 decode_cursor::<1>(made_up),
@@ -171,11 +201,11 @@ mod tests {
     #[test]
     fn a_page_has_a_next_cursor_only_when_more_rows_follow() {
         let rows: Vec<String> = ["a", "b", "c"].map(str::to_owned).to_vec();
-        let full = Page::cut(rows.clone(), 2, Clone::clone, |row| row);
+        let full = Page::cut(rows.clone(), 2, |row| vec![row.clone()], |row| row);
         assert_eq!(full.items, ["a", "b"]);
         let next = full.next.expect("a next page");
         assert_eq!(decode_cursor::<1>(&next), Ok(["b".to_owned()]));
-        let last = Page::cut(rows, 3, Clone::clone, |row| row);
+        let last = Page::cut(rows, 3, |row| vec![row.clone()], |row| row);
         assert_eq!(last.next, None);
         let json = serde_json::to_value(&last).expect("serializes");
         assert!(json["next"].is_null() && json["next_cursor"].is_null());

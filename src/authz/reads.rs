@@ -128,8 +128,8 @@ mod tests {
 
     fn migrated_store() -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().expect("temp dir");
-        let store = Store::open(&DatabaseUrl::Sqlite(dir.path().join("reads.db")), 4)
-            .expect("store");
+        let store =
+            Store::open(&DatabaseUrl::Sqlite(dir.path().join("reads.db")), 4).expect("store");
         store.migrate().expect("migrations");
         (dir, store)
     }

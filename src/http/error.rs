@@ -70,12 +70,14 @@ pub enum ErrorCode {
     /// An `Idempotency-Key` sent again with another request.
     IdempotencyKeyReused,
     AlreadyExists,
+    /// A list's `cursor` that the list did not give.
+    InvalidCursor,
 }
 
 impl ErrorCode {
     pub fn status(self) -> StatusCode {
         match self {
-            Self::InvalidInput | Self::InvalidJson => StatusCode::BAD_REQUEST,
+            Self::InvalidInput | Self::InvalidJson | Self::InvalidCursor => StatusCode::BAD_REQUEST,
             Self::Unauthenticated | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,

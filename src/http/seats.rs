@@ -18,7 +18,7 @@ use crate::seats::service::{
     self, AuditConfig, AuditSummary, EnforcementView, ImportReport, SeatAdviceView, SeatsView,
     StateChange,
 };
-use crate::seats::store::FindingFilter;
+use crate::seats::store::{FindingFilter, FindingPageRequest};
 
 /// Largest import body: about 100,000 CSV rows.
 const IMPORT_LIMIT_BYTES: usize = 20 * 1024 * 1024;
@@ -31,12 +31,18 @@ pub struct FindingQuery {
     kind: Option<String>,
     /// low, medium or high
     severity: Option<String>,
+    /// 1 to 200 findings; 50 when absent.
+    limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    cursor: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct FindingList {
     items: Vec<FindingView>,
+    /// The cursor of the next page; null at the end (also as `next_cursor`).
     next: Option<String>,
+    next_cursor: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -149,15 +155,17 @@ pub async fn list_findings(
     query: web::Query<FindingQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let filter = parse_filter(&query)?;
+    let request = FindingPageRequest::parse(query.limit, query.cursor.as_deref())?;
     let authz = state.authz.clone();
     let company_id = path.into_inner();
-    let rows = authz::read(&state.store, &state.actions, move |conn| {
-        service::list_findings(conn, &authz, &actor, &company_id, filter)
+    let page = authz::read(&state.store, &state.actions, move |conn| {
+        service::list_findings(conn, &authz, &actor, &company_id, filter, &request)
     })
     .await?;
     Ok(HttpResponse::Ok().json(FindingList {
-        items: rows.into_iter().map(FindingView::from).collect(),
-        next: None,
+        items: page.items.into_iter().map(FindingView::from).collect(),
+        next_cursor: page.next.clone(),
+        next: page.next,
     }))
 }
 

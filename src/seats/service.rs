@@ -13,7 +13,7 @@ use super::audit::{audit_company, AuditOutcome, AuditSettings};
 use super::import::{ParsedImport, RowError};
 use super::plans::{count_seats, effective_seats, EffectiveSeats, SeatCount};
 use super::records::{AuditRunRow, FindingRow, FindingState, FindingView};
-use super::store::{self, FindingChanges, FindingFilter};
+use super::store::{self, FindingChanges, FindingFilter, FindingPageRequest};
 use super::SeatsError;
 use crate::authz::{Action, Actor, Authz, Options, Resource, ResourceKind};
 use crate::clock::rfc3339;
@@ -21,6 +21,7 @@ use crate::config::Settings;
 use crate::identity::companies::{find_company, lock_company};
 use crate::identity::enforcement::EnforcementMode;
 use crate::identity::Role;
+use crate::paging::Page;
 use crate::store::schema::companies;
 use crate::store::DbConnection;
 
@@ -324,7 +325,8 @@ pub fn list_findings(
     actor: &Actor,
     company_id: &str,
     filter: FindingFilter,
-) -> Result<Vec<FindingRow>, SeatsError> {
+    request: &FindingPageRequest,
+) -> Result<Page<FindingRow>, SeatsError> {
     let resource = findings_resource(company_id, "all");
     authz.authorize(
         conn,
@@ -333,7 +335,7 @@ pub fn list_findings(
         &resource,
         Options::default(),
     )??;
-    Ok(store::list_findings(conn, company_id, filter)?)
+    Ok(store::list_findings(conn, company_id, filter, request)?)
 }
 
 pub fn get_finding(

@@ -63,7 +63,10 @@ async fn expect_401_whatever_the_request(app: &TestApp, token: Option<&str>) {
         // A body that is not JSON though it says so, and a query no route accepts.
         let mut request = app
             .client
-            .request(method.clone(), app.url(&format!("{path}?limit=none&from=soon")))
+            .request(
+                method.clone(),
+                app.url(&format!("{path}?limit=none&from=soon")),
+            )
             .header("Content-Type", "application/json")
             .body("{\"not\": json");
         if let Some(token) = token {
@@ -87,8 +90,8 @@ async fn every_protected_route_answers_401_without_credentials_before_reading_th
 }
 
 #[tokio::test]
-async fn every_protected_route_answers_401_to_an_unknown_session_token_before_reading_the_request(
-) {
+async fn every_protected_route_answers_401_to_an_unknown_session_token_before_reading_the_request()
+{
     let app = spawn_app().await;
     expect_401_whatever_the_request(&app, Some("not-a-session-token")).await;
 }

@@ -48,13 +48,22 @@ async fn pages_through(app: &TestApp, path: &str, token: &str, expected: usize) 
     let walked = ids(&walk(app, path, token, 2).await);
     assert_eq!(walked.len(), expected, "{path}: {walked:?}");
     let distinct: HashSet<&String> = walked.iter().collect();
-    assert_eq!(distinct.len(), expected, "{path} repeats an item: {walked:?}");
+    assert_eq!(
+        distinct.len(),
+        expected,
+        "{path} repeats an item: {walked:?}"
+    );
     walked
 }
 
 async fn company_with_five_users(app: &TestApp) -> Company {
     let company = app.signup("advanced").await;
-    for role in ["standard_all", "standard_sales", "reports_only", "accountant"] {
+    for role in [
+        "standard_all",
+        "standard_sales",
+        "reports_only",
+        "accountant",
+    ] {
         app.add_user(&company, role).await;
     }
     company
@@ -65,11 +74,25 @@ async fn users_and_sessions_page_through_every_item_once() {
     let app = spawn_app().await;
     let company = company_with_five_users(&app).await;
     let token = &company.admin_token;
-    let users = pages_through(&app, &format!("/v1/companies/{}/users", company.id), token, 5)
-        .await;
-    assert_eq!(users[0], company.admin_id, "users come in the order they were added");
+    let users = pages_through(
+        &app,
+        &format!("/v1/companies/{}/users", company.id),
+        token,
+        5,
+    )
+    .await;
+    assert_eq!(
+        users[0], company.admin_id,
+        "users come in the order they were added"
+    );
     // The admin's sign-up session and the four users' sign-ins.
-    pages_through(&app, &format!("/v1/companies/{}/sessions", company.id), token, 5).await;
+    pages_through(
+        &app,
+        &format!("/v1/companies/{}/sessions", company.id),
+        token,
+        5,
+    )
+    .await;
     for _ in 0..2 {
         app.sign_in(&company.admin_email, "phone").await;
     }
@@ -87,7 +110,11 @@ async fn findings_decisions_and_books_lists_page_through_every_item_once() {
     for (n, login) in ["ventes", "achats", "compta"].iter().enumerate() {
         let start = Utc::now() - Duration::days(2 + n as i64);
         let body = shared_use(&format!("{login}@martin.example"), start);
-        expect_status(import(&app, &company, "text/csv", body).await, StatusCode::OK).await;
+        expect_status(
+            import(&app, &company, "text/csv", body).await,
+            StatusCode::OK,
+        )
+        .await;
     }
     audit(&app, &company).await;
     let all = format!("/v1/companies/{}/findings?limit=200", company.id);
@@ -107,9 +134,18 @@ async fn findings_decisions_and_books_lists_page_through_every_item_once() {
         )
         .await;
     }
-    pages_through(&app, &format!("/v1/companies/{}/customers", company.id), token, 5).await;
+    pages_through(
+        &app,
+        &format!("/v1/companies/{}/customers", company.id),
+        token,
+        5,
+    )
+    .await;
 
-    let decisions = format!("/v1/companies/{}/decisions?action=create_customer", company.id);
+    let decisions = format!(
+        "/v1/companies/{}/decisions?action=create_customer",
+        company.id
+    );
     pages_through(&app, &decisions, token, 5).await;
 }
 
@@ -120,17 +156,30 @@ async fn a_cursor_the_list_did_not_give_is_refused_with_invalid_cursor() {
     let token = &company.admin_token;
     let users = format!("/v1/companies/{}/users?limit=2", company.id);
     let page = expect_status(app.get(&users, Some(token)).await, StatusCode::OK).await;
-    let cursor = page["next_cursor"].as_str().expect("a second page").to_owned();
+    let cursor = page["next_cursor"]
+        .as_str()
+        .expect("a second page")
+        .to_owned();
     assert!(
         !cursor.contains(company.admin_id.as_str()),
         "the cursor is opaque: {cursor}"
     );
-    for list in ["users", "sessions", "findings", "decisions", "customers", "invoices"] {
+    for list in [
+        "users",
+        "sessions",
+        "findings",
+        "decisions",
+        "customers",
+        "invoices",
+    ] {
         for made_up in ["not-a-cursor", "%%%", "eyJ4IjoxfQ"] {
             let path = format!("/v1/companies/{}/{list}?cursor={made_up}", company.id);
-            let body =
-                expect_error(app.get(&path, Some(token)).await, StatusCode::BAD_REQUEST, "invalid_cursor")
-                    .await;
+            let body = expect_error(
+                app.get(&path, Some(token)).await,
+                StatusCode::BAD_REQUEST,
+                "invalid_cursor",
+            )
+            .await;
             assert_eq!(body["field"], "cursor", "{path}: {body}");
         }
     }

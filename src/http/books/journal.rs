@@ -4,9 +4,9 @@ use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{read, 
+use super::{
     created, idempotency_key, override_requested, page_request, parse_date, parse_optional_date,
-    run, saved, PageQuery,
+    read, run, saved, PageQuery,
 };
 use crate::books::closing::{self, ClosingDateView, ExceptionView};
 use crate::books::journal;

@@ -4,7 +4,7 @@ use actix_web::{get, post, route, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{read, created, idempotency_key, page_request, run, saved, PageQuery};
+use super::{created, idempotency_key, page_request, read, run, saved, PageQuery};
 use crate::books::parties::{self, PartyInput, PartyKind, PartyView};
 use crate::http::error::ApiError;
 use crate::http::extract::Auth;
