@@ -170,14 +170,14 @@ fn invoice(customer_id: &str, n: u64) -> Value {
         {"description": "Déplacement", "quantity": 1.5, "unit_price_cents": 1_000, "vat_rate_bp": 1000}]})
 }
 
-/// Latencies of the creations started during `MEASURED`, and the failures.
-async fn create_invoices(target: Arc<Target>, client: Client) -> (Vec<Duration>, usize) {
+/// Latencies of the creations started during `MEASURED`, and why the failed ones failed.
+async fn create_invoices(target: Arc<Target>, client: Client) -> (Vec<Duration>, Vec<String>) {
     let url = format!(
         "{}/v1/companies/{}/invoices",
         target.base, target.company_id
     );
     let latencies = Arc::new(Mutex::new(Vec::new()));
-    let failures = Arc::new(Mutex::new(0_usize));
+    let failures = Arc::new(Mutex::new(Vec::new()));
     let mut ticks = tokio::time::interval(Duration::from_micros(1_000_000 / RATE_PER_SECOND));
     let deadline = Instant::now() + MEASURED;
     let mut requests = Vec::new();
@@ -200,7 +200,15 @@ async fn create_invoices(target: Arc<Target>, client: Client) -> (Vec<Duration>,
                     let _ = response.bytes().await;
                     latencies.lock().expect("latencies").push(started.elapsed());
                 }
-                _ => *failures.lock().expect("failures") += 1,
+                Ok(response) => {
+                    let status = response.status();
+                    let body = response.text().await.unwrap_or_default();
+                    failures
+                        .lock()
+                        .expect("failures")
+                        .push(format!("{status} {body}"));
+                }
+                Err(error) => failures.lock().expect("failures").push(error.to_string()),
             }
         }));
     }
@@ -208,7 +216,7 @@ async fn create_invoices(target: Arc<Target>, client: Client) -> (Vec<Duration>,
         request.await.expect("request task");
     }
     let latencies = std::mem::take(&mut *latencies.lock().expect("latencies"));
-    let failures = *failures.lock().expect("failures");
+    let failures = std::mem::take(&mut *failures.lock().expect("failures"));
     (latencies, failures)
 }
 
@@ -245,16 +253,20 @@ fn millis(duration: Duration) -> String {
     format!("{:.1} ms", duration.as_secs_f64() * 1000.0)
 }
 
-fn describe(phase: &str, mut latencies: Vec<Duration>, failures: usize) -> Duration {
+fn describe(phase: &str, mut latencies: Vec<Duration>, failures: &[String]) -> Duration {
     latencies.sort();
     let p99 = percentile(&latencies, 0.99);
     println!(
-        "  {phase:<12} {} creations, {failures} failed: p50 {}, p99 {}, max {}",
+        "  {phase:<12} {} creations, {} failed: p50 {}, p99 {}, max {}",
         latencies.len(),
+        failures.len(),
         millis(percentile(&latencies, 0.50)),
         millis(p99),
         millis(latencies.last().copied().unwrap_or_default()),
     );
+    if let Some(first) = failures.first() {
+        println!("    first failure: {first}");
+    }
     p99
 }
 
@@ -308,7 +320,7 @@ async fn bench(backend: &str, database_url: &str) {
     .await;
 
     let (idle, idle_failures) = create_invoices(target.clone(), client.clone()).await;
-    let idle_p99 = describe("idle", idle, idle_failures);
+    let idle_p99 = describe("idle", idle, &idle_failures);
 
     let until = Instant::now() + MEASURED;
     let verify = {
@@ -326,7 +338,7 @@ async fn bench(backend: &str, database_url: &str) {
     let (loaded, loaded_failures) = create_invoices(target.clone(), client.clone()).await;
     let verify_runs = verify.await.expect("verify runs");
     let audit_runs = audit.await.expect("audit runs");
-    let loaded_p99 = describe("under load", loaded, loaded_failures);
+    let loaded_p99 = describe("under load", loaded, &loaded_failures);
     println!(
         "  beside it: {}; {}",
         runs("verify", &verify_runs),
