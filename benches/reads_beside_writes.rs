@@ -12,11 +12,12 @@
 //!
 //! Run with `cargo bench --bench reads_beside_writes`.
 
+mod support;
+
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::{TimeDelta, Utc};
-use diesel::{Connection, RunQueryDsl};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 
@@ -25,6 +26,7 @@ use seatwarden::config::RawSettings;
 use seatwarden::seats::{import, service};
 use seatwarden::startup::Application;
 use seatwarden::store::{write_transaction, Store};
+use support::PostgresDatabase;
 
 const DECISIONS_SEEDED: usize = 1_000_000;
 const DECISIONS_PER_TRANSACTION: usize = 20_000;
@@ -348,42 +350,6 @@ async fn bench(backend: &str, database_url: &str) {
         "  p99 under load / idle p99 = {:.1}x (goal: at most 2x)",
         loaded_p99.as_secs_f64() / idle_p99.as_secs_f64().max(1e-9)
     );
-}
-
-/// A fresh database on the server `admin_url` names; dropped by the returned guard.
-struct PostgresDatabase {
-    admin_url: String,
-    name: String,
-}
-
-impl PostgresDatabase {
-    fn create(admin_url: &str) -> (Self, String) {
-        let name = format!("sw_bench_{}", uuid::Uuid::new_v4().simple());
-        let mut conn = diesel::PgConnection::establish(admin_url).expect("PostgreSQL server");
-        diesel::sql_query(format!("CREATE DATABASE {name}"))
-            .execute(&mut conn)
-            .expect("create bench database");
-        let base = admin_url
-            .rsplit_once('/')
-            .map_or(admin_url, |(base, _)| base);
-        let url = format!("{base}/{name}");
-        (
-            Self {
-                admin_url: admin_url.to_owned(),
-                name,
-            },
-            url,
-        )
-    }
-}
-
-impl Drop for PostgresDatabase {
-    fn drop(&mut self) {
-        if let Ok(mut conn) = diesel::PgConnection::establish(&self.admin_url) {
-            let drop = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
-            let _ = diesel::sql_query(drop).execute(&mut conn);
-        }
-    }
 }
 
 #[tokio::main]
