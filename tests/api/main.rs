@@ -16,6 +16,7 @@ mod paging;
 mod reads;
 mod roles_table;
 mod seats;
+mod seats_handover;
 mod sessions;
 mod system;
 mod users;
