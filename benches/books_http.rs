@@ -11,11 +11,12 @@
 //!
 //! Run with `cargo bench --bench books_http`.
 
+mod support;
+
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use diesel::{Connection, RunQueryDsl};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 
@@ -25,6 +26,7 @@ use seatwarden::authz::{
 use seatwarden::config::RawSettings;
 use seatwarden::identity::Role;
 use seatwarden::startup::Application;
+use support::PostgresDatabase;
 
 const IN_FLIGHT: usize = 32;
 const WARM_UP: Duration = Duration::from_secs(1);
@@ -208,42 +210,6 @@ async fn bench(backend: &str, database_url: &str, decision: Duration) {
         mean.as_secs_f64() * 1000.0,
         decision.as_secs_f64() * 1e6,
     );
-}
-
-/// A fresh database on the server `admin_url` names; dropped by the returned guard.
-struct PostgresDatabase {
-    admin_url: String,
-    name: String,
-}
-
-impl PostgresDatabase {
-    fn create(admin_url: &str) -> (Self, String) {
-        let name = format!("sw_bench_{}", uuid::Uuid::new_v4().simple());
-        let mut conn = diesel::PgConnection::establish(admin_url).expect("PostgreSQL server");
-        diesel::sql_query(format!("CREATE DATABASE {name}"))
-            .execute(&mut conn)
-            .expect("create bench database");
-        let base = admin_url
-            .rsplit_once('/')
-            .map_or(admin_url, |(base, _)| base);
-        let url = format!("{base}/{name}");
-        (
-            Self {
-                admin_url: admin_url.to_owned(),
-                name,
-            },
-            url,
-        )
-    }
-}
-
-impl Drop for PostgresDatabase {
-    fn drop(&mut self) {
-        if let Ok(mut conn) = diesel::PgConnection::establish(&self.admin_url) {
-            let drop = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
-            let _ = diesel::sql_query(drop).execute(&mut conn);
-        }
-    }
 }
 
 #[tokio::main]

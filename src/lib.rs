@@ -9,6 +9,7 @@ pub mod config;
 pub mod http;
 pub mod i18n;
 pub mod identity;
+pub mod paging;
 pub mod seats;
 pub mod startup;
 pub mod store;

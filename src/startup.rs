@@ -124,6 +124,7 @@ fn serve(listener: TcpListener, state: AppState) -> Result<Server, StartupError>
     let server = HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
+            .wrap(from_fn(http::credentials::authenticate_first))
             .wrap(from_fn(http::metrics::record))
             .wrap(from_fn(http::locale::scope_locale))
             .wrap(TracingLogger::default())

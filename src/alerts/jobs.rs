@@ -11,7 +11,7 @@ use super::{settings, AlertsError};
 use crate::identity::sessions::{self, SessionTimeouts};
 use crate::seats::records::FindingRow;
 use crate::seats::service::{self, AuditConfig};
-use crate::seats::store::{self as seat_store, FindingFilter};
+use crate::seats::store as seat_store;
 use crate::store::schema::companies;
 use crate::store::{DbConnection, Store};
 
@@ -76,11 +76,7 @@ fn queue_digest(
     if !settings.digest_enabled || settings.recipients.is_empty() {
         return Ok(0);
     }
-    let mut open: Vec<FindingRow> =
-        seat_store::list_findings(conn, company_id, FindingFilter::default())?
-            .into_iter()
-            .filter(|row| !row.is_resolved())
-            .collect();
+    let mut open: Vec<FindingRow> = seat_store::unresolved_findings(conn, company_id)?;
     if open.is_empty() {
         return Ok(0);
     }

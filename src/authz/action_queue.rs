@@ -44,6 +44,9 @@ trait Job: Send {
 
 struct Action<F, T, E> {
     work: F,
+    /// Decisions made before the action (by a read on a snapshot), logged with its own when
+    /// it succeeds.
+    carried: Vec<PendingDecision>,
     result: Option<Result<T, E>>,
     done: oneshot::Sender<Result<T, E>>,
 }
@@ -57,14 +60,10 @@ where
     fn run(&mut self, conn: &mut DbConnection) -> Vec<PendingDecision> {
         let scope = deferred::Scope::begin();
         let result = conn.transaction(&self.work);
-        let decisions = match &result {
-            Ok(_) => scope.take(),
-            // The action's writes are undone; its denial is what the log must show.
-            Err(error) => error
-                .denial()
-                .map(|denial| vec![(*denial.decision).clone()])
-                .unwrap_or_default(),
-        };
+        let mut decisions = scope.to_log(&result);
+        if result.is_ok() && !self.carried.is_empty() {
+            decisions.splice(0..0, self.carried.iter().cloned());
+        }
         self.result = Some(result);
         decisions
     }
@@ -80,6 +79,26 @@ where
             (None, None) => Err(E::from(StoreError::Canceled)),
         };
         let _ = self.done.send(answer);
+    }
+}
+
+/// Decisions made off the writer (by reads), to append to the log.
+struct Record {
+    decisions: Vec<PendingDecision>,
+    done: oneshot::Sender<Result<(), StoreError>>,
+}
+
+impl Job for Record {
+    fn run(&mut self, _: &mut DbConnection) -> Vec<PendingDecision> {
+        self.decisions.clone()
+    }
+
+    fn failed_on_store(&self) -> bool {
+        false
+    }
+
+    fn answer(self: Box<Self>, failure: Option<StoreError>) {
+        let _ = self.done.send(failure.map_or(Ok(()), Err));
     }
 }
 
@@ -112,14 +131,39 @@ impl ActionQueue {
         T: Send + 'static,
         E: ActionError + From<StoreError> + From<diesel::result::Error> + Send + 'static,
     {
+        self.act_after(Vec::new(), work).await
+    }
+
+    /// Like `act`, for an action that follows a read: the read's `decisions` are logged with
+    /// the action's own when it succeeds.
+    pub async fn act_after<T, E, F>(&self, decisions: Vec<PendingDecision>, work: F) -> Result<T, E>
+    where
+        F: Fn(&mut DbConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: ActionError + From<StoreError> + From<diesel::result::Error> + Send + 'static,
+    {
         let (done, answered) = oneshot::channel();
         let job = Action {
             work,
+            carried: decisions,
             result: None,
             done,
         };
         self.sender
             .send(Box::new(job))
+            .await
+            .map_err(|_| StoreError::Canceled)?;
+        answered.await.map_err(|_| StoreError::Canceled)?
+    }
+
+    /// Appends `decisions` in the next group commit; returns once they are committed.
+    pub async fn record(&self, decisions: Vec<PendingDecision>) -> Result<(), StoreError> {
+        if decisions.is_empty() {
+            return Ok(());
+        }
+        let (done, answered) = oneshot::channel();
+        self.sender
+            .send(Box::new(Record { decisions, done }))
             .await
             .map_err(|_| StoreError::Canceled)?;
         answered.await.map_err(|_| StoreError::Canceled)?

@@ -3,12 +3,14 @@
 //! advances the company's chain head, which PostgreSQL then keeps locked until the commit:
 //! appended last, it is locked for one statement and the commit instead of the whole batch.
 //!
-//! Thread-local because an action runs synchronously on the queue's writer thread; the scope
-//! is a guard, so an error or a panic never leaves decisions behind for the next action.
+//! Thread-local because an action (or a read, on the blocking pool) runs synchronously on one
+//! thread; the scope is a guard, so an error or a panic never leaves decisions behind for the
+//! next one.
 
 use std::cell::RefCell;
 
 use super::decision_log::PendingDecision;
+use super::ActionError;
 
 thread_local! {
     static HELD: RefCell<Option<Vec<PendingDecision>>> = const { RefCell::new(None) };
@@ -38,6 +40,18 @@ impl Scope {
     pub fn take(&self) -> Vec<PendingDecision> {
         HELD.with(|held| held.borrow_mut().as_mut().map(std::mem::take))
             .unwrap_or_default()
+    }
+
+    /// What the log must show of work that ended with `result`: its allows when it succeeded;
+    /// when it failed, its denial alone (its writes, if any, are undone).
+    pub fn to_log<T, E: ActionError>(&self, result: &Result<T, E>) -> Vec<PendingDecision> {
+        match result {
+            Ok(_) => self.take(),
+            Err(error) => error
+                .denial()
+                .map(|denial| vec![(*denial.decision).clone()])
+                .unwrap_or_default(),
+        }
     }
 }
 

@@ -12,6 +12,7 @@ pub mod group_commit;
 pub mod policy_files;
 mod policy_slices;
 pub mod policy_tests;
+mod reads;
 pub mod resource;
 
 use diesel::prelude::*;
@@ -21,6 +22,7 @@ pub use action_queue::ActionQueue;
 pub use actions::Action;
 pub use engine::{Actor, CompanyRules, Engine, Options, Verdict};
 pub use errors::AuthzError;
+pub use reads::{read, read_then_act};
 pub use resource::{Resource, ResourceKind};
 
 use decision_log::PendingDecision;
@@ -71,7 +73,7 @@ impl Denial {
     }
 }
 
-/// Errors of the domain functions `act` runs: a denial is logged once the action's writes
+/// Errors of the domain functions `act` and `read` run: a denial is logged once the action's writes
 /// are undone; an action that failed on the store runs again alone, since the failure may
 /// not be its own (a deadlock with a writer outside the queue, a batch that could not commit).
 pub trait ActionError {

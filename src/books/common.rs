@@ -9,14 +9,12 @@ use serde_json::Value;
 use super::postings::PostingError;
 use super::BooksError;
 use crate::authz::{self, Action, Actor, Authz, Options, Resource};
+pub use crate::paging::{Page, PageRequest};
 use crate::store::schema::{
     book_counters, closing_date_exceptions, idempotency_keys, self_conflicts,
 };
 use crate::store::{is_unique_violation, DbConnection};
 
-/// Largest page a list returns.
-pub const MAX_PAGE_ITEMS: i64 = 200;
-pub const DEFAULT_PAGE_ITEMS: i64 = 50;
 /// Longest free text kept on a record (names, memos, descriptions).
 pub const MAX_TEXT_CHARS: usize = 500;
 
@@ -253,57 +251,15 @@ pub fn start_counters(conn: &mut DbConnection, company_id: &str) -> QueryResult<
     Ok(())
 }
 
-/// Which page of a list: at most `limit` items after the cursor (an id; ids grow with time).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PageRequest {
-    pub limit: i64,
-    pub after: Option<String>,
-}
-
-impl Default for PageRequest {
-    fn default() -> Self {
-        Self {
-            limit: DEFAULT_PAGE_ITEMS,
-            after: None,
-        }
-    }
-}
-
-impl PageRequest {
-    /// What a query fetches: one more than the page, to know whether another page follows.
-    pub fn fetch(&self) -> i64 {
-        self.limit + 1
-    }
-
-    pub fn after(&self) -> &str {
-        self.after.as_deref().unwrap_or("")
-    }
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Page<T> {
-    pub items: Vec<T>,
-    pub next: Option<String>,
-}
-
-/// Cuts rows fetched with `PageRequest::fetch` into a page and its cursor.
+/// Cuts rows fetched with `PageRequest::fetch` into a page; the next page's cursor is the
+/// sort key (an id, or an account number) of its last row.
 pub fn page<R, T>(
-    mut rows: Vec<R>,
+    rows: Vec<R>,
     request: &PageRequest,
-    id_of: impl Fn(&R) -> String,
+    key_of: impl Fn(&R) -> String,
     view: impl FnMut(R) -> T,
 ) -> Page<T> {
-    let limit = usize::try_from(request.limit).unwrap_or(0);
-    let next = if rows.len() > limit {
-        rows.truncate(limit);
-        rows.last().map(&id_of)
-    } else {
-        None
-    };
-    Page {
-        items: rows.into_iter().map(view).collect(),
-        next,
-    }
+    Page::cut(rows, request.limit, |row| vec![key_of(row)], view)
 }
 
 /// A trimmed, bounded free text; `field` names it in the error.

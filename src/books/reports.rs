@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::chart::AccountClass;
@@ -170,6 +170,38 @@ fn section(
     }
     let total = Cents::checked_sum(rows.iter().map(|row| row.amount_cents))?;
     Ok((rows, total))
+}
+
+/// The period a report covers, and whether the service chose it for a caller who named none.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReportPeriod {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// True when `from` or `to` was absent and the service filled it in.
+    pub defaulted: bool,
+    /// How a defaulted period was chosen: `calendar_year_to_date`, since a company names no
+    /// fiscal-year start of its own; null when the caller gave both dates.
+    pub basis: Option<&'static str>,
+}
+
+impl ReportPeriod {
+    /// The caller's dates, the missing ones taken from the year to date: `to` is today, `from`
+    /// the first day of `to`'s year.
+    pub fn year_to_date_unless_given(
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+        today: NaiveDate,
+    ) -> Self {
+        let defaulted = from.is_none() || to.is_none();
+        let to = to.unwrap_or(today);
+        let from = from.unwrap_or_else(|| to.with_ordinal(1).unwrap_or(to));
+        Self {
+            from,
+            to,
+            defaulted,
+            basis: defaulted.then_some("calendar_year_to_date"),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -858,5 +890,36 @@ mod ledger_properties {
                 prop_assert!(error <= 5_000);
             }
         }
+    }
+
+    fn date(year: i32, month: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(year, month, d).unwrap()
+    }
+
+    #[test]
+    fn a_report_without_dates_covers_the_calendar_year_to_date_and_says_so() {
+        let today = date(2026, 12, 3);
+        let period = ReportPeriod::year_to_date_unless_given(None, None, today);
+        assert_eq!((period.from, period.to), (date(2026, 1, 1), today));
+        assert!(period.defaulted);
+        assert_eq!(period.basis, Some("calendar_year_to_date"));
+        let until = ReportPeriod::year_to_date_unless_given(None, Some(date(2025, 6, 30)), today);
+        assert_eq!(
+            (until.from, until.to),
+            (date(2025, 1, 1), date(2025, 6, 30))
+        );
+        assert!(until.defaulted);
+    }
+
+    #[test]
+    fn a_report_with_both_dates_covers_them_as_given() {
+        let (from, to) = (date(2026, 3, 1), date(2026, 3, 31));
+        let period =
+            ReportPeriod::year_to_date_unless_given(Some(from), Some(to), date(2026, 12, 3));
+        assert_eq!(
+            (period.from, period.to, period.defaulted),
+            (from, to, false)
+        );
+        assert_eq!(period.basis, None);
     }
 }

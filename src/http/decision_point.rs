@@ -1,18 +1,19 @@
 //! `/v1/authorize`: the decision point for external apps, and the API keys they use.
 
 use actix_web::http::header;
-use actix_web::{post, web, HttpRequest, HttpResponse};
+use actix_web::{post, web, HttpMessage, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::credentials;
 use super::error::ApiError;
 use super::extract::{bearer_token, client_ip, Auth};
 use super::state::AppState;
 use crate::authz::decision_log::PendingDecision;
 use crate::authz::decision_point::{self, Caller, ExternalRequest, PrincipalRef, MAX_BATCH};
 use crate::authz::{self, Action, Options, Resource, ResourceKind};
-use crate::identity::sessions;
+use crate::identity::sessions::Authenticated;
 use crate::identity::Role;
 
 #[derive(Deserialize, ToSchema)]
@@ -186,12 +187,11 @@ async fn session_company(
     req: &HttpRequest,
     token: String,
 ) -> Result<String, ApiError> {
-    let timeouts = state.session_timeouts();
-    let ip = client_ip(req);
-    let authenticated = state
-        .store
-        .run(move |conn| sessions::authenticate(conn, &token, timeouts, ip))
-        .await?;
+    let done = req.extensions().get::<Authenticated>().cloned();
+    let authenticated = match done {
+        Some(authenticated) => authenticated,
+        None => credentials::authenticate(state, token, client_ip(req)).await?,
+    };
     let actor = authenticated.actor;
     let company_id = actor.company_id.clone();
     let authz = state.authz.clone();
@@ -207,9 +207,9 @@ async fn session_company(
 async fn decide_and_log(
     state: &AppState,
     req: &HttpRequest,
+    token: String,
     requests: Vec<ExternalRequest>,
 ) -> Result<Vec<PendingDecision>, ApiError> {
-    let token = bearer_token(req).ok_or_else(ApiError::unauthenticated)?;
     let caller = if decision_point::is_api_key(&token) {
         Caller::ApiKey(token)
     } else {
@@ -229,8 +229,9 @@ pub async fn authorize(
     req: HttpRequest,
     body: web::Json<AuthorizeRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    let token = bearer_token(&req).ok_or_else(ApiError::unauthenticated)?;
     let request = parse_request(None, body.into_inner())?;
-    let decisions = decide_and_log(&state, &req, vec![request]).await?;
+    let decisions = decide_and_log(&state, &req, token, vec![request]).await?;
     Ok(HttpResponse::Ok().json(answer(&decisions[0])))
 }
 
@@ -244,6 +245,7 @@ pub async fn authorize_batch(
     req: HttpRequest,
     body: web::Json<AuthorizeBatchRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    let token = bearer_token(&req).ok_or_else(ApiError::unauthenticated)?;
     let inputs = body.into_inner().requests;
     if inputs.is_empty() || inputs.len() > MAX_BATCH {
         return Err(ApiError::invalid_field(
@@ -256,7 +258,7 @@ pub async fn authorize_batch(
         .enumerate()
         .map(|(i, input)| parse_request(Some(i), input))
         .collect::<Result<Vec<_>, _>>()?;
-    let decisions = decide_and_log(&state, &req, requests).await?;
+    let decisions = decide_and_log(&state, &req, token, requests).await?;
     Ok(HttpResponse::Ok().json(AuthorizeBatchResponse {
         items: decisions.iter().map(answer).collect(),
     }))

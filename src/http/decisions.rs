@@ -11,6 +11,7 @@ use super::extract::Auth;
 use super::state::AppState;
 use crate::authz::decision_log::{ChainCheck, DecisionFilter, DecisionRecord};
 use crate::authz::{self, decisions, Action};
+use crate::paging::{checked_limit, decode_cursor, encode_cursor, PagingError};
 
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -23,7 +24,7 @@ pub struct DecisionQuery {
     action: Option<String>,
     /// allow or deny
     decision: Option<String>,
-    /// The `next` value of the previous page.
+    /// The `next_cursor` of the previous page.
     cursor: Option<String>,
     /// Page size, 1 to 10000 (default 100).
     limit: Option<i64>,
@@ -73,7 +74,9 @@ impl From<DecisionRecord> for DecisionView {
 #[derive(Serialize, ToSchema)]
 pub struct DecisionPage {
     items: Vec<DecisionView>,
+    /// The cursor of the next page; null at the end (also as `next_cursor`).
     next: Option<String>,
+    next_cursor: Option<String>,
 }
 
 fn split_nonempty(text: &str, separator: char) -> Vec<String> {
@@ -108,15 +111,10 @@ fn parse_filter(query: DecisionQuery) -> Result<(DecisionFilter, i64), ApiError>
     }
     let before_seq = query
         .cursor
-        .map(|c| {
-            c.parse::<i64>()
-                .map_err(|_| ApiError::invalid_field("cursor", "is not a cursor of this list"))
-        })
+        .filter(|cursor| !cursor.is_empty())
+        .map(|cursor| decision_cursor(&cursor))
         .transpose()?;
-    let limit = query.limit.unwrap_or(100);
-    if !(1..=decisions::MAX_PAGE).contains(&limit) {
-        return Err(ApiError::invalid_field("limit", "must be from 1 to 10000"));
-    }
+    let limit = checked_limit(Some(query.limit.unwrap_or(100)), decisions::MAX_PAGE)?;
     let filter = DecisionFilter {
         from: query
             .from
@@ -134,6 +132,16 @@ fn parse_filter(query: DecisionQuery) -> Result<(DecisionFilter, i64), ApiError>
         before_seq,
     };
     Ok((filter, limit))
+}
+
+/// The sequence number a cursor of the log carries. A bare number is the form earlier
+/// versions gave, still accepted.
+fn decision_cursor(cursor: &str) -> Result<i64, PagingError> {
+    if let Ok(seq) = cursor.parse::<i64>() {
+        return Ok(seq);
+    }
+    let [seq] = decode_cursor::<1>(cursor)?;
+    seq.parse().map_err(|_| PagingError::InvalidCursor)
 }
 
 fn wants_csv(req: &HttpRequest) -> bool {
@@ -158,12 +166,12 @@ pub async fn list_decisions(
     let company_id = path.into_inner();
     let (filter, limit) = parse_filter(query.into_inner())?;
     let authz = state.authz.clone();
-    let (records, next) = authz::act(&state.actions, move |conn| {
+    let (records, next) = authz::read(&state.store, &state.actions, move |conn| {
         decisions::list_decisions(conn, &authz, &actor, &company_id, &filter, limit)
     })
     .await?;
     let items: Vec<DecisionView> = records.into_iter().map(DecisionView::from).collect();
-    let next = next.map(|seq| seq.to_string());
+    let next = next.map(|seq| encode_cursor(&[&seq.to_string()]));
     if wants_csv(&req) {
         let mut response = HttpResponse::Ok();
         response.content_type("text/csv; charset=utf-8");
@@ -172,7 +180,11 @@ pub async fn list_decisions(
         }
         return Ok(response.body(to_csv(&items)?));
     }
-    Ok(HttpResponse::Ok().json(DecisionPage { items, next }))
+    Ok(HttpResponse::Ok().json(DecisionPage {
+        items,
+        next_cursor: next.clone(),
+        next,
+    }))
 }
 
 fn to_csv(items: &[DecisionView]) -> Result<Vec<u8>, ApiError> {
@@ -231,7 +243,7 @@ pub async fn verify_decisions(
 ) -> Result<HttpResponse, ApiError> {
     let company_id = path.into_inner();
     let authz = state.authz.clone();
-    let check = authz::act(&state.actions, move |conn| {
+    let check = authz::read(&state.store, &state.actions, move |conn| {
         decisions::verify_decisions(conn, &authz, &actor, &company_id)
     })
     .await?;

@@ -5,6 +5,7 @@ use crate::alerts::AlertsError;
 use crate::authz::{AuthzError, Denial};
 use crate::books::{BooksError, Conflict};
 use crate::identity::IdentityError;
+use crate::paging::PagingError;
 use crate::seats::SeatsError;
 use crate::store::StoreError;
 
@@ -38,6 +39,24 @@ impl From<Denial> for ApiError {
                     "forbidden_by_policy"
                 },
             )
+    }
+}
+
+impl From<PagingError> for ApiError {
+    fn from(error: PagingError) -> Self {
+        match error {
+            PagingError::InvalidCursor => ApiError::new(
+                ErrorCode::InvalidCursor,
+                "This cursor does not come from this list: pass back the next_cursor of the \
+                 previous page unchanged, or none for the first page.",
+                "Ce curseur ne vient pas de cette liste : renvoyez tel quel le next_cursor de \
+                 la page précédente, ou aucun pour la première page.",
+            )
+            .with("field", "cursor"),
+            PagingError::InvalidLimit { .. } => {
+                ApiError::invalid_field("limit", &error.to_string())
+            }
+        }
     }
 }
 

@@ -72,12 +72,14 @@ pub enum ErrorCode {
     AlreadyExists,
     /// A credit note for more than its invoice has open.
     ExceedsOpenAmount,
+    /// A list's `cursor` that the list did not give.
+    InvalidCursor,
 }
 
 impl ErrorCode {
     pub fn status(self) -> StatusCode {
         match self {
-            Self::InvalidInput | Self::InvalidJson => StatusCode::BAD_REQUEST,
+            Self::InvalidInput | Self::InvalidJson | Self::InvalidCursor => StatusCode::BAD_REQUEST,
             Self::Unauthenticated | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,

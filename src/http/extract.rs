@@ -6,12 +6,13 @@ use std::pin::Pin;
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
-use actix_web::{web, FromRequest, HttpRequest};
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 
+use super::credentials;
 use super::error::{prefer_company_locale, ApiError};
 use super::state::AppState;
 use crate::authz::Actor;
-use crate::identity::sessions::{self, ClientInfo};
+use crate::identity::sessions::{Authenticated, ClientInfo};
 
 /// The signed-in user acting through a bearer session token.
 pub struct Auth(pub Actor);
@@ -24,14 +25,18 @@ impl FromRequest for Auth {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let token = bearer_token(req);
         let ip = client_ip(req);
+        // Authenticated already by the middleware, before the request was routed.
+        let done = req.extensions().get::<Authenticated>().cloned();
         Box::pin(async move {
-            let state = state.ok_or_else(|| ApiError::internal(&"application state missing"))?;
-            let token = token.ok_or_else(ApiError::unauthenticated)?;
-            let timeouts = state.session_timeouts();
-            let authenticated = state
-                .store
-                .run(move |conn| sessions::authenticate(conn, &token, timeouts, ip))
-                .await?;
+            let authenticated = match done {
+                Some(authenticated) => authenticated,
+                None => {
+                    let state =
+                        state.ok_or_else(|| ApiError::internal(&"application state missing"))?;
+                    let token = token.ok_or_else(ApiError::unauthenticated)?;
+                    credentials::authenticate(&state, token, ip).await?
+                }
+            };
             prefer_company_locale(authenticated.company_locale);
             Ok(Auth(authenticated.actor))
         })

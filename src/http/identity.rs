@@ -15,6 +15,7 @@ use crate::identity::models::{CompanyView, SessionView, UserView};
 use crate::identity::sessions::{self, OpenedSession, SessionScope};
 use crate::identity::users::{self, NewUser, UserChanges};
 use crate::identity::{passwords, IdentityError, Plan, Role};
+use crate::paging::{Page, PageRequest};
 use crate::store::write_transaction;
 
 #[derive(Deserialize, ToSchema)]
@@ -95,19 +96,35 @@ pub struct AcceptInvitationRequest {
 #[derive(Serialize, ToSchema)]
 pub struct UserList {
     items: Vec<UserView>,
+    /// The cursor of the next page; null at the end (also as `next_cursor`).
     next: Option<String>,
+    next_cursor: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct SessionList {
     items: Vec<SessionView>,
+    /// The cursor of the next page; null at the end (also as `next_cursor`).
     next: Option<String>,
+    next_cursor: Option<String>,
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct SessionFilter {
     /// Only sessions still open.
     active: Option<bool>,
+    /// 1 to 200 sessions; 50 when absent.
+    limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct UserPageQuery {
+    /// 1 to 200 users; 50 when absent.
+    limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    cursor: Option<String>,
 }
 
 fn parse_role(text: &str) -> Result<Role, ApiError> {
@@ -271,19 +288,14 @@ pub async fn list_own_sessions(
 ) -> Result<HttpResponse, ApiError> {
     let authz = state.authz.clone();
     let only_active = filter.active.unwrap_or(false);
-    let rows = authz::act(&state.actions, move |conn| {
+    let request = PageRequest::parse(filter.limit, filter.cursor.as_deref())?;
+    let page = authz::read(&state.store, &state.actions, move |conn| {
         let company_id = actor.company_id.clone();
-        sessions::list_sessions(
-            conn,
-            &authz,
-            &actor,
-            &company_id,
-            SessionScope::Own,
-            only_active,
-        )
+        let listing = (SessionScope::Own, only_active);
+        sessions::list_sessions(conn, &authz, &actor, &company_id, listing, &request)
     })
     .await?;
-    Ok(session_list(rows))
+    Ok(session_list(page))
 }
 
 /// Revokes one of the caller's own sessions.
@@ -316,18 +328,13 @@ pub async fn list_company_sessions(
     let authz = state.authz.clone();
     let company_id = path.into_inner();
     let only_active = filter.active.unwrap_or(false);
-    let rows = authz::act(&state.actions, move |conn| {
-        sessions::list_sessions(
-            conn,
-            &authz,
-            &actor,
-            &company_id,
-            SessionScope::Company,
-            only_active,
-        )
+    let request = PageRequest::parse(filter.limit, filter.cursor.as_deref())?;
+    let page = authz::read(&state.store, &state.actions, move |conn| {
+        let listing = (SessionScope::Company, only_active);
+        sessions::list_sessions(conn, &authz, &actor, &company_id, listing, &request)
     })
     .await?;
-    Ok(session_list(rows))
+    Ok(session_list(page))
 }
 
 /// Revokes any session of the company (admins).
@@ -347,30 +354,34 @@ pub async fn revoke_company_session(
     Ok(HttpResponse::NoContent().finish())
 }
 
-fn session_list(rows: Vec<crate::identity::models::SessionRow>) -> HttpResponse {
+fn session_list(page: Page<crate::identity::models::SessionRow>) -> HttpResponse {
     HttpResponse::Ok().json(SessionList {
-        items: rows.into_iter().map(SessionView::from).collect(),
-        next: None,
+        items: page.items.into_iter().map(SessionView::from).collect(),
+        next_cursor: page.next.clone(),
+        next: page.next,
     })
 }
 
-/// The company's users.
-#[utoipa::path(responses((status = 200, body = UserList), (status = 403)), tag = "users", security(("bearer" = [])))]
+/// The company's users, a page at a time in the order they were added.
+#[utoipa::path(params(UserPageQuery), responses((status = 200, body = UserList), (status = 400), (status = 403)), tag = "users", security(("bearer" = [])))]
 #[get("/v1/companies/{company_id}/users")]
 pub async fn list_users(
     state: web::Data<AppState>,
     Auth(actor): Auth,
     path: web::Path<String>,
+    query: web::Query<UserPageQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let request = PageRequest::parse(query.limit, query.cursor.as_deref())?;
     let authz = state.authz.clone();
     let company_id = path.into_inner();
-    let rows = authz::act(&state.actions, move |conn| {
-        users::list_users(conn, &authz, &actor, &company_id)
+    let page = authz::read(&state.store, &state.actions, move |conn| {
+        users::list_users(conn, &authz, &actor, &company_id, &request)
     })
     .await?;
     Ok(HttpResponse::Ok().json(UserList {
-        items: rows.into_iter().map(UserView::from).collect(),
-        next: None,
+        items: page.items.into_iter().map(UserView::from).collect(),
+        next_cursor: page.next.clone(),
+        next: page.next,
     }))
 }
 
@@ -427,7 +438,7 @@ pub async fn get_user(
 ) -> Result<HttpResponse, ApiError> {
     let authz = state.authz.clone();
     let (company_id, user_id) = path.into_inner();
-    let user = authz::act(&state.actions, move |conn| {
+    let user = authz::read(&state.store, &state.actions, move |conn| {
         users::get_user(conn, &authz, &actor, &company_id, &user_id)
     })
     .await?;

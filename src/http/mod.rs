@@ -3,6 +3,7 @@
 
 mod alerts;
 mod books;
+pub mod credentials;
 mod decision_point;
 mod decisions;
 mod domain_errors;
@@ -27,16 +28,17 @@ const JSON_LIMIT_BYTES: usize = 2 * 1024 * 1024;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.app_data(json_config())
-        .app_data(
-            web::PathConfig::default().error_handler(|error, _| {
-                ApiError::invalid_field("path", &error.to_string()).into()
-            }),
-        )
-        .app_data(
-            web::QueryConfig::default().error_handler(|error, _| {
-                ApiError::invalid_field("query", &error.to_string()).into()
-            }),
-        )
+        .app_data(web::PathConfig::default().error_handler(|error, req| {
+            credentials::credentials_first(req, ApiError::invalid_field("path", &error.to_string()))
+                .into()
+        }))
+        .app_data(web::QueryConfig::default().error_handler(|error, req| {
+            credentials::credentials_first(
+                req,
+                ApiError::invalid_field("query", &error.to_string()),
+            )
+            .into()
+        }))
         // The hottest routes first: actix tries routes in the order they are registered.
         .service(decision_point::authorize)
         .service(decision_point::authorize_batch)
@@ -79,7 +81,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 fn json_config() -> web::JsonConfig {
     web::JsonConfig::default()
         .limit(JSON_LIMIT_BYTES)
-        .error_handler(|error, _req| {
+        .error_handler(|error, req| {
             use actix_web::error::JsonPayloadError as E;
             let api = match &error {
                 E::Overflow { .. } | E::OverflowKnownLength { .. } => ApiError::new(
@@ -98,7 +100,7 @@ fn json_config() -> web::JsonConfig {
                     format!("Le corps JSON est invalide : {other}"),
                 ),
             };
-            api.into()
+            credentials::credentials_first(req, api).into()
         })
 }
 

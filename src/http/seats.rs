@@ -19,7 +19,7 @@ use crate::seats::service::{
     StateChange,
 };
 use crate::seats::settings::{self, SeatAuditSettingsView};
-use crate::seats::store::FindingFilter;
+use crate::seats::store::{FindingFilter, FindingPageRequest};
 
 /// Largest import body: about 100,000 CSV rows.
 const IMPORT_LIMIT_BYTES: usize = 20 * 1024 * 1024;
@@ -32,12 +32,18 @@ pub struct FindingQuery {
     kind: Option<String>,
     /// low, medium or high
     severity: Option<String>,
+    /// 1 to 200 findings; 50 when absent.
+    limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    cursor: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct FindingList {
     items: Vec<FindingView>,
+    /// The cursor of the next page; null at the end (also as `next_cursor`).
     next: Option<String>,
+    next_cursor: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -119,7 +125,7 @@ pub async fn get_seats(
 ) -> Result<HttpResponse, ApiError> {
     let authz = state.authz.clone();
     let company_id = path.into_inner();
-    let view = authz::act(&state.actions, move |conn| {
+    let view = authz::read(&state.store, &state.actions, move |conn| {
         service::seats(conn, &authz, &actor, &company_id)
     })
     .await?;
@@ -137,9 +143,14 @@ pub async fn run_audit(
     let authz = state.authz.clone();
     let config = audit_config(&state);
     let company_id = path.into_inner();
-    let summary = authz::act(&state.actions, move |conn| {
-        service::run_audit(conn, &authz, &actor, &company_id, &config)
-    })
+    let triggered_by = actor.user_id.clone();
+    // The audit reads its input off the writer; the writer only stores what it found.
+    let summary = authz::read_then_act(
+        &state.store,
+        &state.actions,
+        move |conn| service::audit_snapshot(conn, &authz, &actor, &company_id, &config),
+        move |conn, snapshot| service::store_audit(conn, snapshot, &triggered_by),
+    )
     .await?;
     Ok(HttpResponse::Ok().json(summary))
 }
@@ -154,15 +165,17 @@ pub async fn list_findings(
     query: web::Query<FindingQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let filter = parse_filter(&query)?;
+    let request = FindingPageRequest::parse(query.limit, query.cursor.as_deref())?;
     let authz = state.authz.clone();
     let company_id = path.into_inner();
-    let rows = authz::act(&state.actions, move |conn| {
-        service::list_findings(conn, &authz, &actor, &company_id, filter)
+    let page = authz::read(&state.store, &state.actions, move |conn| {
+        service::list_findings(conn, &authz, &actor, &company_id, filter, &request)
     })
     .await?;
     Ok(HttpResponse::Ok().json(FindingList {
-        items: rows.into_iter().map(FindingView::from).collect(),
-        next: None,
+        items: page.items.into_iter().map(FindingView::from).collect(),
+        next_cursor: page.next.clone(),
+        next: page.next,
     }))
 }
 
@@ -176,7 +189,7 @@ pub async fn get_finding(
 ) -> Result<HttpResponse, ApiError> {
     let authz = state.authz.clone();
     let (company_id, finding_id) = path.into_inner();
-    let row = authz::act(&state.actions, move |conn| {
+    let row = authz::read(&state.store, &state.actions, move |conn| {
         service::get_finding(conn, &authz, &actor, &company_id, &finding_id)
     })
     .await?;
@@ -231,7 +244,7 @@ pub async fn seat_advice(
     let authz = state.authz.clone();
     let config = audit_config(&state);
     let company_id = path.into_inner();
-    let view = authz::act(&state.actions, move |conn| {
+    let view = authz::read(&state.store, &state.actions, move |conn| {
         service::seat_advice(conn, &authz, &actor, &company_id, &config)
     })
     .await?;
@@ -333,7 +346,7 @@ pub async fn get_enforcement(
 ) -> Result<HttpResponse, ApiError> {
     let authz = state.authz.clone();
     let company_id = path.into_inner();
-    let view = authz::act(&state.actions, move |conn| {
+    let view = authz::read(&state.store, &state.actions, move |conn| {
         service::enforcement(conn, &authz, &actor, &company_id)
     })
     .await?;

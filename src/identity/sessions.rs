@@ -13,6 +13,7 @@ use super::models::{status, CompanyRow, SessionRow, UserRow};
 use super::{passwords, IdentityError, Role};
 use crate::authz::{Action, Actor, Authz, Options, Resource, ResourceKind};
 use crate::i18n::Locale;
+use crate::paging::{Page, PageRequest};
 use crate::store::schema::{companies, sessions, users};
 use crate::store::{write_transaction, DbConnection};
 
@@ -261,15 +262,16 @@ pub enum SessionScope {
     Company,
 }
 
-/// Lists sessions, newest first: the actor's own, or (for those allowed) the company's.
+/// A page of sessions, newest first (ids grow with time): the actor's own, or (for those
+/// allowed) the company's.
 pub fn list_sessions(
     conn: &mut DbConnection,
     authz: &Authz,
     actor: &Actor,
     company_id: &str,
-    scope: SessionScope,
-    only_active: bool,
-) -> Result<Vec<SessionRow>, IdentityError> {
+    (scope, only_active): (SessionScope, bool),
+    request: &PageRequest,
+) -> Result<Page<SessionRow>, IdentityError> {
     let (action, resource) = match scope {
         SessionScope::Own => (
             Action::ViewOwnSessions,
@@ -290,11 +292,20 @@ pub fn list_sessions(
     if only_active {
         query = query.filter(sessions::ended_at.is_null());
     }
-    Ok(query
-        .order(sessions::created_at.desc())
-        .limit(1_000)
+    if let Some(after) = &request.after {
+        query = query.filter(sessions::id.lt(after));
+    }
+    let rows = query
+        .order(sessions::id.desc())
+        .limit(request.fetch())
         .select(SessionRow::as_select())
-        .load(conn)?)
+        .load(conn)?;
+    Ok(Page::cut(
+        rows,
+        request.limit,
+        |row| vec![row.id.clone()],
+        |row| row,
+    ))
 }
 
 /// Revokes a session: one's own with `revoke_own_session`, anyone's with `revoke_session`.

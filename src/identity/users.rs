@@ -10,6 +10,7 @@ use super::roles::takes_billable_seat;
 use super::sessions::{end_user_sessions, hash_token};
 use super::{IdentityError, Plan, Role};
 use crate::authz::{Action, Actor, Authz, Options, Resource};
+use crate::paging::{Page, PageRequest};
 use crate::store::schema::users;
 use crate::store::DbConnection;
 
@@ -30,12 +31,14 @@ pub struct UserChanges {
     pub display_name: Option<DisplayName>,
 }
 
+/// A page of the company's users, in the order they were added (ids grow with time).
 pub fn list_users(
     conn: &mut DbConnection,
     authz: &Authz,
     actor: &Actor,
     company_id: &str,
-) -> Result<Vec<UserRow>, IdentityError> {
+    request: &PageRequest,
+) -> Result<Page<UserRow>, IdentityError> {
     let resource = Resource::user("all", company_id, "", true);
     authz.authorize(
         conn,
@@ -44,11 +47,19 @@ pub fn list_users(
         &resource,
         Options::default(),
     )??;
-    Ok(users::table
+    let rows = users::table
         .filter(users::company_id.eq(company_id))
-        .order(users::created_at.asc())
+        .filter(users::id.gt(request.after()))
+        .order(users::id.asc())
+        .limit(request.fetch())
         .select(UserRow::as_select())
-        .load(conn)?)
+        .load(conn)?;
+    Ok(Page::cut(
+        rows,
+        request.limit,
+        |row| vec![row.id.clone()],
+        |row| row,
+    ))
 }
 
 pub fn get_user(

@@ -4,17 +4,17 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use chrono::TimeDelta;
+use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 use serde::Serialize;
 
 use super::advice::SeatAdvice;
-use super::audit::{audit_company, AuditSettings};
+use super::audit::{audit_company, AuditOutcome, AuditSettings};
 use super::import::{ParsedImport, RowError};
 use super::plans::{count_seats, effective_seats, EffectiveSeats, SeatCount};
 use super::records::{AuditRunRow, FindingRow, FindingState, FindingView};
 use super::settings::{authorize_settings_view, claim_settings_version, counts_probable_sharing};
-use super::store::{self, FindingChanges, FindingFilter};
+use super::store::{self, FindingChanges, FindingFilter, FindingPageRequest};
 use super::SeatsError;
 use crate::authz::{Action, Actor, Authz, Options, Resource, ResourceKind};
 use crate::clock::rfc3339;
@@ -22,6 +22,7 @@ use crate::config::Settings;
 use crate::identity::companies::{find_company, lock_company};
 use crate::identity::enforcement::EnforcementMode;
 use crate::identity::Role;
+use crate::paging::Page;
 use crate::store::schema::companies;
 use crate::store::DbConnection;
 
@@ -71,7 +72,28 @@ pub struct AuditSummary {
     pub resolved_by_audit: Vec<FindingView>,
 }
 
-/// Runs the audit now (admins).
+/// What an audit computed from one snapshot of the company, before it is stored.
+pub struct AuditSnapshot {
+    company_id: String,
+    now: NaiveDateTime,
+    sessions_audited: usize,
+    outcome: AuditOutcome,
+}
+
+/// Reads and computes the audit (admins): the first half of running it, which needs no write.
+pub fn audit_snapshot(
+    conn: &mut DbConnection,
+    authz: &Authz,
+    actor: &Actor,
+    company_id: &str,
+    config: &AuditConfig,
+) -> Result<AuditSnapshot, SeatsError> {
+    let resource = Resource::company_wide(ResourceKind::Settings, company_id);
+    authz.authorize(conn, actor, Action::RunAudit, &resource, Options::default())??;
+    read_audit(conn, company_id, config)
+}
+
+/// Runs the audit now (admins), reading and storing in the caller's transaction.
 pub fn run_audit(
     conn: &mut DbConnection,
     authz: &Authz,
@@ -79,9 +101,8 @@ pub fn run_audit(
     company_id: &str,
     config: &AuditConfig,
 ) -> Result<AuditSummary, SeatsError> {
-    let resource = Resource::company_wide(ResourceKind::Settings, company_id);
-    authz.authorize(conn, actor, Action::RunAudit, &resource, Options::default())??;
-    audit_now(conn, company_id, config, &actor.user_id)
+    let snapshot = audit_snapshot(conn, authz, actor, company_id, config)?;
+    store_audit(conn, &snapshot, &actor.user_id)
 }
 
 /// Audits one company and stores what it found. Unchecked: callers authorize.
@@ -91,11 +112,43 @@ pub fn audit_now(
     config: &AuditConfig,
     triggered_by: &str,
 ) -> Result<AuditSummary, SeatsError> {
+    let snapshot = read_audit(conn, company_id, config)?;
+    store_audit(conn, &snapshot, triggered_by)
+}
+
+/// Reads the audit's input and computes its outcome. Unchecked: callers authorize.
+pub fn read_audit(
+    conn: &mut DbConnection,
+    company_id: &str,
+    config: &AuditConfig,
+) -> Result<AuditSnapshot, SeatsError> {
     let company = find_company(conn, company_id)?;
     let now = crate::clock::now();
     let input =
         store::load_audit_input(conn, &company, now - config.lookback, config.idle_timeout)?;
     let outcome = audit_company(&input, &config.settings, now.and_utc());
+    Ok(AuditSnapshot {
+        company_id: company_id.to_owned(),
+        now,
+        sessions_audited: input.sessions.len(),
+        outcome,
+    })
+}
+
+/// Stores what an audit found: findings, session flags and the run. Unchecked: callers
+/// authorize.
+pub fn store_audit(
+    conn: &mut DbConnection,
+    snapshot: &AuditSnapshot,
+    triggered_by: &str,
+) -> Result<AuditSummary, SeatsError> {
+    let AuditSnapshot {
+        company_id,
+        now,
+        sessions_audited,
+        outcome,
+    } = snapshot;
+    let (company_id, now) = (company_id.as_str(), *now);
     let changes = store::save_findings(conn, company_id, &outcome.findings, now)?;
     let flagged_sessions = store::sync_flags(conn, company_id)?;
     let prints: Vec<&str> = outcome
@@ -112,7 +165,7 @@ pub fn audit_now(
         company_id: company_id.to_owned(),
         ran_at: now,
         triggered_by: triggered_by.to_owned(),
-        sessions_audited: count(input.sessions.len()),
+        sessions_audited: count(*sessions_audited),
         logins_audited: count(outcome.logins.len()),
         findings_open: count(open),
         summary: serde_json::json!({
@@ -129,9 +182,9 @@ pub fn audit_now(
         audited_at: rfc3339(now),
         sessions_audited: run.sessions_audited,
         logins_audited: run.logins_audited,
-        seats: outcome.seats,
-        effective: outcome.effective,
-        advice: outcome.advice,
+        seats: outcome.seats.clone(),
+        effective: outcome.effective.clone(),
+        advice: outcome.advice.clone(),
         changes,
         flagged_sessions,
         findings: findings.into_iter().map(FindingView::from).collect(),
@@ -285,7 +338,8 @@ pub fn list_findings(
     actor: &Actor,
     company_id: &str,
     filter: FindingFilter,
-) -> Result<Vec<FindingRow>, SeatsError> {
+    request: &FindingPageRequest,
+) -> Result<Page<FindingRow>, SeatsError> {
     let resource = findings_resource(company_id, "all");
     authz.authorize(
         conn,
@@ -294,7 +348,7 @@ pub fn list_findings(
         &resource,
         Options::default(),
     )??;
-    Ok(store::list_findings(conn, company_id, filter)?)
+    Ok(store::list_findings(conn, company_id, filter, request)?)
 }
 
 pub fn get_finding(

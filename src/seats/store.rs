@@ -22,6 +22,7 @@ use super::timeline::{sessions_from_events, EventKind, SessionRecord, SignInEven
 use crate::authz::Action;
 use crate::identity::models::{status, CompanyRow, UserRow};
 use crate::identity::{Plan, Role};
+use crate::paging::{Page, SortedPageRequest};
 use crate::store::schema::{
     audit_runs, companies, decisions, findings, self_conflicts, session_events, sessions, users,
 };
@@ -29,8 +30,6 @@ use crate::store::DbConnection;
 
 /// Rows per insert statement: 13 columns stay far below both backends' parameter limits.
 const INSERT_CHUNK_ROWS: usize = 1_000;
-/// Most findings one listing returns.
-pub const MAX_LISTED_FINDINGS: i64 = 1_000;
 
 /// The writes of the books that tell which duty a session was doing, and timesheets, which
 /// tell the advisor a person needs a time-tracking role at least.
@@ -638,11 +637,20 @@ pub struct FindingFilter {
     pub severity: Option<super::findings::Severity>,
 }
 
+diesel::define_sql_function! {
+    fn coalesce(value: diesel::sql_types::Nullable<diesel::sql_types::Text>, otherwise: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+/// Which page of the findings: sorted by kind, login (none first) and id.
+pub type FindingPageRequest = SortedPageRequest<3>;
+
+/// A page of the company's findings, by kind, then login, then id.
 pub fn list_findings(
     conn: &mut DbConnection,
     company_id: &str,
     filter: FindingFilter,
-) -> QueryResult<Vec<FindingRow>> {
+    request: &FindingPageRequest,
+) -> QueryResult<Page<FindingRow>> {
     let mut query = findings::table
         .filter(findings::company_id.eq(company_id))
         .into_boxed();
@@ -655,15 +663,31 @@ pub fn list_findings(
     if let Some(severity) = filter.severity {
         query = query.filter(findings::severity.eq(severity.as_str()));
     }
-    query
-        .order((
-            findings::kind.asc(),
-            findings::login.asc(),
-            findings::id.asc(),
-        ))
-        .limit(MAX_LISTED_FINDINGS)
+    // Both backends sort a missing login the same way: as an empty one.
+    let login = || coalesce(findings::login, "");
+    if let Some([kind, after_login, id]) = request.after.clone() {
+        query = query.filter(
+            findings::kind
+                .gt(kind.clone())
+                .or(findings::kind
+                    .eq(kind.clone())
+                    .and(login().gt(after_login.clone())))
+                .or(findings::kind
+                    .eq(kind)
+                    .and(login().eq(after_login))
+                    .and(findings::id.gt(id))),
+        );
+    }
+    let rows = query
+        .order((findings::kind.asc(), login().asc(), findings::id.asc()))
+        .limit(request.fetch())
         .select(FindingRow::as_select())
-        .load(conn)
+        .load(conn)?;
+    let keys = |row: &FindingRow| {
+        let login = row.login.clone().unwrap_or_default();
+        vec![row.kind.clone(), login, row.id.clone()]
+    };
+    Ok(Page::cut(rows, request.limit, keys, |row| row))
 }
 
 pub fn find_finding(
@@ -680,6 +704,19 @@ pub fn find_finding(
 }
 
 /// The stored findings of the given fingerprints, in the order given.
+/// Every finding of the company not yet resolved, whatever their number: the daily digest
+/// sums them all up.
+pub fn unresolved_findings(
+    conn: &mut DbConnection,
+    company_id: &str,
+) -> QueryResult<Vec<FindingRow>> {
+    findings::table
+        .filter(findings::company_id.eq(company_id))
+        .filter(findings::state.ne(FindingState::Resolved.as_str()))
+        .select(FindingRow::as_select())
+        .load(conn)
+}
+
 pub fn findings_by_fingerprint(
     conn: &mut DbConnection,
     company_id: &str,

@@ -232,45 +232,60 @@ where
     E: From<diesel::result::Error>,
 {
     if matches!(conn, DbConnection::Sqlite(_)) {
-        sqlite_immediate(conn, work)
+        transaction_begun_with(conn, "BEGIN IMMEDIATE", work)
     } else {
         conn.transaction(work)
     }
 }
 
-fn sqlite_immediate<T, E, F>(conn: &mut DbConnection, work: F) -> Result<T, E>
+/// A transaction that only reads, from one snapshot taken at its first read, and takes no
+/// write lock: REPEATABLE READ READ ONLY on PostgreSQL (a write in it fails); a deferred
+/// transaction on SQLite, whose WAL mode gives readers a snapshot beside the writer.
+pub fn read_transaction<T, E, F>(conn: &mut DbConnection, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    let begin = match conn {
+        DbConnection::Sqlite(_) => "BEGIN DEFERRED",
+        DbConnection::Postgres(_) => "BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY",
+    };
+    transaction_begun_with(conn, begin, work)
+}
+
+fn transaction_begun_with<T, E, F>(conn: &mut DbConnection, begin: &str, work: F) -> Result<T, E>
 where
     F: FnOnce(&mut DbConnection) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
     // Through diesel's transaction manager, so that diesel's own nested transactions (SQLite
     // batch inserts use one) become savepoints inside this one.
-    with_sqlite(conn, |c| {
-        AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")
-    })?;
+    match conn {
+        DbConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, begin),
+        DbConnection::Postgres(c) => AnsiTransactionManager::begin_transaction_sql(c, begin),
+    }?;
     match work(conn) {
-        Ok(value) => match with_sqlite(conn, AnsiTransactionManager::commit_transaction) {
+        Ok(value) => match end_transaction(conn, true) {
             Ok(()) => Ok(value),
             Err(error) => {
-                let _ = with_sqlite(conn, AnsiTransactionManager::rollback_transaction);
+                let _ = end_transaction(conn, false);
                 Err(error.into())
             }
         },
         Err(error) => {
             // The original error matters more than a failed rollback.
-            let _ = with_sqlite(conn, AnsiTransactionManager::rollback_transaction);
+            let _ = end_transaction(conn, false);
             Err(error)
         }
     }
 }
 
-fn with_sqlite<T>(
-    conn: &mut DbConnection,
-    step: impl FnOnce(&mut SqliteConnection) -> QueryResult<T>,
-) -> QueryResult<T> {
-    match conn {
-        DbConnection::Sqlite(inner) => step(inner),
-        DbConnection::Postgres(_) => Err(diesel::result::Error::BrokenTransactionManager),
+fn end_transaction(conn: &mut DbConnection, commit: bool) -> QueryResult<()> {
+    match (conn, commit) {
+        (DbConnection::Sqlite(c), true) => AnsiTransactionManager::commit_transaction(c),
+        (DbConnection::Sqlite(c), false) => AnsiTransactionManager::rollback_transaction(c),
+        (DbConnection::Postgres(c), true) => AnsiTransactionManager::commit_transaction(c),
+        (DbConnection::Postgres(c), false) => AnsiTransactionManager::rollback_transaction(c),
     }
 }
 

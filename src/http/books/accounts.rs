@@ -4,7 +4,7 @@ use actix_web::{get, post, route, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{created, idempotency_key, page_request, run, saved, PageQuery};
+use super::{created, idempotency_key, page_request, read, run, saved, PageQuery};
 use crate::books::accounts::{self, account_problem, AccountNames, AccountView};
 use crate::books::chart::Account;
 use crate::books::ledger::parse_class;
@@ -59,7 +59,7 @@ pub async fn list_accounts(
 ) -> Result<HttpResponse, ApiError> {
     let request = page_request(query.into_inner())?;
     let company_id = path.into_inner();
-    let page = run(&state, move |conn, authz| {
+    let page = read(&state, move |conn, authz| {
         accounts::list(conn, authz, &actor, &company_id, &request)
     })
     .await?;

@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 
 use super::{
     created, idempotency_key, override_requested, page_request, parse_date, parse_optional_date,
-    run, saved, PageQuery,
+    read, run, saved, PageQuery,
 };
 use crate::books::closing::{self, ClosingDateView, ExceptionView};
 use crate::books::journal;
@@ -132,7 +132,7 @@ pub async fn list_entries(
 ) -> Result<HttpResponse, ApiError> {
     let request = page_request(query.into_inner())?;
     let company_id = path.into_inner();
-    let page = run(&state, move |conn, authz| {
+    let page = read(&state, move |conn, authz| {
         journal::list(conn, authz, &actor, &company_id, &request)
     })
     .await?;
@@ -179,7 +179,7 @@ pub async fn get_entry(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (company_id, id) = path.into_inner();
-    let view = run(&state, move |conn, authz| {
+    let view = read(&state, move |conn, authz| {
         journal::get(conn, authz, &actor, &company_id, &id)
     })
     .await?;
@@ -217,7 +217,7 @@ pub async fn get_closing_date(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let company_id = path.into_inner();
-    let view = run(&state, move |conn, authz| {
+    let view = read(&state, move |conn, authz| {
         closing::get(conn, authz, &actor, &company_id)
     })
     .await?;
@@ -256,7 +256,7 @@ pub async fn list_closing_exceptions(
 ) -> Result<HttpResponse, ApiError> {
     let request = page_request(query.into_inner())?;
     let company_id = path.into_inner();
-    let page = run(&state, move |conn, authz| {
+    let page = read(&state, move |conn, authz| {
         closing::exceptions(conn, authz, &actor, &company_id, &request)
     })
     .await?;

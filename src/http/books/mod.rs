@@ -19,7 +19,6 @@ use utoipa::OpenApi;
 use super::error::ApiError;
 use super::state::AppState;
 use crate::authz::{self, Authz};
-use crate::books::common::MAX_PAGE_ITEMS;
 use crate::books::documents::{price_document, DocumentError, LineInput, PricedDocument};
 use crate::books::lines::DocumentInput;
 use crate::books::money::Cents;
@@ -67,6 +66,17 @@ where
 {
     let authz = state.authz.clone();
     Ok(authz::act(&state.actions, move |conn| work(conn, &authz)).await?)
+}
+
+/// Runs one domain function that only reads: authorized and read on a snapshot, off the
+/// writer; its decision is logged before the answer.
+async fn read<T, F>(state: &AppState, work: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut DbConnection, &Authz) -> Result<T, BooksError> + Send + 'static,
+    T: Send + 'static,
+{
+    let authz = state.authz.clone();
+    Ok(authz::read(&state.store, &state.actions, move |conn| work(conn, &authz)).await?)
 }
 
 /// 201 with the new record, or with the first answer to the same key and request.
@@ -148,20 +158,12 @@ fn optional_version(req: &HttpRequest, body_version: Option<i64>) -> Result<Opti
 pub struct PageQuery {
     /// 1 to 200 items; 50 when absent.
     limit: Option<i64>,
-    /// The `next` of the previous page.
+    /// The `next_cursor` of the previous page, as it came.
     cursor: Option<String>,
 }
 
 fn page_request(query: PageQuery) -> Result<PageRequest, ApiError> {
-    let mut request = PageRequest::default();
-    if let Some(limit) = query.limit {
-        if !(1..=MAX_PAGE_ITEMS).contains(&limit) {
-            return Err(ApiError::invalid_field("limit", "must be from 1 to 200"));
-        }
-        request.limit = limit;
-    }
-    request.after = query.cursor.filter(|c| !c.is_empty());
-    Ok(request)
+    Ok(PageRequest::parse(query.limit, query.cursor.as_deref())?)
 }
 
 fn parse_date(field: &str, text: &str) -> Result<NaiveDate, ApiError> {

@@ -4,7 +4,7 @@ use actix_web::{get, post, route, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{created, idempotency_key, page_request, run, saved, PageQuery};
+use super::{created, idempotency_key, page_request, read, run, saved, PageQuery};
 use crate::books::parties::{self, PartyInput, PartyKind, PartyView};
 use crate::http::error::ApiError;
 use crate::http::extract::Auth;
@@ -62,7 +62,7 @@ async fn list(
     query: PageQuery,
 ) -> Result<HttpResponse, ApiError> {
     let request = page_request(query)?;
-    let page = run(&state, move |conn, authz| {
+    let page = read(&state, move |conn, authz| {
         parties::list(conn, authz, &actor, &company_id, kind, &request)
     })
     .await?;
@@ -99,7 +99,7 @@ async fn get_one(
     (company_id, id): (String, String),
     kind: PartyKind,
 ) -> Result<HttpResponse, ApiError> {
-    let view = run(&state, move |conn, authz| {
+    let view = read(&state, move |conn, authz| {
         parties::get(conn, authz, &actor, &company_id, kind, &id)
     })
     .await?;

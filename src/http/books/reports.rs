@@ -4,8 +4,9 @@ use actix_web::{get, web, HttpResponse};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{parse_date, parse_optional_date, run};
+use super::{parse_optional_date, read};
 use crate::authz::{Actor, Authz};
+use crate::books::reports::ReportPeriod;
 use crate::books::{reporting, BooksError};
 use crate::http::error::ApiError;
 use crate::http::extract::Auth;
@@ -32,10 +33,18 @@ pub struct Api;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct PeriodQuery {
-    /// First day, YYYY-MM-DD.
-    from: String,
-    /// Last day, YYYY-MM-DD.
-    to: String,
+    /// First day, YYYY-MM-DD; the first day of the year of `to` when absent.
+    from: Option<String>,
+    /// Last day, YYYY-MM-DD; today when absent.
+    to: Option<String>,
+}
+
+/// A report with the period it covers, said in full when the service chose it.
+#[derive(Serialize)]
+struct OverPeriod<T> {
+    #[serde(flatten)]
+    report: T,
+    period: ReportPeriod,
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -61,15 +70,16 @@ async fn dated_report<T: Serialize + Send + 'static>(
     report: DatedReport<T>,
 ) -> Result<HttpResponse, ApiError> {
     let at = report_date(query)?;
-    let body = run(state, move |conn, authz| {
+    let body = read(state, move |conn, authz| {
         report(conn, authz, &actor, &company_id, at)
     })
     .await?;
     Ok(HttpResponse::Ok().json(body))
 }
 
-/// Income and expenses of a period.
-#[utoipa::path(params(PeriodQuery), responses((status = 200, description = "income, expenses, net_result_cents"), (status = 400), (status = 403)), tag = "reports", security(("bearer" = [])))]
+/// Income and expenses of a period; the year to date when `from` or `to` is absent (the
+/// answer's `period` says so).
+#[utoipa::path(params(PeriodQuery), responses((status = 200, description = "income, expenses, net_result_cents, period (from, to, defaulted, basis)"), (status = 400), (status = 403)), tag = "reports", security(("bearer" = [])))]
 #[get("/v1/companies/{company_id}/reports/profit-and-loss")]
 pub async fn profit_and_loss(
     state: web::Data<AppState>,
@@ -77,16 +87,18 @@ pub async fn profit_and_loss(
     path: web::Path<String>,
     query: web::Query<PeriodQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let period = (
-        parse_date("from", &query.from)?,
-        parse_date("to", &query.to)?,
+    let period = ReportPeriod::year_to_date_unless_given(
+        parse_optional_date("from", query.from.as_deref())?,
+        parse_optional_date("to", query.to.as_deref())?,
+        chrono::Utc::now().date_naive(),
     );
     let company_id = path.into_inner();
-    let report = run(&state, move |conn, authz| {
-        reporting::profit_and_loss(conn, authz, &actor, &company_id, period)
+    let dates = (period.from, period.to);
+    let report = read(&state, move |conn, authz| {
+        reporting::profit_and_loss(conn, authz, &actor, &company_id, dates)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(report))
+    Ok(HttpResponse::Ok().json(OverPeriod { report, period }))
 }
 
 /// Assets, liabilities and equity at a date.

@@ -4,7 +4,7 @@ use actix_web::{get, post, route, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{created, idempotency_key, page_request, parse_date, run, saved, PageQuery};
+use super::{created, idempotency_key, page_request, parse_date, read, run, saved, PageQuery};
 use crate::books::timesheets::{self, TimesheetInput, TimesheetView};
 use crate::http::error::ApiError;
 use crate::http::extract::Auth;
@@ -55,7 +55,7 @@ pub async fn list_timesheets(
 ) -> Result<HttpResponse, ApiError> {
     let request = page_request(query.into_inner())?;
     let company_id = path.into_inner();
-    let page = run(&state, move |conn, authz| {
+    let page = read(&state, move |conn, authz| {
         timesheets::list_own(conn, authz, &actor, &company_id, &request)
     })
     .await?;
@@ -99,7 +99,7 @@ pub async fn get_timesheet(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (company_id, id) = path.into_inner();
-    let view = run(&state, move |conn, authz| {
+    let view = read(&state, move |conn, authz| {
         timesheets::get(conn, authz, &actor, &company_id, &id)
     })
     .await?;

@@ -1,0 +1,374 @@
+//! Reads beside writes: the latency of invoice creation over HTTP while long reads run beside
+//! it. The real server runs in-process on a fresh SQLite file (and on a fresh PostgreSQL
+//! database when `BENCH_POSTGRES_URL` names a server); the company's decision log is seeded
+//! with 1,000,000 chained records and 100,000 imported sessions.
+//!
+//! Invoices are created at a fixed rate (open loop: a request leaves every few milliseconds
+//! whether or not the previous ones were answered), first with nothing else running, then
+//! while one client runs `GET /decisions/verify` (the whole chain) and another `POST /audit`
+//! (the 100,000 sessions) back to back. It prints p50, p99 and the worst latency of both
+//! phases, and how long each verify and audit took. Goal: the p99 under load at most twice
+//! the idle p99.
+//!
+//! Run with `cargo bench --bench reads_beside_writes`.
+
+mod support;
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use chrono::{TimeDelta, Utc};
+use reqwest::{Client, StatusCode};
+use serde_json::{json, Value};
+
+use seatwarden::authz::decision_log::{self, PendingDecision};
+use seatwarden::config::RawSettings;
+use seatwarden::seats::{import, service};
+use seatwarden::startup::Application;
+use seatwarden::store::{write_transaction, Store};
+use support::PostgresDatabase;
+
+const DECISIONS_SEEDED: usize = 1_000_000;
+const DECISIONS_PER_TRANSACTION: usize = 20_000;
+const LOGINS: usize = 1_000;
+const SESSIONS_PER_LOGIN: usize = 100;
+/// Invoice creations started per second, in both phases.
+const RATE_PER_SECOND: u64 = 200;
+const MEASURED: Duration = Duration::from_secs(15);
+
+struct Target {
+    base: String,
+    token: String,
+    company_id: String,
+    customer_id: String,
+}
+
+async fn start(database_url: &str) -> (Target, Store) {
+    let raw = RawSettings {
+        host: "127.0.0.1".into(),
+        port: 0,
+        database_url: database_url.into(),
+        database_pool_size: 16,
+        log_filter: "error".into(),
+        ..RawSettings::default()
+    };
+    seatwarden::telemetry::init(&raw.log_filter);
+    let application = Application::build(raw.validate().expect("settings")).expect("server");
+    let base = format!("http://127.0.0.1:{}", application.port());
+    let store = application.state().store.clone();
+    tokio::spawn(application.run_until_stopped());
+    let client = Client::new();
+    let signup: Value = client
+        .post(format!("{base}/v1/signup"))
+        .json(
+            &json!({"company_name": "Bench SARL", "plan": "advanced", "email": "bench@example.fr",
+            "password": "correct horse battery", "display_name": "Bench"}),
+        )
+        .send()
+        .await
+        .expect("signup")
+        .json()
+        .await
+        .expect("signup body");
+    let token = signup["token"].as_str().expect("token").to_owned();
+    let company_id = signup["company"]["id"]
+        .as_str()
+        .expect("company")
+        .to_owned();
+    let customer: Value = client
+        .post(format!("{base}/v1/companies/{company_id}/customers"))
+        .bearer_auth(&token)
+        .json(&json!({"name": "Dupont SARL"}))
+        .send()
+        .await
+        .expect("customer")
+        .json()
+        .await
+        .expect("customer body");
+    let target = Target {
+        base,
+        token,
+        company_id,
+        customer_id: customer["id"].as_str().expect("customer id").to_owned(),
+    };
+    (target, store)
+}
+
+/// Appends `DECISIONS_SEEDED` decisions to the company's chain, as the service would.
+fn seed_decisions(store: &Store, company_id: &str) {
+    let mut conn = store.connection().expect("connection");
+    let mut seeded = 0;
+    while seeded < DECISIONS_SEEDED {
+        let batch: Vec<PendingDecision> = (seeded..seeded + DECISIONS_PER_TRANSACTION)
+            .map(|n| PendingDecision {
+                id: uuid::Uuid::now_v7().to_string(),
+                company_id: company_id.to_owned(),
+                decided_at: seatwarden::clock::now(),
+                user_id: Some(format!("user-{}", n % 64)),
+                session_id: None,
+                action: "view_invoice".into(),
+                resource_type: "Invoice".into(),
+                resource_id: format!("invoice-{n}"),
+                allowed: n % 7 != 0,
+                policy_ids: vec!["standard-all".into()],
+                errors: Vec::new(),
+                client_ip: Some("127.0.0.1".into()),
+                policy_version: "bench".into(),
+            })
+            .collect();
+        write_transaction(&mut conn, |conn| {
+            decision_log::append(conn, &batch).map(|_| ())
+        })
+        .expect("seed decisions");
+        seeded += DECISIONS_PER_TRANSACTION;
+    }
+}
+
+/// Imports `LOGINS * SESSIONS_PER_LOGIN` sessions (a sign-in and a sign-out each) over the
+/// last 100 days; one login in twenty is shared by two people at once.
+fn seed_sessions(store: &Store, company_id: &str) {
+    let now = Utc::now();
+    let first_day = now - TimeDelta::days(100);
+    let mut rows = Vec::with_capacity(LOGINS * SESSIONS_PER_LOGIN * 2);
+    for login in 0..LOGINS {
+        let shared = login % 20 == 0;
+        for session in 0..SESSIONS_PER_LOGIN {
+            let device = if shared { session % 2 } else { 0 };
+            let day = (session / if shared { 2 } else { 1 }) as i64;
+            let start = first_day
+                + TimeDelta::days(day)
+                + TimeDelta::minutes((login % 120) as i64 + 10 * device as i64);
+            let end = start + TimeDelta::hours(3);
+            let who = format!("login{login}@bench.test");
+            let agent = format!("Mozilla/5.0 device-{device}");
+            let device_id = format!("{who}-device-{device}");
+            for (event, at) in [("sign_in", start), ("sign_out", end)] {
+                rows.push(format!(
+                    "{who},{event},{},192.0.2.{},{agent},{device_id},48.85,2.35,FR,standard_all",
+                    at.to_rfc3339(),
+                    1 + device
+                ));
+            }
+        }
+    }
+    let mut conn = store.connection().expect("connection");
+    for chunk in rows.chunks(import::MAX_ROWS) {
+        let text = format!(
+            "login,event,time,ip,user_agent,device_id,latitude,longitude,country,role\n{}",
+            chunk.join("\n")
+        );
+        let parsed = import::parse_csv(&text, now).expect("bench import parses");
+        assert!(parsed.errors.is_empty(), "bench rows: {:?}", parsed.errors);
+        write_transaction(&mut conn, |conn| {
+            service::import_now(conn, company_id, parsed)
+        })
+        .expect("seed sessions");
+    }
+}
+
+fn invoice(customer_id: &str, n: u64) -> Value {
+    json!({"customer_id": customer_id, "date": "2026-03-02", "lines": [
+        {"description": "Pose de carrelage", "quantity": 2, "unit_price_cents": 10_000 + (n % 500) as i64, "vat_rate_bp": 2000},
+        {"description": "Déplacement", "quantity": 1.5, "unit_price_cents": 1_000, "vat_rate_bp": 1000}]})
+}
+
+/// Latencies of the creations started during `MEASURED`, and why the failed ones failed.
+async fn create_invoices(target: Arc<Target>, client: Client) -> (Vec<Duration>, Vec<String>) {
+    let url = format!(
+        "{}/v1/companies/{}/invoices",
+        target.base, target.company_id
+    );
+    let latencies = Arc::new(Mutex::new(Vec::new()));
+    let failures = Arc::new(Mutex::new(Vec::new()));
+    let mut ticks = tokio::time::interval(Duration::from_micros(1_000_000 / RATE_PER_SECOND));
+    let deadline = Instant::now() + MEASURED;
+    let mut requests = Vec::new();
+    let mut n = 0_u64;
+    while Instant::now() < deadline {
+        ticks.tick().await;
+        n += 1;
+        let (client, url, target) = (client.clone(), url.clone(), target.clone());
+        let (latencies, failures) = (latencies.clone(), failures.clone());
+        requests.push(tokio::spawn(async move {
+            let started = Instant::now();
+            let response = client
+                .post(&url)
+                .bearer_auth(&target.token)
+                .json(&invoice(&target.customer_id, n))
+                .send()
+                .await;
+            match response {
+                Ok(response) if response.status() == StatusCode::CREATED => {
+                    let _ = response.bytes().await;
+                    latencies.lock().expect("latencies").push(started.elapsed());
+                }
+                Ok(response) => {
+                    let status = response.status();
+                    let body = response.text().await.unwrap_or_default();
+                    failures
+                        .lock()
+                        .expect("failures")
+                        .push(format!("{status} {body}"));
+                }
+                Err(error) => failures.lock().expect("failures").push(error.to_string()),
+            }
+        }));
+    }
+    for request in requests {
+        request.await.expect("request task");
+    }
+    let latencies = std::mem::take(&mut *latencies.lock().expect("latencies"));
+    let failures = std::mem::take(&mut *failures.lock().expect("failures"));
+    (latencies, failures)
+}
+
+/// Runs one long request again and again until `until`; returns each run's duration.
+async fn repeat(
+    client: Client,
+    request: impl Fn(&Client) -> reqwest::RequestBuilder,
+    until: Instant,
+) -> Vec<Duration> {
+    let mut runs = Vec::new();
+    while Instant::now() < until {
+        let started = Instant::now();
+        let response = request(&client).send().await.expect("long request");
+        assert_eq!(
+            response.status(),
+            StatusCode::OK,
+            "the long request answers"
+        );
+        let _ = response.bytes().await;
+        runs.push(started.elapsed());
+    }
+    runs
+}
+
+fn percentile(sorted: &[Duration], fraction: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let index = ((sorted.len() as f64 * fraction).ceil() as usize).clamp(1, sorted.len()) - 1;
+    sorted[index]
+}
+
+fn millis(duration: Duration) -> String {
+    format!("{:.1} ms", duration.as_secs_f64() * 1000.0)
+}
+
+fn describe(phase: &str, mut latencies: Vec<Duration>, failures: &[String]) -> Duration {
+    latencies.sort();
+    let p99 = percentile(&latencies, 0.99);
+    println!(
+        "  {phase:<12} {} creations, {} failed: p50 {}, p99 {}, max {}",
+        latencies.len(),
+        failures.len(),
+        millis(percentile(&latencies, 0.50)),
+        millis(p99),
+        millis(latencies.last().copied().unwrap_or_default()),
+    );
+    if let Some(first) = failures.first() {
+        println!("    first failure: {first}");
+    }
+    p99
+}
+
+fn runs(name: &str, runs: &[Duration]) -> String {
+    let total: Duration = runs.iter().sum();
+    let mean = total / u32::try_from(runs.len().max(1)).unwrap_or(1);
+    format!(
+        "{} {name} run(s), {} each on average",
+        runs.len(),
+        millis(mean)
+    )
+}
+
+async fn bench(backend: &str, database_url: &str) {
+    let (target, store) = start(database_url).await;
+    let seeding = Instant::now();
+    let company_id = target.company_id.clone();
+    let seed_store = store.clone();
+    tokio::task::spawn_blocking(move || {
+        seed_decisions(&seed_store, &company_id);
+        seed_sessions(&seed_store, &company_id);
+    })
+    .await
+    .expect("seeding");
+    println!(
+        "{backend}: seeded {DECISIONS_SEEDED} decisions and {} sessions in {:.1} s",
+        LOGINS * SESSIONS_PER_LOGIN,
+        seeding.elapsed().as_secs_f64()
+    );
+    let target = Arc::new(target);
+    let client = Client::new();
+    let verify_url = format!(
+        "{}/v1/companies/{}/decisions/verify",
+        target.base, target.company_id
+    );
+    let audit_url = format!("{}/v1/companies/{}/audit", target.base, target.company_id);
+    // Warm both paths once: the first reads fill the page cache.
+    let warm = Instant::now() + Duration::from_millis(1);
+    let token = target.token.clone();
+    repeat(
+        client.clone(),
+        |c| c.get(&verify_url).bearer_auth(&token),
+        warm,
+    )
+    .await;
+    repeat(
+        client.clone(),
+        |c| c.post(&audit_url).bearer_auth(&token),
+        warm,
+    )
+    .await;
+
+    let (idle, idle_failures) = create_invoices(target.clone(), client.clone()).await;
+    let idle_p99 = describe("idle", idle, &idle_failures);
+
+    let until = Instant::now() + MEASURED;
+    let verify = {
+        let (client, url, token) = (client.clone(), verify_url.clone(), token.clone());
+        tokio::spawn(
+            async move { repeat(client, |c| c.get(&url).bearer_auth(&token), until).await },
+        )
+    };
+    let audit = {
+        let (client, url, token) = (client.clone(), audit_url.clone(), token.clone());
+        tokio::spawn(
+            async move { repeat(client, |c| c.post(&url).bearer_auth(&token), until).await },
+        )
+    };
+    let (loaded, loaded_failures) = create_invoices(target.clone(), client.clone()).await;
+    let verify_runs = verify.await.expect("verify runs");
+    let audit_runs = audit.await.expect("audit runs");
+    let loaded_p99 = describe("under load", loaded, &loaded_failures);
+    println!(
+        "  beside it: {}; {}",
+        runs("verify", &verify_runs),
+        runs("audit", &audit_runs)
+    );
+    println!(
+        "  p99 under load / idle p99 = {:.1}x (goal: at most 2x)",
+        loaded_p99.as_secs_f64() / idle_p99.as_secs_f64().max(1e-9)
+    );
+}
+
+#[tokio::main]
+async fn main() {
+    println!(
+        "Method: {RATE_PER_SECOND} invoice creations started per second for {}s (open loop), \
+         idle, then beside back-to-back GET /decisions/verify of {DECISIONS_SEEDED} records and \
+         POST /audit of {} sessions; latency measured by the client.",
+        MEASURED.as_secs(),
+        LOGINS * SESSIONS_PER_LOGIN
+    );
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let sqlite_url = format!("sqlite://{}", directory.path().join("bench.db").display());
+    bench("SQLite", &sqlite_url).await;
+    match std::env::var("BENCH_POSTGRES_URL") {
+        Ok(admin_url) if !admin_url.is_empty() => {
+            let (_database, url) = PostgresDatabase::create(&admin_url);
+            bench("PostgreSQL", &url).await;
+        }
+        _ => println!("PostgreSQL: skipped (set BENCH_POSTGRES_URL=postgres://user:pass@host/db)"),
+    }
+}

@@ -1,0 +1,230 @@
+//! Authorized reads off the writer. A read decides and reads in a read-only transaction on the
+//! blocking pool, from one snapshot, beside the action queue's writer; its decisions are then
+//! appended to the log by the queue, and the answer goes out only once they are committed, as
+//! for an action. A long read (a report, the chain check, an audit's input) thus delays no
+//! write.
+
+use super::decision_log::PendingDecision;
+use super::deferred;
+use super::{ActionError, ActionQueue};
+use crate::store::{read_transaction, DbConnection, Store, StoreError};
+
+/// Runs `work` (which authorizes, then reads) on a snapshot; logs its decisions, a denial
+/// included, before answering.
+pub async fn read<T, E, F>(store: &Store, queue: &ActionQueue, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+    T: Send + 'static,
+    E: ActionError + From<StoreError> + From<diesel::result::Error> + Send + 'static,
+{
+    let (result, decisions) = on_a_snapshot(store, work).await?;
+    queue.record(decisions).await?;
+    result
+}
+
+/// Reads on a snapshot off the writer (`read`), then takes the writer only for `write`, given
+/// what was read: the read's decisions are logged with the write's, in its transaction.
+/// `write` may run more than once, like any action.
+pub async fn read_then_act<S, T, E, R, W>(
+    store: &Store,
+    queue: &ActionQueue,
+    read: R,
+    write: W,
+) -> Result<T, E>
+where
+    R: FnOnce(&mut DbConnection) -> Result<S, E> + Send + 'static,
+    W: Fn(&mut DbConnection, &S) -> Result<T, E> + Send + 'static,
+    S: Send + 'static,
+    T: Send + 'static,
+    E: ActionError + From<StoreError> + From<diesel::result::Error> + Send + 'static,
+{
+    let (result, decisions) = on_a_snapshot(store, read).await?;
+    match result {
+        Ok(snapshot) => {
+            queue
+                .act_after(decisions, move |conn| write(conn, &snapshot))
+                .await
+        }
+        Err(error) => {
+            queue.record(decisions).await?;
+            Err(error)
+        }
+    }
+}
+
+type Decided<T, E> = (Result<T, E>, Vec<PendingDecision>);
+
+async fn on_a_snapshot<T, E, F>(store: &Store, work: F) -> Result<Decided<T, E>, StoreError>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+    T: Send + 'static,
+    E: ActionError + From<diesel::result::Error> + Send + 'static,
+{
+    store
+        .run(move |conn| {
+            // Allows are held in the scope instead of appended: the transaction cannot write.
+            let scope = deferred::Scope::begin();
+            let result = read_transaction(conn, work);
+            let decisions = scope.to_log(&result);
+            Ok::<_, StoreError>((result, decisions))
+        })
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    use super::*;
+    use crate::authz::decision_log::{self, DecisionFilter};
+    use crate::authz::Denial;
+    use crate::store::DatabaseUrl;
+
+    #[derive(Debug, thiserror::Error)]
+    enum ProbeError {
+        #[error(transparent)]
+        Store(#[from] StoreError),
+        #[error("denied")]
+        Denied(Denial),
+    }
+
+    impl From<diesel::result::Error> for ProbeError {
+        fn from(error: diesel::result::Error) -> Self {
+            Self::Store(StoreError::Query(error))
+        }
+    }
+
+    impl ActionError for ProbeError {
+        fn denial(&self) -> Option<&Denial> {
+            match self {
+                Self::Denied(denial) => Some(denial),
+                Self::Store(_) => None,
+            }
+        }
+
+        fn failed_on_store(&self) -> bool {
+            matches!(self, Self::Store(_))
+        }
+    }
+
+    fn decision(id: &str, allowed: bool) -> PendingDecision {
+        PendingDecision {
+            id: id.into(),
+            company_id: "company".into(),
+            decided_at: crate::clock::now(),
+            user_id: Some("reader".into()),
+            session_id: None,
+            action: "view_decisions".into(),
+            resource_type: "AuditData".into(),
+            resource_id: "company".into(),
+            allowed,
+            policy_ids: Vec::new(),
+            errors: Vec::new(),
+            client_ip: None,
+            policy_version: "v".into(),
+        }
+    }
+
+    fn migrated_store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store =
+            Store::open(&DatabaseUrl::Sqlite(dir.path().join("reads.db")), 4).expect("store");
+        store.migrate().expect("migrations");
+        (dir, store)
+    }
+
+    fn logged_ids(store: &Store) -> Vec<String> {
+        let mut conn = store.connection().expect("connection");
+        let (records, _) = decision_log::list(&mut conn, "company", &DecisionFilter::default(), 10)
+            .expect("the log reads");
+        records.into_iter().map(|record| record.id).collect()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_read_runs_while_the_writer_is_busy_and_answers_once_its_decision_is_logged() {
+        let (_dir, store) = migrated_store();
+        let queue = ActionQueue::start(store.clone());
+        let (started, writer_busy) = mpsc::channel();
+        let (release, released) = mpsc::channel::<()>();
+        let released = std::sync::Mutex::new(released);
+        let busy = tokio::spawn({
+            let queue = queue.clone();
+            async move {
+                queue
+                    .act(move |_| {
+                        let _ = started.send(());
+                        let _ = released.lock().expect("lock").recv();
+                        Ok::<_, ProbeError>(())
+                    })
+                    .await
+            }
+        });
+        writer_busy
+            .recv_timeout(Duration::from_secs(10))
+            .expect("the writer took the long action");
+
+        let (ran, read_ran) = mpsc::channel();
+        let reading = tokio::spawn({
+            let (store, queue) = (store.clone(), queue.clone());
+            async move {
+                read(&store, &queue, move |_| {
+                    assert!(deferred::hold(decision("allowed-read", true)).is_none());
+                    let _ = ran.send(());
+                    Ok::<_, ProbeError>("the page")
+                })
+                .await
+            }
+        });
+        read_ran
+            .recv_timeout(Duration::from_secs(10))
+            .expect("the read ran beside the busy writer");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert!(
+            !reading.is_finished(),
+            "the answer waits for the read's decision to be committed"
+        );
+
+        release.send(()).expect("release the writer");
+        busy.await.expect("busy task").expect("the long action");
+        assert_eq!(reading.await.expect("read task").expect("read"), "the page");
+        assert_eq!(logged_ids(&store), ["allowed-read"]);
+    }
+
+    #[tokio::test]
+    async fn a_denied_read_logs_its_denial_and_answers_it() {
+        let (_dir, store) = migrated_store();
+        let queue = ActionQueue::start(store.clone());
+        let answer: Result<(), ProbeError> = read(&store, &queue, |_| {
+            Err(ProbeError::Denied(Denial {
+                decision: Box::new(decision("denied-read", false)),
+                other_tenant: false,
+            }))
+        })
+        .await;
+        assert!(matches!(answer, Err(ProbeError::Denied(_))));
+        assert_eq!(logged_ids(&store), ["denied-read"]);
+    }
+
+    #[tokio::test]
+    async fn a_write_after_a_read_logs_both_decisions_in_its_transaction() {
+        let (_dir, store) = migrated_store();
+        let queue = ActionQueue::start(store.clone());
+        let stored: Result<usize, ProbeError> = read_then_act(
+            &store,
+            &queue,
+            |_| {
+                assert!(deferred::hold(decision("audit-read", true)).is_none());
+                Ok(3_usize)
+            },
+            |_, found: &usize| {
+                assert!(deferred::hold(decision("audit-write", true)).is_none());
+                Ok(*found)
+            },
+        )
+        .await;
+        assert_eq!(stored.expect("stored"), 3);
+        // Newest first.
+        assert_eq!(logged_ids(&store), ["audit-write", "audit-read"]);
+    }
+}
