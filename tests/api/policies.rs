@@ -566,3 +566,62 @@ async fn explain(books: &Books, body: Value) -> Value {
         )
         .await
 }
+
+#[test]
+fn the_command_line_compares_two_policy_folders_policy_by_policy() {
+    let base = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
+    let changed = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(&base).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            std::fs::copy(&path, changed.path().join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    let sales = changed.path().join("standard_sales.cedar");
+    let text = std::fs::read_to_string(&sales).unwrap();
+    std::fs::write(&sales, without_sales_invoices(&text)).unwrap();
+    std::fs::write(changed.path().join("zz_extra.cedar"), BIG_INVOICE_LIMIT).unwrap();
+    let diff = |a: &std::path::Path, b: &std::path::Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_seatwarden"))
+            .args(["policy", "diff"])
+            .arg(a)
+            .arg(b)
+            .output()
+            .expect("the binary runs")
+    };
+    let different = diff(&base, changed.path());
+    let stdout = String::from_utf8_lossy(&different.stdout);
+    assert_eq!(different.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("~ standard-sales-sales"), "{stdout}");
+    assert!(
+        stdout.contains("unless { action == Seatwarden::Action::\"create_invoice\" }"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("+ sales-invoice-limit"), "{stdout}");
+    assert!(stdout.contains("0 removed, 1 added, 1 changed"), "{stdout}");
+    let same = diff(&base, &base);
+    assert_eq!(same.status.code(), Some(0));
+}
+
+#[tokio::test]
+async fn openapi_documents_the_policy_routes() {
+    let app = crate::helpers::spawn_app().await;
+    let body = expect_status(app.get("/openapi.json", None).await, StatusCode::OK).await;
+    let paths = body["paths"].as_object().unwrap();
+    for path in [
+        "policies",
+        "policies/versions",
+        "policies/versions/{version}",
+        "policies/diff",
+        "policies/rollback",
+        "policies/test",
+        "policies/dry-run",
+        "policies/explain",
+        "policies/links",
+        "policies/links/{link_id}",
+        "access-review",
+    ] {
+        let path = format!("/v1/companies/{{company_id}}/{path}");
+        assert!(paths.contains_key(&path), "missing {path}");
+    }
+}
