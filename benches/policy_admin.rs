@@ -23,6 +23,8 @@ const COMPANY: &str = "company-1";
 const USERS: usize = 1_000;
 const DECISIONS: usize = 100_000;
 const RUNS: usize = 3;
+/// A forbid that applies to every role and action: no decision can skip Cedar.
+const EVERY_SLICE: &str = "\n@id(\"bench-lockdown\")\nforbid (principal, action, resource)\nwhen { context.session_flagged && context.enforcement_mode == \"lockdown\" };\n";
 
 fn main() {
     let dir = tempfile::tempdir().expect("temporary directory");
@@ -43,6 +45,13 @@ fn main() {
             links: Vec::new(),
         })
         .expect("proposed policies");
+    let every_slice = authz
+        .engines()
+        .build(&PolicyContent {
+            text: format!("{}{EVERY_SLICE}", base.text),
+            links: Vec::new(),
+        })
+        .expect("policies changing every role and action");
     let rules = authz::load_company_rules(&mut conn, COMPANY).expect("rules");
 
     let mut report = None;
@@ -60,13 +69,27 @@ fn main() {
         );
     });
     let report = report.expect("a dry-run ran");
+    let mut flipped_everywhere = 0;
+    let full_dry_runs = timed(|| {
+        flipped_everywhere = dry_run::dry_run(
+            &mut conn,
+            COMPANY,
+            &rules,
+            &active,
+            &every_slice,
+            Window::Last(DECISIONS as i64),
+        )
+        .expect("dry-run")
+        .replay
+        .flipped;
+    });
     let mut logged = Vec::new();
     let loads = timed(|| {
         logged = dry_run::load_window(&mut conn, COMPANY, Window::Last(DECISIONS as i64))
             .expect("decisions");
     });
     let replays = timed(|| {
-        dry_run::replay(&proposed, COMPANY, &logged);
+        dry_run::replay(&active, &proposed, COMPANY, &logged);
     });
     let mut users_reviewed = 0;
     let reviews = timed(|| {
@@ -88,6 +111,10 @@ fn main() {
     );
     line("  dry-run, as the service runs it (goal < 3 s)", &dry_runs);
     line("    of which reading the decisions", &loads);
+    println!(
+        "  a change to every role and action: every decision asked again, {flipped_everywhere} flipped"
+    );
+    line("  dry-run, as the service runs it", &full_dry_runs);
     line("    of which replaying them", &replays);
     println!(
         "access review of {users_reviewed} users × {} actions",

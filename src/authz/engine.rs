@@ -165,6 +165,12 @@ impl Engine {
             .collect()
     }
 
+    /// Whether this engine and `other` decide `role` doing `action` alike: the policies
+    /// that can apply are the same.
+    pub fn decides_alike(&self, other: &Engine, role: Role, action: Action) -> bool {
+        self.slices.get(role, action).text == other.slices.get(role, action).text
+    }
+
     /// Users some policy names (a linked template, `principal == User::"..."`): their
     /// access may differ from their role's.
     pub fn named_users(&self) -> &HashSet<String> {

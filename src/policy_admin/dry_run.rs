@@ -49,6 +49,7 @@ pub struct LoggedDecision {
     pub decision: String,
     pub policy_ids: String,
     pub client_ip: Option<String>,
+    pub policy_version: String,
     pub inputs: Option<String>,
 }
 
@@ -120,8 +121,16 @@ pub fn load_window(
     Ok(rows)
 }
 
-/// Replays `logged` on `engine`, on every core: decisions are independent.
-pub fn replay(engine: &Engine, company_id: &str, logged: &[LoggedDecision]) -> Replay {
+/// Replays `logged` on `proposed`, on every core: decisions are independent. A decision
+/// that `active` made, for a role and action whose policies `proposed` leaves as they are,
+/// is the same again without asking Cedar: deciding is a function of those policies and the
+/// inputs.
+pub fn replay(
+    active: &Engine,
+    proposed: &Engine,
+    company_id: &str,
+    logged: &[LoggedDecision],
+) -> Replay {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let chunk = logged.len().div_ceil(threads).max(1);
     let outcomes: Vec<Vec<Outcome>> = std::thread::scope(|scope| {
@@ -130,7 +139,7 @@ pub fn replay(engine: &Engine, company_id: &str, logged: &[LoggedDecision]) -> R
             .map(|part| {
                 scope.spawn(move || {
                     part.iter()
-                        .map(|d| replay_one(engine, company_id, d))
+                        .map(|d| replay_one(active, proposed, company_id, d))
                         .collect()
                 })
             })
@@ -185,7 +194,12 @@ enum Outcome {
     Flipped(Vec<String>),
 }
 
-fn replay_one(engine: &Engine, company_id: &str, decision: &LoggedDecision) -> Outcome {
+fn replay_one(
+    active: &Engine,
+    proposed: &Engine,
+    company_id: &str,
+    decision: &LoggedDecision,
+) -> Outcome {
     let (Some(inputs), Some(user_id)) = (&decision.inputs, &decision.user_id) else {
         return Outcome::NotReplayable;
     };
@@ -205,7 +219,12 @@ fn replay_one(engine: &Engine, company_id: &str, decision: &LoggedDecision) -> O
     ) else {
         return Outcome::NotReplayable;
     };
-    let verdict = engine.decide(
+    if decision.policy_version == active.version()
+        && active.decides_alike(proposed, request.actor.role, action)
+    {
+        return Outcome::Same;
+    }
+    let verdict = proposed.decide(
         &request.actor,
         &request.rules,
         action,
@@ -246,7 +265,7 @@ pub fn dry_run(
     window: Window,
 ) -> Result<DryRunReport, diesel::result::Error> {
     let logged = load_window(conn, company_id, window)?;
-    let replay = replay(proposed, company_id, &logged);
+    let replay = replay(active, proposed, company_id, &logged);
     let roster = access_review::load_roster(conn, company_id)?;
     let before = access_review::review(active, company_id, rules, roster.clone());
     let after = access_review::review(proposed, company_id, rules, roster);
