@@ -14,6 +14,7 @@ diesel::table! {
         lock_seq -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        count_probable_sharing -> Bool,
         policy_version -> BigInt,
         policy_hash -> Nullable<Text>,
     }

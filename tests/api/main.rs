@@ -14,6 +14,7 @@ mod identity;
 mod policies;
 mod roles_table;
 mod seats;
+mod seats_handover;
 mod sessions;
 mod system;
 mod users;
