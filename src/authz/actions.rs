@@ -33,6 +33,8 @@ actions! {
     UpdateInvoice => "update_invoice",
     SendInvoice => "send_invoice",
     VoidInvoice => "void_invoice",
+    ViewCreditNote => "view_credit_note",
+    CreateCreditNote => "create_credit_note",
     ViewPayment => "view_payment",
     ReceivePayment => "receive_payment",
     ViewVendor => "view_vendor",

@@ -351,7 +351,7 @@ impl Engine {
         if let Some(cents) = resource.amount_cents {
             let name = match resource.kind {
                 K::Payment | K::BillPayment => Some("amount_cents"),
-                K::Estimate | K::Invoice | K::Bill => Some("total_cents"),
+                K::Estimate | K::Invoice | K::Bill | K::CreditNote => Some("total_cents"),
                 _ => None,
             };
             if let Some(name) = name {

@@ -22,10 +22,11 @@ pub enum ResourceKind {
     Settings,
     AuditData,
     User,
+    CreditNote,
 }
 
 impl ResourceKind {
-    pub const ALL: [ResourceKind; 17] = [
+    pub const ALL: [ResourceKind; 18] = [
         Self::Customer,
         Self::Vendor,
         Self::Account,
@@ -43,6 +44,7 @@ impl ResourceKind {
         Self::Settings,
         Self::AuditData,
         Self::User,
+        Self::CreditNote,
     ];
 
     /// The entity type name in the schema, without the namespace.
@@ -65,6 +67,7 @@ impl ResourceKind {
             Self::Settings => "Settings",
             Self::AuditData => "AuditData",
             Self::User => "User",
+            Self::CreditNote => "CreditNote",
         }
     }
 

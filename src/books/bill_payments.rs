@@ -4,12 +4,13 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::bills;
+use super::bills::Bills;
 use super::chart;
 use super::common::{
     authorize, authorize_dated, page, posting_problem, remember, replayed, Created, IdempotencyKey,
     Page, PageRequest,
 };
+use super::document_model as model;
 use super::ledger::{self, load_chart};
 use super::payments::PaymentInput;
 use super::postings::{self, PaymentRef};
@@ -74,10 +75,7 @@ pub fn pay(
     key: Option<&IdempotencyKey>,
 ) -> Result<Created<BillPaymentView>, BooksError> {
     // Read first: who entered the bill decides whether this user may pay it.
-    let bill = bills::find(conn, company_id, &input.document_id).map_err(|error| match error {
-        BooksError::NotFound => BooksError::invalid("bill_id", "does not name a bill"),
-        other => other,
-    })?;
+    let bill = model::named::<Bills>(conn, company_id, ("bill_id", &input.document_id))?;
     let id = uuid::Uuid::now_v7().to_string();
     let new = Resource::new(ResourceKind::BillPayment, &id, company_id)
         .created_by(&actor.user_id)
@@ -95,11 +93,11 @@ pub fn pay(
     if let Some(body) = replayed(conn, actor, company_id, key)? {
         return Ok(Created::Replayed(body));
     }
-    bills::apply_payment(conn, actor, &bill, input.amount_cents.get())?;
+    model::apply_payment::<Bills>(conn, actor, &bill, input.amount_cents.get())?;
     let chart = load_chart(conn, company_id)?;
     let payment = PaymentRef {
         id: &id,
-        party_id: &bill.vendor_id,
+        party_id: &bill.party_id,
         date: input.date,
         amount_cents: input.amount_cents,
         account_number: input.account_number.as_deref(),
@@ -111,7 +109,7 @@ pub fn pay(
         id,
         company_id: company_id.to_owned(),
         bill_id: bill.id,
-        vendor_id: bill.vendor_id,
+        vendor_id: bill.party_id,
         date: input.date,
         amount_cents: input.amount_cents.get(),
         account_number: input

@@ -220,7 +220,8 @@ pub mod counter {
     pub const INVOICE: &str = "invoice";
     pub const ESTIMATE: &str = "estimate";
     pub const BILL: &str = "bill";
-    pub const ALL: [&str; 4] = [JOURNAL_ENTRY, INVOICE, ESTIMATE, BILL];
+    pub const CREDIT_NOTE: &str = "credit_note";
+    pub const ALL: [&str; 5] = [JOURNAL_ENTRY, INVOICE, ESTIMATE, BILL, CREDIT_NOTE];
 }
 
 /// The next number of a company counter. The row stays locked until the transaction ends, so

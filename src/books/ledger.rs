@@ -60,7 +60,8 @@ pub struct EntryView {
     pub number: i64,
     pub date: NaiveDate,
     pub memo: String,
-    /// invoice, invoice_void, payment, bill, bill_payment, journal_entry or reversal.
+    /// invoice, invoice_void, payment, bill, bill_payment, journal_entry, reversal or
+    /// credit_note.
     pub source_kind: String,
     pub source_id: String,
     pub total_cents: i64,
@@ -78,6 +79,7 @@ pub fn source_kind_name(kind: SourceKind) -> &'static str {
         SourceKind::BillPayment => "bill_payment",
         SourceKind::JournalEntry => "journal_entry",
         SourceKind::Reversal => "reversal",
+        SourceKind::CreditNote => "credit_note",
     }
 }
 
@@ -90,6 +92,7 @@ fn parse_source_kind(name: &str) -> Option<SourceKind> {
         SourceKind::BillPayment,
         SourceKind::JournalEntry,
         SourceKind::Reversal,
+        SourceKind::CreditNote,
     ]
     .into_iter()
     .find(|kind| source_kind_name(*kind) == name)

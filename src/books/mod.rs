@@ -10,6 +10,8 @@ pub mod bills;
 pub mod chart;
 pub mod closing;
 pub mod common;
+pub mod credit_notes;
+pub mod document_model;
 pub mod documents;
 pub mod estimates;
 pub mod invoices;
@@ -41,6 +43,13 @@ pub enum BooksError {
         record: &'static str,
         state: String,
         problem: &'static str,
+    },
+    /// A credit note for more than is still open on its invoice.
+    #[error("{asked_cents} cents is more than the {open_cents} cents open on the {record}")]
+    ExceedsOpenAmount {
+        record: &'static str,
+        open_cents: i64,
+        asked_cents: i64,
     },
     #[error("this Idempotency-Key was used with another request")]
     IdempotencyKeyReused,

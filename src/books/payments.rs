@@ -10,7 +10,8 @@ use super::common::{
     authorize, authorize_dated, page, posting_problem, remember, replayed, Created, IdempotencyKey,
     Page, PageRequest,
 };
-use super::invoices;
+use super::document_model as model;
+use super::invoices::Invoices;
 use super::ledger::{self, load_chart};
 use super::money::Cents;
 use super::postings::{self, PaymentRef};
@@ -101,16 +102,12 @@ pub fn receive(
     if let Some(body) = replayed(conn, actor, company_id, key)? {
         return Ok(Created::Replayed(body));
     }
-    let invoice =
-        invoices::find(conn, company_id, &input.document_id).map_err(|error| match error {
-            BooksError::NotFound => BooksError::invalid("invoice_id", "does not name an invoice"),
-            other => other,
-        })?;
-    invoices::apply_payment(conn, actor, &invoice, input.amount_cents.get())?;
+    let invoice = model::named::<Invoices>(conn, company_id, ("invoice_id", &input.document_id))?;
+    model::apply_payment::<Invoices>(conn, actor, &invoice, input.amount_cents.get())?;
     let chart = load_chart(conn, company_id)?;
     let payment = PaymentRef {
         id: &id,
-        party_id: &invoice.customer_id,
+        party_id: &invoice.party_id,
         date: input.date,
         amount_cents: input.amount_cents,
         account_number: input.account_number.as_deref(),
@@ -122,7 +119,7 @@ pub fn receive(
         id,
         company_id: company_id.to_owned(),
         invoice_id: invoice.id,
-        customer_id: invoice.customer_id,
+        customer_id: invoice.party_id,
         date: input.date,
         amount_cents: input.amount_cents.get(),
         account_number: input

@@ -70,6 +70,7 @@ pub enum SourceKind {
     BillPayment,
     JournalEntry,
     Reversal,
+    CreditNote,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -369,6 +370,23 @@ pub fn invoice_voided(posted: &EntryDraft, date: NaiveDate) -> Result<EntryDraft
         SourceKind::Invoice,
         SourceKind::InvoiceVoid,
         date,
+        memo,
+    )
+}
+
+/// Issuing a credit note: the reverse of sending an invoice of the lines credited (debit each
+/// income account and 44571, credit 411 the total), dated on the credit note.
+pub fn credit_note_issued(
+    chart: &Chart,
+    credit_note: &DocumentRef<'_>,
+) -> Result<EntryDraft, PostingError> {
+    let as_sold = invoice_sent(chart, credit_note)?;
+    let memo = format!("Credit note {}", credit_note.number);
+    reverse(
+        &as_sold,
+        SourceKind::Invoice,
+        SourceKind::CreditNote,
+        credit_note.date,
         memo,
     )
 }

@@ -14,7 +14,9 @@ use super::reports::{
 };
 use super::BooksError;
 use crate::authz::{Action, Actor, Authz, Resource, ResourceKind};
-use crate::store::schema::{bill_payments, bills, customers, invoices, payments, vendors};
+use crate::store::schema::{
+    bill_payments, bills, credit_notes, customers, invoices, payments, vendors,
+};
 use crate::store::DbConnection;
 
 fn authorize_report(
@@ -115,6 +117,7 @@ pub fn aged_receivables(
         super::invoices::status::SENT,
         super::invoices::status::PARTIALLY_PAID,
         super::invoices::status::PAID,
+        super::invoices::status::CREDITED,
     ];
     let heads: Vec<DocumentHead> = invoices::table
         .filter(invoices::company_id.eq(company_id))
@@ -129,11 +132,19 @@ pub fn aged_receivables(
             invoices::total_cents,
         ))
         .load(conn)?;
-    let paid: Vec<(String, i64)> = payments::table
+    let mut paid: Vec<(String, i64)> = payments::table
         .filter(payments::company_id.eq(company_id))
         .filter(payments::date.le(at))
         .select((payments::invoice_id, payments::amount_cents))
         .load(conn)?;
+    // What credit notes took off by `at` is no longer due either.
+    paid.extend(
+        credit_notes::table
+            .filter(credit_notes::company_id.eq(company_id))
+            .filter(credit_notes::date.le(at))
+            .select((credit_notes::invoice_id, credit_notes::total_cents))
+            .load::<(String, i64)>(conn)?,
+    );
     let names: HashMap<String, String> = customers::table
         .filter(customers::company_id.eq(company_id))
         .select((customers::id, customers::name))

@@ -249,6 +249,23 @@ impl From<BooksError> for ApiError {
                 format!("Action impossible sur cet enregistrement ({record}, état {state}) : {problem}."),
             )
             .with("state", state),
+            E::ExceedsOpenAmount {
+                record,
+                open_cents,
+                asked_cents,
+            } => ApiError::new(
+                ErrorCode::ExceedsOpenAmount,
+                format!(
+                    "This credit note ({asked_cents} cents) is more than the {open_cents} cents \
+                     still open on the {record}; credit at most what is open."
+                ),
+                format!(
+                    "Cet avoir ({asked_cents} centimes) dépasse les {open_cents} centimes restant \
+                     dus sur la facture ; l'avoir ne peut pas dépasser ce qui reste dû."
+                ),
+            )
+            .with("open_cents", open_cents)
+            .with("asked_cents", asked_cents),
             E::IdempotencyKeyReused => ApiError::new(
                 ErrorCode::IdempotencyKeyReused,
                 "This Idempotency-Key was already used with another request; use a new key.",

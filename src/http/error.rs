@@ -70,6 +70,8 @@ pub enum ErrorCode {
     /// An `Idempotency-Key` sent again with another request.
     IdempotencyKeyReused,
     AlreadyExists,
+    /// A credit note for more than its invoice has open.
+    ExceedsOpenAmount,
 }
 
 impl ErrorCode {
@@ -88,7 +90,9 @@ impl ErrorCode {
             | Self::ConcurrentSession
             | Self::InvalidState
             | Self::AlreadyExists => StatusCode::CONFLICT,
-            Self::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::IdempotencyKeyReused | Self::ExceedsOpenAmount => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::InvalidPolicy => StatusCode::UNPROCESSABLE_ENTITY,

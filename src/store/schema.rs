@@ -431,6 +431,26 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    credit_notes (id) {
+        id -> Text,
+        company_id -> Text,
+        number -> Text,
+        invoice_id -> Text,
+        customer_id -> Text,
+        date -> Date,
+        due_date -> Date,
+        status -> Text,
+        total_cents -> BigInt,
+        created_by -> Text,
+        created_at -> Timestamp,
+        version -> BigInt,
+        updated_by -> Text,
+        updated_by_session -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> companies (company_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(
@@ -461,5 +481,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     closing_dates,
     closing_date_exceptions,
     idempotency_keys,
+    credit_notes,
     policy_versions,
 );

@@ -1,6 +1,7 @@
 //! Black-box API tests: the real server on a fresh database per test.
 
 mod books_concurrency;
+mod books_credit_notes;
 mod books_ledger;
 mod books_roles;
 mod books_sales;

@@ -36,7 +36,7 @@ fn afternoon(day: DateTime<Utc>) -> Vec<String> {
     shift("desk-2", MAC_FIREFOX, start, start + Duration::minutes(297))
 }
 
-/// One person's shift on a day, as CSV rows.
+/// The CSV rows of one shift on a given day.
 type Shift = fn(DateTime<Utc>) -> Vec<String>;
 
 async fn import_days(app: &TestApp, company: &Company, days: &[DateTime<Utc>], shifts: &[Shift]) {

@@ -2,6 +2,7 @@
 //! inside `authz::act`, answer.
 
 mod accounts;
+mod documents;
 mod journal;
 mod parties;
 mod purchases;
@@ -19,7 +20,7 @@ use super::error::ApiError;
 use super::state::AppState;
 use crate::authz::{self, Authz};
 use crate::books::common::MAX_PAGE_ITEMS;
-use crate::books::documents::{price_document, DocumentError, LineInput};
+use crate::books::documents::{price_document, DocumentError, LineInput, PricedDocument};
 use crate::books::lines::DocumentInput;
 use crate::books::money::Cents;
 use crate::books::payments::PaymentInput;
@@ -213,6 +214,16 @@ fn parse_document(
         Some(due) => due,
         None => date + chrono::Days::new(DEFAULT_TERMS_DAYS),
     };
+    Ok(DocumentInput {
+        party_id,
+        date,
+        due_date,
+        priced: parse_lines(lines)?,
+    })
+}
+
+/// Prices a document's lines; a refusal names the line and field.
+fn parse_lines(lines: &[LineRequest]) -> Result<PricedDocument, ApiError> {
     let inputs: Vec<LineInput> = lines
         .iter()
         .map(|line| LineInput {
@@ -223,18 +234,12 @@ fn parse_document(
             account_number: line.account_number.clone(),
         })
         .collect();
-    let priced = price_document(&inputs).map_err(|error| match &error {
+    price_document(&inputs).map_err(|error| match &error {
         DocumentError::Line(line) => ApiError::invalid_field(
             &format!("lines[{}].{}", line.index, line.field),
             &line.problem.to_string(),
         ),
         _ => ApiError::invalid_field("lines", &error.to_string()),
-    })?;
-    Ok(DocumentInput {
-        party_id,
-        date,
-        due_date,
-        priced,
     })
 }
 

@@ -1,20 +1,17 @@
 //! Supplier bills and bill payments.
 
-use actix_web::{get, post, route, web, HttpRequest, HttpResponse};
+use actix_web::{get, post, route, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{
-    created, idempotency_key, optional_version, override_requested, page_request, parse_document,
-    parse_payment, run, saved, LineRequest, PageQuery,
-};
+use super::documents::{document_routes, document_step, DocumentRequest};
+use super::{parse_document, parse_payment, LineRequest};
 use crate::books::bill_payments::{self, BillPaymentView};
-use crate::books::bills::{self, BillInput, BillView};
+use crate::books::bills::{self, BillView, Bills};
 use crate::books::common::checked_text;
+use crate::books::document_model::{self as model, Draft};
+use crate::books::payments::PaymentInput;
 use crate::http::error::ApiError;
-use crate::http::extract::Auth;
-use crate::http::state::AppState;
-use crate::http::versions::expected_version;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(list_bills)
@@ -53,12 +50,56 @@ pub struct BillRequest {
     override_closing_date: Option<bool>,
 }
 
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ApproveRequest {
-    version: Option<i64>,
-    override_closing_date: Option<bool>,
+impl DocumentRequest for BillRequest {
+    type Input = Draft;
+
+    fn parse(&self) -> Result<Draft, ApiError> {
+        let party = ("vendor_id", self.vendor_id.as_str());
+        let document = parse_document(party, &self.date, self.due_date.as_deref(), &self.lines)?;
+        let link = match self.reference.as_deref() {
+            None => None,
+            Some(text) => Some(checked_text("reference", text, false)?).filter(|r| !r.is_empty()),
+        };
+        Ok(Draft { document, link })
+    }
+
+    fn options(&self) -> (Option<i64>, Option<bool>) {
+        (self.version, self.override_closing_date)
+    }
 }
+
+document_routes! {
+    tag: "purchases",
+    collection: "/v1/companies/{company_id}/bills",
+    item: "/v1/companies/{company_id}/bills/{id}",
+    request: BillRequest,
+    view: BillView,
+    page: BillList,
+    list: (list_bills, model::list::<Bills>),
+    create: (create_bill, model::create::<Bills>),
+    get: (get_bill, model::get::<Bills>),
+    update: (update_bill, model::update::<Bills>),
+}
+
+document_routes! {
+    tag: "purchases",
+    collection: "/v1/companies/{company_id}/bill-payments",
+    item: "/v1/companies/{company_id}/bill-payments/{id}",
+    request: BillPaymentRequest,
+    view: BillPaymentView,
+    page: BillPaymentList,
+    list: (list_bill_payments, bill_payments::list),
+    create: (pay_bill, bill_payments::pay),
+    get: (get_bill_payment, bill_payments::get),
+}
+
+document_step!(
+    approve_bill,
+    "/v1/companies/{company_id}/bills/{id}/approve",
+    BillView,
+    "purchases",
+    bills::approve
+);
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -71,219 +112,16 @@ pub struct BillPaymentRequest {
     override_closing_date: Option<bool>,
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct BillList {
-    items: Vec<BillView>,
-    next: Option<String>,
-}
+impl DocumentRequest for BillPaymentRequest {
+    type Input = PaymentInput;
 
-#[derive(Serialize, ToSchema)]
-pub struct BillPaymentList {
-    items: Vec<BillPaymentView>,
-    next: Option<String>,
-}
+    fn parse(&self) -> Result<PaymentInput, ApiError> {
+        let account = self.account_number.as_deref();
+        let bill = ("bill_id", self.bill_id.as_str());
+        parse_payment(bill, &self.date, self.amount_cents, account)
+    }
 
-fn parse_bill(body: &BillRequest) -> Result<BillInput, ApiError> {
-    let party = ("vendor_id", body.vendor_id.as_str());
-    let document = parse_document(party, &body.date, body.due_date.as_deref(), &body.lines)?;
-    let reference = match body.reference.as_deref() {
-        None => None,
-        Some(text) => Some(checked_text("reference", text, false)?).filter(|r| !r.is_empty()),
-    };
-    Ok(BillInput {
-        document,
-        reference,
-    })
-}
-
-/// The company's bills.
-#[utoipa::path(params(PageQuery), responses((status = 200, body = BillList), (status = 403)), tag = "purchases", security(("bearer" = [])))]
-#[get("/v1/companies/{company_id}/bills")]
-pub async fn list_bills(
-    state: web::Data<AppState>,
-    Auth(actor): Auth,
-    path: web::Path<String>,
-    query: web::Query<PageQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let request = page_request(query.into_inner())?;
-    let company_id = path.into_inner();
-    let page = run(&state, move |conn, authz| {
-        bills::list(conn, authz, &actor, &company_id, &request)
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(page))
-}
-
-/// Enters a supplier bill as a draft. `Idempotency-Key` makes a retry safe.
-#[utoipa::path(request_body = BillRequest, responses((status = 201, body = BillView), (status = 400), (status = 403), (status = 422, description = "idempotency_key_reused")), tag = "purchases", security(("bearer" = [])))]
-#[post("/v1/companies/{company_id}/bills")]
-pub async fn create_bill(
-    state: web::Data<AppState>,
-    Auth(actor): Auth,
-    req: HttpRequest,
-    path: web::Path<String>,
-    body: web::Json<BillRequest>,
-) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
-    let key = idempotency_key(&req, &body)?;
-    let override_closing_date = override_requested(&req, body.override_closing_date)?;
-    let input = parse_bill(&body)?;
-    let company_id = path.into_inner();
-    let result = run(&state, move |conn, authz| {
-        let key = key.as_ref();
-        bills::create(
-            conn,
-            authz,
-            &actor,
-            &company_id,
-            input.clone(),
-            override_closing_date,
-            key,
-        )
-    })
-    .await?;
-    Ok(created(result))
-}
-
-/// One bill.
-#[utoipa::path(responses((status = 200, body = BillView), (status = 404)), tag = "purchases", security(("bearer" = [])))]
-#[get("/v1/companies/{company_id}/bills/{id}")]
-pub async fn get_bill(
-    state: web::Data<AppState>,
-    Auth(actor): Auth,
-    path: web::Path<(String, String)>,
-) -> Result<HttpResponse, ApiError> {
-    let (company_id, id) = path.into_inner();
-    let view = run(&state, move |conn, authz| {
-        bills::get(conn, authz, &actor, &company_id, &id)
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(view))
-}
-
-/// Changes a draft bill, from the version the caller saw.
-#[utoipa::path(put, path = "/v1/companies/{company_id}/bills/{id}", request_body = BillRequest, responses((status = 200, body = BillView), (status = 409, description = "conflict or invalid_state")), tag = "purchases", security(("bearer" = [])))]
-#[route(
-    "/v1/companies/{company_id}/bills/{id}",
-    method = "PUT",
-    method = "PATCH"
-)]
-pub async fn update_bill(
-    state: web::Data<AppState>,
-    Auth(actor): Auth,
-    req: HttpRequest,
-    path: web::Path<(String, String)>,
-    body: web::Json<BillRequest>,
-) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
-    let version = expected_version(&req, body.version)?;
-    let override_closing_date = override_requested(&req, body.override_closing_date)?;
-    let input = parse_bill(&body)?;
-    let (company_id, id) = path.into_inner();
-    let result = run(&state, move |conn, authz| {
-        let target = (company_id.as_str(), id.as_str());
-        bills::update(
-            conn,
-            authz,
-            &actor,
-            target,
-            version,
-            input.clone(),
-            override_closing_date,
-        )
-    })
-    .await?;
-    saved(result)
-}
-
-/// Approves a draft bill (not one's own) and posts it.
-#[utoipa::path(request_body = ApproveRequest, responses((status = 200, body = BillView), (status = 403, description = "e.g. approving one's own bill"), (status = 409, description = "conflict or invalid_state")), tag = "purchases", security(("bearer" = [])))]
-#[post("/v1/companies/{company_id}/bills/{id}/approve")]
-pub async fn approve_bill(
-    state: web::Data<AppState>,
-    Auth(actor): Auth,
-    req: HttpRequest,
-    path: web::Path<(String, String)>,
-    body: Option<web::Json<ApproveRequest>>,
-) -> Result<HttpResponse, ApiError> {
-    let body = body.map(web::Json::into_inner).unwrap_or_default();
-    let version = optional_version(&req, body.version)?;
-    let override_closing_date = override_requested(&req, body.override_closing_date)?;
-    let (company_id, id) = path.into_inner();
-    let result = run(&state, move |conn, authz| {
-        let target = (company_id.as_str(), id.as_str());
-        bills::approve(conn, authz, &actor, target, version, override_closing_date)
-    })
-    .await?;
-    saved(result)
-}
-
-/// Bill payments made.
-#[utoipa::path(params(PageQuery), responses((status = 200, body = BillPaymentList), (status = 403)), tag = "purchases", security(("bearer" = [])))]
-#[get("/v1/companies/{company_id}/bill-payments")]
-pub async fn list_bill_payments(
-    state: web::Data<AppState>,
-    Auth(actor): Auth,
-    path: web::Path<String>,
-    query: web::Query<PageQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let request = page_request(query.into_inner())?;
-    let company_id = path.into_inner();
-    let page = run(&state, move |conn, authz| {
-        bill_payments::list(conn, authz, &actor, &company_id, &request)
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(page))
-}
-
-/// Pays an approved bill (not one's own), at most what is open, and posts it.
-#[utoipa::path(request_body = BillPaymentRequest, responses((status = 201, body = BillPaymentView), (status = 400), (status = 403), (status = 409, description = "invalid_state")), tag = "purchases", security(("bearer" = [])))]
-#[post("/v1/companies/{company_id}/bill-payments")]
-pub async fn pay_bill(
-    state: web::Data<AppState>,
-    Auth(actor): Auth,
-    req: HttpRequest,
-    path: web::Path<String>,
-    body: web::Json<BillPaymentRequest>,
-) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
-    let key = idempotency_key(&req, &body)?;
-    let override_closing_date = override_requested(&req, body.override_closing_date)?;
-    let input = parse_payment(
-        ("bill_id", &body.bill_id),
-        &body.date,
-        body.amount_cents,
-        body.account_number.as_deref(),
-    )?;
-    let company_id = path.into_inner();
-    let result = run(&state, move |conn, authz| {
-        let key = key.as_ref();
-        bill_payments::pay(
-            conn,
-            authz,
-            &actor,
-            &company_id,
-            input.clone(),
-            override_closing_date,
-            key,
-        )
-    })
-    .await?;
-    Ok(created(result))
-}
-
-/// One bill payment.
-#[utoipa::path(responses((status = 200, body = BillPaymentView), (status = 404)), tag = "purchases", security(("bearer" = [])))]
-#[get("/v1/companies/{company_id}/bill-payments/{id}")]
-pub async fn get_bill_payment(
-    state: web::Data<AppState>,
-    Auth(actor): Auth,
-    path: web::Path<(String, String)>,
-) -> Result<HttpResponse, ApiError> {
-    let (company_id, id) = path.into_inner();
-    let view = run(&state, move |conn, authz| {
-        bill_payments::get(conn, authz, &actor, &company_id, &id)
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(view))
+    fn options(&self) -> (Option<i64>, Option<bool>) {
+        (None, self.override_closing_date)
+    }
 }
