@@ -1,4 +1,4 @@
-//! The command line: `serve [--demo]`, `migrate`, `policy validate|test`, `audit`,
+//! The command line: `serve [--demo]`, `migrate`, `policy validate|test|diff`, `audit`,
 //! `import sessions`.
 
 use std::path::PathBuf;
@@ -12,6 +12,7 @@ use crate::config::Settings;
 use crate::startup::Application;
 use crate::store::Store;
 
+mod policy_diff;
 mod seat_commands;
 
 #[derive(Parser)]
@@ -79,6 +80,9 @@ enum PolicyCommand {
         #[arg(default_value = "policies")]
         dir: PathBuf,
     },
+    /// Compare the policies of two folders policy by policy (by @id); exits with 1 when
+    /// they differ.
+    Diff { before: PathBuf, after: PathBuf },
 }
 
 pub fn run() -> ExitCode {
@@ -148,6 +152,7 @@ fn migrate(settings: Settings) -> ExitCode {
 
 fn run_policy_command(command: PolicyCommand) -> ExitCode {
     let result = match command {
+        PolicyCommand::Diff { before, after } => return policy_diff::run(&before, &after),
         PolicyCommand::Validate { dir } => load_policy_dir(&dir).map(|loaded| {
             println!(
                 "{}: {} policies valid against the schema",

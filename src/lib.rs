@@ -10,6 +10,7 @@ pub mod http;
 pub mod i18n;
 pub mod identity;
 pub mod paging;
+pub mod policy_admin;
 pub mod seats;
 pub mod startup;
 pub mod store;

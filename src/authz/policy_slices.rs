@@ -26,6 +26,8 @@ pub struct Slice {
     /// Whether a condition reads the action: only then does Cedar need the action's entity
     /// and its groups (the scopes that did are gone).
     pub reads_action: bool,
+    /// The slice's policies, sorted and joined: two slices that read alike decide alike.
+    pub text: String,
 }
 
 impl PolicySlices {
@@ -52,6 +54,7 @@ impl PolicySlices {
                 let mut slice = Slice {
                     policies: PolicySet::new(),
                     reads_action: false,
+                    text: String::new(),
                 };
                 for policy in policies.policies() {
                     let principal = policy.principal_constraint();
@@ -64,6 +67,13 @@ impl PolicySlices {
                         slice.policies.add(policy).map_err(|e| e.to_string())?;
                     }
                 }
+                let mut texts: Vec<String> = slice
+                    .policies
+                    .policies()
+                    .map(|p| format!("{}:{p}", p.id()))
+                    .collect();
+                texts.sort_unstable();
+                slice.text = texts.join("\n");
                 slices.insert((role, action), slice);
             }
         }

@@ -13,6 +13,8 @@ mod identity;
 pub mod locale;
 pub mod metrics;
 pub mod openapi;
+pub mod policies;
+mod policy_review;
 pub mod rate_limit;
 mod seats;
 pub mod state;
@@ -75,7 +77,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(alerts::configure)
         .service(seats::get_seat_audit_settings)
         .service(seats::set_seat_audit_settings)
-        .configure(books::configure);
+        .configure(books::configure)
+        .configure(policies::configure)
+        .configure(policy_review::configure);
 }
 
 fn json_config() -> web::JsonConfig {

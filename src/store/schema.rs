@@ -15,6 +15,8 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         count_probable_sharing -> Bool,
+        policy_version -> BigInt,
+        policy_hash -> Nullable<Text>,
     }
 }
 
@@ -87,6 +89,21 @@ diesel::table! {
         policy_version -> Text,
         prev_hash -> Text,
         hash -> Text,
+        inputs -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    policy_versions (company_id, version) {
+        company_id -> Text,
+        version -> BigInt,
+        policies -> Text,
+        links -> Text,
+        tests -> Nullable<Text>,
+        hash -> Text,
+        author_id -> Nullable<Text>,
+        comment -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -508,4 +525,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     alert_settings,
     alerts,
     job_leases,
+    policy_versions,
 );

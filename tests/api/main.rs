@@ -16,6 +16,7 @@ mod helpers;
 mod identity;
 mod paging;
 mod reads;
+mod policies;
 mod roles_table;
 mod seats;
 mod seats_handover;
