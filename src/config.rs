@@ -33,6 +33,9 @@ pub struct RawSettings {
     /// The seat auditor's tuning and the plans' price table (`[seat_audit]`,
     /// `[seat_audit.catalog]`); a missing key keeps its default.
     pub seat_audit: AuditSettings,
+    /// The address people reach the service at (`https://...` behind TLS): page cookies are
+    /// marked `Secure` when it is https.
+    pub public_url: Option<String>,
 }
 
 impl Default for RawSettings {
@@ -52,6 +55,7 @@ impl Default for RawSettings {
             log_filter: "info".into(),
             audit_lookback_days: 180,
             seat_audit: AuditSettings::default(),
+            public_url: None,
         }
     }
 }
@@ -73,6 +77,16 @@ pub struct Settings {
     pub log_filter: String,
     pub audit_lookback: chrono::Duration,
     pub seat_audit: AuditSettings,
+    pub public_url: Option<String>,
+}
+
+impl Settings {
+    /// Page cookies travel only over TLS when people reach the service through https.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|url| url.starts_with("https://"))
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -149,6 +163,14 @@ impl RawSettings {
                 ));
             }
         }
+        if let Some(url) = &self.public_url {
+            if !(url.starts_with("https://") || url.starts_with("http://")) {
+                return Err(invalid(
+                    "public_url",
+                    "must start with https:// or http://".into(),
+                ));
+            }
+        }
         Ok(Settings {
             host: self.host,
             port: self.port,
@@ -166,6 +188,7 @@ impl RawSettings {
             log_filter: self.log_filter,
             audit_lookback: chrono::Duration::days(self.audit_lookback_days.into()),
             seat_audit: self.seat_audit,
+            public_url: self.public_url,
         })
     }
 }

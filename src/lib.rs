@@ -12,3 +12,4 @@ pub mod seats;
 pub mod startup;
 pub mod store;
 pub mod telemetry;
+pub mod ui;

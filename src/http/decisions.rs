@@ -175,7 +175,7 @@ pub async fn list_decisions(
     Ok(HttpResponse::Ok().json(DecisionPage { items, next }))
 }
 
-fn to_csv(items: &[DecisionView]) -> Result<Vec<u8>, ApiError> {
+pub(crate) fn to_csv(items: &[DecisionView]) -> Result<Vec<u8>, ApiError> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer
         .write_record([

@@ -3,7 +3,7 @@
 
 mod books;
 mod decision_point;
-mod decisions;
+pub(crate) mod decisions;
 mod domain_errors;
 pub mod error;
 pub mod extract;

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use chrono::{NaiveDateTime, TimeDelta};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeDelta};
 use diesel::prelude::*;
 use serde::Serialize;
 
@@ -14,6 +14,7 @@ use super::import::{ParsedImport, RowError};
 use super::plans::{count_seats, effective_seats, EffectiveSeats, SeatCount};
 use super::records::{AuditRunRow, FindingRow, FindingState, FindingView};
 use super::store::{self, FindingChanges, FindingFilter};
+use super::timeline::SessionRecord;
 use super::SeatsError;
 use crate::authz::{Action, Actor, Authz, Options, Resource, ResourceKind};
 use crate::clock::rfc3339;
@@ -300,6 +301,44 @@ pub fn get_finding(
         Options::default(),
     )??;
     store::find_finding(conn, company_id, finding_id)?.ok_or(SeatsError::NotFound)
+}
+
+/// A finding with the sessions of its login on one day, for its timeline.
+#[derive(Debug, Clone)]
+pub struct FindingDay {
+    pub finding: FindingRow,
+    pub day: NaiveDate,
+    pub sessions: Vec<SessionRecord>,
+}
+
+/// A finding and its login's sessions on `day` (by default the day it was last seen).
+pub fn finding_day(
+    conn: &mut DbConnection,
+    authz: &Authz,
+    actor: &Actor,
+    company_id: &str,
+    finding_id: &str,
+    day: Option<NaiveDate>,
+    idle_timeout: TimeDelta,
+) -> Result<FindingDay, SeatsError> {
+    let finding = get_finding(conn, authz, actor, company_id, finding_id)?;
+    let day = day.unwrap_or(finding.last_seen.date());
+    let from = day.and_time(NaiveTime::MIN);
+    let sessions = match &finding.login {
+        Some(login) => store::login_sessions(
+            conn,
+            company_id,
+            login,
+            (from, from + TimeDelta::days(1)),
+            idle_timeout,
+        )?,
+        None => Vec::new(),
+    };
+    Ok(FindingDay {
+        finding,
+        day,
+        sessions,
+    })
 }
 
 /// A person's change of a finding's state, from the version they saw.

@@ -1,0 +1,93 @@
+//! Server-rendered pages under `/ui` for compliance officers and admins. Handlers are thin, as
+//! in `http`: they call the same domain functions as the API, so every page is authorized by
+//! the same Cedar policies and logged in the same decision log.
+
+mod advice;
+mod charts;
+mod csrf;
+mod decisions;
+mod error;
+mod findings;
+mod lang;
+mod overview;
+pub mod session;
+mod sessions;
+mod sign_in;
+
+use actix_web::http::header;
+use actix_web::{get, web, HttpResponse};
+use askama::Template;
+
+use error::PageError;
+use session::Page;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(home)
+        .service(sign_in::show_form)
+        .service(sign_in::submit)
+        .service(sign_in::sign_out)
+        .service(overview::overview)
+        .service(findings::list)
+        .service(findings::show)
+        .service(findings::change_state)
+        .service(sessions::list)
+        .service(sessions::revoke)
+        .service(decisions::search)
+        .service(decisions::export_csv)
+        .service(advice::show_advice);
+}
+
+/// The menu of every signed-in page.
+pub struct Nav {
+    pub company_id: String,
+    pub csrf: String,
+    /// Which entry is shown as current.
+    pub current: &'static str,
+}
+
+impl Nav {
+    pub fn new(page: &Page, current: &'static str) -> Self {
+        Self {
+            company_id: page.actor.company_id.clone(),
+            csrf: page.csrf.clone(),
+            current,
+        }
+    }
+
+    /// The entries: path under the company, English and French names, and whether it is
+    /// the current page.
+    pub fn entries(&self) -> Vec<(&'static str, &'static str, &'static str, bool)> {
+        [
+            ("overview", "", "Overview", "Vue d'ensemble"),
+            ("findings", "/findings", "Findings", "Constats"),
+            ("sessions", "/sessions", "Sessions", "Sessions"),
+            ("decisions", "/decisions", "Decision log", "Journal des décisions"),
+            ("advice", "/advice", "Seat advice", "Conseil de sièges"),
+        ]
+        .into_iter()
+        .map(|(key, path, english, french)| (path, english, french, key == self.current))
+        .collect()
+    }
+}
+
+pub(crate) fn html(page: &impl Template) -> Result<HttpResponse, PageError> {
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(page.render()?))
+}
+
+pub(crate) fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .finish()
+}
+
+/// `/ui`: the signed-in person's company, or the sign-in page.
+#[get("/ui")]
+async fn home(page: Result<Page, PageError>) -> HttpResponse {
+    match page {
+        Ok(page) => see_other(&format!("/ui/companies/{}", page.actor.company_id)),
+        Err(_) => see_other(session::SIGN_IN_PATH),
+    }
+}
