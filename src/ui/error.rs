@@ -70,7 +70,8 @@ struct ErrorPage<'a> {
 impl ResponseError for PageError {
     fn status_code(&self) -> StatusCode {
         match self {
-            Self::SignIn => StatusCode::SEE_OTHER,
+            // What went wrong is a missing session; the answer itself redirects (see below).
+            Self::SignIn => StatusCode::UNAUTHORIZED,
             Self::Forgery => StatusCode::FORBIDDEN,
             Self::Api(error) => error.code.status(),
         }

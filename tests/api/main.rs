@@ -11,6 +11,7 @@ mod decisions;
 mod enforcement;
 mod helpers;
 mod identity;
+mod pages;
 mod roles_table;
 mod seats;
 mod sessions;
