@@ -311,7 +311,8 @@ pub struct FindingDay {
     pub sessions: Vec<SessionRecord>,
 }
 
-/// A finding and its login's sessions on `day` (by default the day it was last seen).
+/// A finding and its login's sessions on `day`: by default the day its strongest proof is
+/// about, so that the picture shows what its words say, else the day it was last seen.
 pub fn finding_day(
     conn: &mut DbConnection,
     authz: &Authz,
@@ -322,7 +323,9 @@ pub fn finding_day(
     idle_timeout: TimeDelta,
 ) -> Result<FindingDay, SeatsError> {
     let finding = get_finding(conn, authz, actor, company_id, finding_id)?;
-    let day = day.unwrap_or(finding.last_seen.date());
+    let day = day
+        .or_else(|| proof_day(&finding))
+        .unwrap_or(finding.last_seen.date());
     let from = day.and_time(NaiveTime::MIN);
     let sessions = match &finding.login {
         Some(login) => store::login_sessions(
@@ -339,6 +342,20 @@ pub fn finding_day(
         day,
         sessions,
     })
+}
+
+fn proof_day(finding: &FindingRow) -> Option<NaiveDate> {
+    let evidence: serde_json::Value = serde_json::from_str(&finding.evidence).ok()?;
+    let strongest = evidence["proofs"]
+        .as_array()?
+        .iter()
+        .rev()
+        .max_by_key(|proof| proof["people"].as_u64())?;
+    ["/window/start", "/overlap/start", "/conflict/at", "/pair/from/at"]
+        .iter()
+        .find_map(|pointer| strongest.pointer(pointer)?.as_str())
+        .and_then(|text| chrono::DateTime::parse_from_rfc3339(text).ok())
+        .map(|at| at.date_naive())
 }
 
 /// A person's change of a finding's state, from the version they saw.

@@ -6,7 +6,7 @@ use askama::Template;
 
 use super::charts::{seat_chart, SeatChart, WIDTH};
 use super::error::PageError;
-use super::lang::Lang;
+use super::lang::{when, Lang};
 use super::session::Page;
 use super::{html, Nav};
 use crate::authz;
@@ -27,6 +27,7 @@ struct OverviewPage {
     /// Open findings per severity, most severe first.
     open_by_severity: Vec<(&'static str, usize)>,
     open_total: usize,
+    last_audit: Option<String>,
 }
 
 #[get("/ui/companies/{company_id}")]
@@ -84,6 +85,11 @@ async fn overview(
         chart,
         width: WIDTH,
         open_total: open.len(),
+        last_audit: seats
+            .last_audit_at
+            .as_deref()
+            .and_then(|text| chrono::DateTime::parse_from_rfc3339(text).ok())
+            .map(|at| when(at.naive_utc())),
         open_by_severity,
         seats,
     })
