@@ -267,6 +267,7 @@ fn insert_decisions(conn: &mut DbConnection, company_id: &str, count: usize) {
             errors: Vec::new(),
             client_ip: None,
             policy_version: "bench".into(),
+            inputs: None,
         })
         .collect();
     for chunk in pending.chunks(10_000) {

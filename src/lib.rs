@@ -8,6 +8,7 @@ pub mod config;
 pub mod http;
 pub mod i18n;
 pub mod identity;
+pub mod policy_admin;
 pub mod seats;
 pub mod startup;
 pub mod store;

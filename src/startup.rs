@@ -9,7 +9,7 @@ use actix_web::{web, App, HttpServer};
 use tracing_actix_web::TracingLogger;
 
 use crate::authz::group_commit::GroupCommit;
-use crate::authz::{self, ActionQueue, Authz, Engine};
+use crate::authz::{self, ActionQueue, Authz, Engines};
 use crate::config::Settings;
 use crate::http::rate_limit::CompanyRateLimiter;
 use crate::http::{self, metrics::Metrics, state::AppState};
@@ -21,8 +21,8 @@ pub enum StartupError {
     Store(#[from] crate::store::StoreError),
     #[error("policies: {0}")]
     Policies(#[from] authz::policy_files::PolicyLoadError),
-    #[error("policy engine: {0}")]
-    Engine(#[from] authz::engine::EngineError),
+    #[error("policies: {0}")]
+    Engine(#[from] authz::engines::BuildError),
     #[error("cannot listen on {address}: {source}")]
     Bind {
         address: String,
@@ -30,13 +30,13 @@ pub enum StartupError {
     },
 }
 
-/// The policy engine from the configured directory, or the built-in policies.
-pub fn load_engine(settings: &Settings) -> Result<Engine, StartupError> {
-    let policies = match &settings.policies_dir {
-        Some(dir) => authz::policy_files::load_policy_dir(dir)?,
-        None => authz::load_builtin()?,
+/// The engines, starting from the configured policy directory or the built-in policies.
+pub fn load_engines(settings: &Settings) -> Result<Engines, StartupError> {
+    let base = match &settings.policies_dir {
+        Some(dir) => authz::BasePolicies::from_dir(dir)?,
+        None => authz::builtin_base(),
     };
-    Ok(Engine::new(policies)?)
+    Ok(Engines::new(base)?)
 }
 
 pub struct Application {
@@ -49,7 +49,7 @@ impl Application {
     /// Opens and migrates the database, loads and validates the policies (refusing to start on
     /// any error), and binds the listener (port 0 picks a free one).
     pub fn build(settings: Settings) -> Result<Self, StartupError> {
-        let engine = load_engine(&settings)?;
+        let engines = load_engines(&settings)?;
         let store = Store::open(&settings.database, settings.database_pool_size)?;
         store.migrate()?;
         let address = format!("{}:{}", settings.host, settings.port);
@@ -61,7 +61,7 @@ impl Application {
             .local_addr()
             .map_err(|source| StartupError::Bind { address, source })?
             .port();
-        let authz = Arc::new(Authz::new(engine));
+        let authz = Arc::new(Authz::new(engines));
         let limiter = CompanyRateLimiter::per_second(settings.decision_point_requests_per_second);
         let state = AppState {
             decision_point: GroupCommit::start(

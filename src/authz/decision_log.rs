@@ -28,6 +28,8 @@ pub struct PendingDecision {
     pub errors: Vec<String>,
     pub client_ip: Option<String>,
     pub policy_version: String,
+    /// What the decision was decided on, as JSON (see `decision_inputs`), for replays.
+    pub inputs: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize)]
@@ -49,11 +51,14 @@ pub struct DecisionRecord {
     pub policy_version: String,
     pub prev_hash: String,
     pub hash: String,
+    pub inputs: Option<String>,
 }
 
 impl DecisionRecord {
     /// The hash of this record's fields chained to `prev_hash`. Fields are hashed as a JSON
-    /// array so no two different records can serialize alike.
+    /// array so no two different records can serialize alike. Inputs, recorded since policy
+    /// administration, are hashed only when present, as `[fields, inputs]`: records written
+    /// before keep their hash.
     pub fn compute_hash(&self) -> String {
         let fields = (
             &self.prev_hash,
@@ -76,7 +81,11 @@ impl DecisionRecord {
         );
         // Written straight into the hasher: the same bytes as the JSON text of the array.
         let mut hasher = HashWriter(Sha256::new());
-        serde_json::to_writer(&mut hasher, &fields).expect("strings and numbers serialize");
+        match &self.inputs {
+            None => serde_json::to_writer(&mut hasher, &fields),
+            Some(inputs) => serde_json::to_writer(&mut hasher, &(fields, inputs)),
+        }
+        .expect("strings and numbers serialize");
         hex::encode(hasher.0.finalize())
     }
 }
@@ -146,6 +155,7 @@ fn chain_record(decision: &PendingDecision, seq: i64, prev_hash: String) -> Deci
         policy_version: decision.policy_version.clone(),
         prev_hash,
         hash: String::new(),
+        inputs: decision.inputs.clone(),
     };
     record.hash = record.compute_hash();
     record
@@ -377,6 +387,7 @@ mod tests {
             policy_version: "abcdef012345".into(),
             prev_hash: GENESIS_HASH.into(),
             hash: String::new(),
+            inputs: None,
         }
     }
 
@@ -387,5 +398,15 @@ mod tests {
             record().compute_hash(),
             "4fbfe5eb6c3877961da47622ee9f86fc024aba85c2bb76d0a8d5eb55deeae792"
         );
+    }
+
+    #[test]
+    fn recorded_inputs_are_covered_by_the_hash() {
+        let mut with_inputs = record();
+        with_inputs.inputs = Some("{\"role\":\"standard_sales\"}".into());
+        let hash = with_inputs.compute_hash();
+        assert_ne!(hash, record().compute_hash());
+        with_inputs.inputs = Some("{\"role\":\"primary_admin\"}".into());
+        assert_ne!(with_inputs.compute_hash(), hash);
     }
 }

@@ -2,6 +2,7 @@
 //! app, on its users and resources, and every decision goes to the same log.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -10,7 +11,8 @@ use serde::Serialize;
 use super::decision_log::PendingDecision;
 use super::errors::AuthzError;
 use super::{
-    load_company_rules, Action, Actor, Authz, CompanyRules, Options, Resource, ResourceKind,
+    load_company_setup, Action, Actor, Authz, CompanyRules, Engine, Engines, Options, Resource,
+    ResourceKind,
 };
 use crate::identity::sessions::hash_token;
 use crate::identity::Role;
@@ -142,7 +144,8 @@ pub enum Caller {
 /// companies, each company's rules, and every principal asked about.
 pub struct Lookups {
     companies_by_key: HashMap<String, Option<String>>,
-    rules: HashMap<String, CompanyRules>,
+    /// Each company's rules and the engine of its active policies.
+    rules: HashMap<String, (CompanyRules, Result<Arc<Engine>, String>)>,
     principals: HashMap<(String, PrincipalRef), PrincipalRow>,
 }
 
@@ -151,6 +154,7 @@ impl Lookups {
     /// per company and kind of reference, instead of one look-up per question.
     pub fn load<'a>(
         conn: &mut DbConnection,
+        engines: &Engines,
         questions: impl IntoIterator<Item = (&'a Caller, &'a [ExternalRequest])>,
     ) -> Result<Self, AuthzError> {
         let mut companies_by_key = HashMap::new();
@@ -184,7 +188,9 @@ impl Lookups {
         let mut rules = HashMap::new();
         let mut principals = HashMap::new();
         for (company_id, (mut ids, mut emails)) in wanted {
-            rules.insert(company_id.clone(), load_company_rules(conn, &company_id)?);
+            let setup = load_company_setup(conn, &company_id)?;
+            let engine = engines.for_company(conn, &company_id, setup.policy_hash.as_deref());
+            rules.insert(company_id.clone(), (setup.rules, engine));
             for (refs, by_email) in [(&mut ids, false), (&mut emails, true)] {
                 refs.sort_unstable();
                 refs.dedup();
@@ -232,7 +238,7 @@ pub fn decide_for_caller(
     if !admit(&company_id, requests.len()) {
         return Err(AuthzError::RateLimited);
     }
-    let Some(rules) = lookups.rules.get(&company_id) else {
+    let Some((rules, engine)) = lookups.rules.get(&company_id) else {
         return Err(AuthzError::GroupCommit(format!(
             "the rules of company `{company_id}` were not read with its batch"
         )));
@@ -249,14 +255,14 @@ pub fn decide_for_caller(
                         company_id: company_id.clone(),
                         ..request.resource.clone()
                     };
-                    let verdict = authz.engine().decide(
+                    authz.decide(
+                        engine.as_deref().map_err(String::as_str),
                         &actor,
                         rules,
                         request.action,
                         &resource,
                         request.options,
-                    );
-                    authz.pending(&actor, request.action, &resource, verdict)
+                    )
                 }
                 None => unknown_principal(authz, &company_id, request),
             }
@@ -334,5 +340,6 @@ fn unknown_principal(
         )],
         client_ip: request.client_ip.clone(),
         policy_version: authz.engine().version().to_owned(),
+        inputs: None,
     }
 }

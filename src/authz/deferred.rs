@@ -66,6 +66,7 @@ mod tests {
             errors: Vec::new(),
             client_ip: None,
             policy_version: "v".into(),
+            inputs: None,
         }
     }
 

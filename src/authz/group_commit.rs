@@ -105,7 +105,7 @@ fn answer_all(
         let questions = jobs
             .iter()
             .map(|job| (&job.caller, job.requests.as_slice()));
-        let lookups = Lookups::load(conn, questions)?;
+        let lookups = Lookups::load(conn, authz.engines(), questions)?;
         let answers: Vec<Answer> = jobs
             .iter()
             .map(|job| {

@@ -2,11 +2,13 @@
 
 pub mod action_queue;
 pub mod actions;
+pub mod decision_inputs;
 pub mod decision_log;
 pub mod decision_point;
 pub mod decisions;
 mod deferred;
 pub mod engine;
+pub mod engines;
 pub mod errors;
 pub mod group_commit;
 pub mod policy_files;
@@ -20,9 +22,11 @@ use include_dir::{include_dir, Dir};
 pub use action_queue::ActionQueue;
 pub use actions::Action;
 pub use engine::{Actor, CompanyRules, Engine, Options, Verdict};
+pub use engines::{BasePolicies, Engines, PolicyContent};
 pub use errors::AuthzError;
 pub use resource::{Resource, ResourceKind};
 
+use decision_inputs::DecisionInputs;
 use decision_log::PendingDecision;
 use policy_files::{LoadedPolicies, PolicyLoadError};
 
@@ -49,6 +53,11 @@ pub fn builtin_sources() -> (String, Vec<(String, String)>) {
     }
     sources.sort();
     (schema, sources)
+}
+
+/// The built-in policies and tests, as companies start from them.
+pub fn builtin_base() -> BasePolicies {
+    BasePolicies::from_embedded(&BUILTIN_POLICIES)
 }
 
 pub fn load_builtin() -> Result<LoadedPolicies, PolicyLoadError> {
@@ -80,22 +89,27 @@ pub trait ActionError {
 }
 
 pub struct Authz {
-    engine: Engine,
+    engines: Engines,
 }
 
 impl Authz {
-    pub fn new(engine: Engine) -> Self {
-        Self { engine }
+    pub fn new(engines: Engines) -> Self {
+        Self { engines }
     }
 
+    /// The base policies' engine: what a company that never changed its policies decides by.
     pub fn engine(&self) -> &Engine {
-        &self.engine
+        self.engines.base()
     }
 
-    /// Decides `action` on `resource` for `actor` inside the caller's write transaction.
-    /// An allow is appended to the log in that transaction (held until the end of the batch
-    /// inside `act`) and its id returned; a denial comes back as `Err` for `act` to log once
-    /// the action's writes are undone.
+    pub fn engines(&self) -> &Engines {
+        &self.engines
+    }
+
+    /// Decides `action` on `resource` for `actor` inside the caller's write transaction, by
+    /// the actor's company's active policies. An allow is appended to the log in that
+    /// transaction (held until the end of the batch inside `act`) and its id returned; a
+    /// denial comes back as `Err` for `act` to log once the action's writes are undone.
     pub fn authorize(
         &self,
         conn: &mut DbConnection,
@@ -104,9 +118,12 @@ impl Authz {
         resource: &Resource,
         options: Options,
     ) -> Result<Result<String, Denial>, diesel::result::Error> {
-        let rules = load_company_rules(conn, &actor.company_id)?;
-        let verdict = self.engine.decide(actor, &rules, action, resource, options);
-        let pending = self.pending(actor, action, resource, verdict);
+        let setup = load_company_setup(conn, &actor.company_id)?;
+        let engine =
+            self.engines
+                .for_company(conn, &actor.company_id, setup.policy_hash.as_deref());
+        let engine = engine.as_deref().map_err(String::as_str);
+        let pending = self.decide(engine, actor, &setup.rules, action, resource, options);
         if pending.allowed {
             let id = pending.id.clone();
             if let Some(pending) = deferred::hold(pending) {
@@ -120,13 +137,32 @@ impl Authz {
         }))
     }
 
-    pub fn pending(
+    /// Decides by `engine` (an error loading it denies) and makes the decision to log, with
+    /// the inputs a replay needs.
+    pub fn decide(
         &self,
+        engine: Result<&Engine, &str>,
         actor: &Actor,
+        rules: &CompanyRules,
         action: Action,
         resource: &Resource,
-        verdict: Verdict,
+        options: Options,
     ) -> PendingDecision {
+        let (verdict, version) = match engine {
+            Ok(engine) => (
+                engine.decide(actor, rules, action, resource, options),
+                engine.version().to_owned(),
+            ),
+            Err(error) => (
+                Verdict {
+                    allowed: false,
+                    policy_ids: Vec::new(),
+                    errors: vec![error.to_owned()],
+                },
+                String::new(),
+            ),
+        };
+        let inputs = DecisionInputs::new(actor, rules, resource, options).to_json();
         PendingDecision {
             id: uuid::Uuid::now_v7().to_string(),
             // A cross-tenant attempt is logged in the actor's chain: the other company's log
@@ -142,9 +178,30 @@ impl Authz {
             policy_ids: verdict.policy_ids,
             errors: verdict.errors,
             client_ip: actor.client_ip.clone(),
-            policy_version: self.engine.version().to_owned(),
+            policy_version: version,
+            inputs: Some(inputs),
         }
     }
+}
+
+/// Appends a record that is no decision of `authorize` (a policy change) with the decisions
+/// of the action running, or at once outside an action.
+pub fn log_decision(
+    conn: &mut DbConnection,
+    pending: PendingDecision,
+) -> Result<(), diesel::result::Error> {
+    if let Some(pending) = deferred::hold(pending) {
+        decision_log::append(conn, [&pending])?;
+    }
+    Ok(())
+}
+
+/// What a decision reads of its company: the rules, and which policies are active.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompanySetup {
+    pub rules: CompanyRules,
+    /// The active version's content hash; None: the base policies.
+    pub policy_hash: Option<String>,
 }
 
 /// The company settings the rules read. A missing company denies through the tenant wall.
@@ -152,25 +209,41 @@ pub fn load_company_rules(
     conn: &mut DbConnection,
     company_id: &str,
 ) -> Result<CompanyRules, diesel::result::Error> {
-    let row: Option<(Option<chrono::NaiveDate>, String, bool)> = companies::table
+    Ok(load_company_setup(conn, company_id)?.rules)
+}
+
+/// The rules and the active policies, in one query.
+pub fn load_company_setup(
+    conn: &mut DbConnection,
+    company_id: &str,
+) -> Result<CompanySetup, diesel::result::Error> {
+    type Row = (Option<chrono::NaiveDate>, String, bool, Option<String>);
+    let row: Option<Row> = companies::table
         .find(company_id)
         .select((
             companies::closing_date,
             companies::enforcement_mode,
             companies::sod_enabled,
+            companies::policy_hash,
         ))
         .get_result(conn)
         .optional()?;
     Ok(match row {
-        Some((closing_date, enforcement_mode, sod_enabled)) => CompanyRules {
-            closing_date,
-            enforcement_mode,
-            sod_enabled,
+        Some((closing_date, enforcement_mode, sod_enabled, policy_hash)) => CompanySetup {
+            rules: CompanyRules {
+                closing_date,
+                enforcement_mode,
+                sod_enabled,
+            },
+            policy_hash,
         },
-        None => CompanyRules {
-            closing_date: None,
-            enforcement_mode: "monitor".into(),
-            sod_enabled: true,
+        None => CompanySetup {
+            rules: CompanyRules {
+                closing_date: None,
+                enforcement_mode: "monitor".into(),
+                sod_enabled: true,
+            },
+            policy_hash: None,
         },
     })
 }

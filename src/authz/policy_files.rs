@@ -15,8 +15,8 @@ use std::str::FromStr;
 
 use cedar_policy::ffi::DetailedError;
 use cedar_policy::{
-    Policy, PolicyId, PolicySet, Schema, ValidationError, ValidationMode, ValidationWarning,
-    Validator,
+    Policy, PolicyId, PolicySet, Schema, Template, ValidationError, ValidationMode,
+    ValidationWarning, Validator,
 };
 use serde::Serialize;
 
@@ -24,6 +24,44 @@ use serde::Serialize;
 pub const SCHEMA_FILE: &str = "schema.cedarschema";
 /// Extension of policy files in a policy directory.
 const POLICY_EXTENSION: &str = "cedar";
+/// File name used in diagnostics about template links that no template text can place.
+pub const LINKS_FILE: &str = "links";
+
+/// A template linked for one user (its `?principal`) and, when it has the slot, one
+/// resource: the policy `id` it becomes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct TemplateLink {
+    pub id: String,
+    pub template: String,
+    /// A user id of the company.
+    pub principal: Option<String>,
+    pub resource: Option<LinkedResource>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct LinkedResource {
+    /// An entity type of the schema, without the namespace (`Bill`, `Invoice`...).
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub id: String,
+}
+
+impl TemplateLink {
+    fn principal_uid(&self) -> Option<serde_json::Value> {
+        let id = self.principal.as_ref()?;
+        Some(serde_json::json!({"type": format!("{NAMESPACE}::User"), "id": id}))
+    }
+
+    fn resource_uid(&self) -> Option<serde_json::Value> {
+        let resource = self.resource.as_ref()?;
+        Some(
+            serde_json::json!({"type": format!("{NAMESPACE}::{}", resource.kind), "id": resource.id}),
+        )
+    }
+}
+
+/// The namespace of the schema's entity types.
+const NAMESPACE: &str = "Seatwarden";
 
 /// A validated policy set and the schema it was validated against.
 #[derive(Debug, Clone)]
@@ -33,9 +71,11 @@ pub struct LoadedPolicies {
 }
 
 /// One problem, located in the file that holds it (lines and columns start at 1).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Diagnostic {
     pub file: String,
+    /// The `@id` of the policy at fault, when the problem is inside one.
+    pub policy_id: Option<String>,
     pub line: usize,
     pub column: usize,
     pub message: String,
@@ -66,9 +106,10 @@ impl PolicyLoadError {
         Self { diagnostics }
     }
 
-    fn single(file: &str, message: String) -> Self {
+    pub(crate) fn single(file: &str, message: String) -> Self {
         Self::new(vec![Diagnostic {
             file: file.to_owned(),
+            policy_id: None,
             line: 1,
             column: 1,
             message,
@@ -100,13 +141,24 @@ pub fn load_policy_sources(
     schema_text: &str,
     sources: &[(String, String)],
 ) -> Result<LoadedPolicies, PolicyLoadError> {
-    let schema = parse_schema(schema_text)?;
+    load_linked_sources(parse_schema(schema_text)?, sources, &[])
+}
+
+/// As [`load_policy_sources`] on a parsed schema, with templates linked by `links`.
+pub fn load_linked_sources(
+    schema: Schema,
+    sources: &[(String, String)],
+    links: &[TemplateLink],
+) -> Result<LoadedPolicies, PolicyLoadError> {
     let mut collected = Collected::default();
     let mut diagnostics = Vec::new();
     for (file, text) in sources {
         if let Err(mut found) = collected.add_file(file, text) {
             diagnostics.append(&mut found);
         }
+    }
+    if diagnostics.is_empty() {
+        diagnostics.extend(links.iter().filter_map(|l| collected.add_link(l).err()));
     }
     if !diagnostics.is_empty() {
         return Err(PolicyLoadError::new(diagnostics));
@@ -118,7 +170,7 @@ pub fn load_policy_sources(
     })
 }
 
-fn policy_file_paths(dir: &Path) -> Result<Vec<PathBuf>, PolicyLoadError> {
+pub(crate) fn policy_file_paths(dir: &Path) -> Result<Vec<PathBuf>, PolicyLoadError> {
     let shown = dir.display().to_string();
     let entries = std::fs::read_dir(dir)
         .map_err(|e| PolicyLoadError::single(&shown, format!("cannot list directory: {e}")))?;
@@ -147,7 +199,7 @@ fn read_text(path: &Path, shown: &str) -> Result<String, PolicyLoadError> {
         .map_err(|e| PolicyLoadError::single(shown, format!("cannot read file: {e}")))
 }
 
-fn parse_schema(text: &str) -> Result<Schema, PolicyLoadError> {
+pub fn parse_schema(text: &str) -> Result<Schema, PolicyLoadError> {
     let (schema, warnings) = Schema::from_cedarschema_str(text)
         .map_err(|e| PolicyLoadError::new(vec![locate(SCHEMA_FILE, text, 0, &e)]))?;
     // Schema warnings (a type shadowing a builtin, ...) are refused like policy warnings.
@@ -200,12 +252,9 @@ impl Collected {
         }
         for template in parsed.templates() {
             let start = text.find(&template.to_string()).unwrap_or(0);
-            diagnostics.push(at(
-                file,
-                text,
-                start,
-                "policy templates (?principal, ?resource) are not supported".to_owned(),
-            ));
+            if let Err(d) = self.add_template(&source, template, start) {
+                diagnostics.push(d);
+            }
         }
         if diagnostics.is_empty() {
             Ok(())
@@ -214,14 +263,15 @@ impl Collected {
         }
     }
 
-    fn add_policy(
-        &mut self,
-        source: &Rc<SourceFile>,
-        policy: &Policy,
+    /// The `@id` a policy or template must carry, or the diagnostic saying so.
+    fn annotated_id(
+        &self,
+        source: &SourceFile,
+        annotation: Option<&str>,
         start: usize,
-    ) -> Result<(), Diagnostic> {
+    ) -> Result<PolicyId, Diagnostic> {
         let (file, text) = (source.name.as_str(), source.text.as_str());
-        let id = match policy.annotation("id").map(str::trim) {
+        let id = match annotation.map(str::trim) {
             Some(id) if !id.is_empty() => PolicyId::new(id),
             _ => {
                 let message = "policy has no @id(\"...\") annotation".to_owned();
@@ -234,12 +284,98 @@ impl Collected {
                 "duplicate @id(\"{id}\"), first used at {}:{line}:{column}",
                 first.source.name
             );
-            return Err(at(file, text, start, message));
+            let mut diagnostic = at(file, text, start, message);
+            diagnostic.policy_id = Some(id.to_string());
+            return Err(diagnostic);
         }
+        Ok(id)
+    }
+
+    fn add_template(
+        &mut self,
+        source: &Rc<SourceFile>,
+        template: &Template,
+        start: usize,
+    ) -> Result<(), Diagnostic> {
+        let id = self.annotated_id(source, template.annotation("id"), start)?;
+        self.policies
+            .add_template(template.new_id(id.clone()))
+            .map_err(|e| at(&source.name, &source.text, start, e.to_string()))?;
+        let origin = Origin {
+            source: Rc::clone(source),
+            start,
+        };
+        self.origins.insert(id, origin);
+        Ok(())
+    }
+
+    /// A template linked for one principal (and resource): added as the static policy the
+    /// link stands for, so that deciding, slicing and explaining see one kind of policy.
+    /// Its mistakes are placed at the template's text.
+    fn add_link(&mut self, link: &TemplateLink) -> Result<(), Diagnostic> {
+        let template_id = PolicyId::new(&link.template);
+        let unplaced = |message: String| Diagnostic {
+            file: LINKS_FILE.to_owned(),
+            policy_id: Some(link.id.clone()),
+            line: 1,
+            column: 1,
+            message,
+        };
+        let Some(template) = self.policies.template(&template_id) else {
+            return Err(unplaced(format!(
+                "no template has @id(\"{}\")",
+                link.template
+            )));
+        };
+        let origin = &self.origins[&template_id];
+        let (source, start) = (Rc::clone(&origin.source), origin.start);
+        let placed = |message: String| {
+            let mut diagnostic = at(&source.name, &source.text, start, message);
+            diagnostic.policy_id = Some(link.id.clone());
+            diagnostic
+        };
+        let id = PolicyId::new(&link.id);
+        if self.origins.contains_key(&id) {
+            return Err(unplaced(format!("duplicate @id(\"{}\")", link.id)));
+        }
+        let mut est = template.to_json().map_err(|e| placed(e.to_string()))?;
+        for (slot, scope, value) in [
+            ("?principal", "principal", link.principal_uid()),
+            ("?resource", "resource", link.resource_uid()),
+        ] {
+            let has_slot = est[scope].get("slot").and_then(serde_json::Value::as_str) == Some(slot);
+            match (has_slot, value) {
+                (true, Some(uid)) => {
+                    let scope = est[scope].as_object_mut().expect("a scope is an object");
+                    scope.remove("slot");
+                    scope.insert("entity".to_owned(), uid);
+                }
+                (true, None) => {
+                    return Err(placed(format!("the template needs a value for {slot}")))
+                }
+                (false, Some(_)) => return Err(placed(format!("the template has no {slot} slot"))),
+                (false, None) => {}
+            }
+        }
+        let policy = Policy::from_json(Some(id.clone()), est).map_err(|e| placed(e.to_string()))?;
+        self.policies
+            .add(policy)
+            .map_err(|e| placed(e.to_string()))?;
+        self.origins.insert(id, Origin { source, start });
+        Ok(())
+    }
+
+    fn add_policy(
+        &mut self,
+        source: &Rc<SourceFile>,
+        policy: &Policy,
+        start: usize,
+    ) -> Result<(), Diagnostic> {
+        let id = self.annotated_id(source, policy.annotation("id"), start)?;
         let renamed = policy.new_id(id.clone());
         self.policies
             .add(renamed)
-            .map_err(|e| at(file, text, start, e.to_string()))?;
+            .map_err(|e| at(&source.name, &source.text, start, e.to_string()))?;
         let origin = Origin {
             source: Rc::clone(source),
             start,
@@ -342,14 +478,18 @@ where
     DetailedError: From<&'e E>,
 {
     match collected.origins.get(id) {
-        Some(origin) => locate(
-            &origin.source.name,
-            &origin.source.text,
-            origin.start,
-            error,
-        ),
+        Some(origin) => Diagnostic {
+            policy_id: Some(id.to_string()),
+            ..locate(
+                &origin.source.name,
+                &origin.source.text,
+                origin.start,
+                error,
+            )
+        },
         None => Diagnostic {
             file: id.to_string(),
+            policy_id: Some(id.to_string()),
             line: 1,
             column: 1,
             message: DetailedError::from(error).message,
@@ -380,6 +520,7 @@ fn at(file: &str, text: &str, offset: usize, message: String) -> Diagnostic {
     let (line, column) = line_column(text, offset);
     Diagnostic {
         file: file.to_owned(),
+        policy_id: None,
         line,
         column,
         message,
@@ -504,10 +645,32 @@ namespace App {
     }
 
     #[test]
-    fn templates_are_refused() {
-        let text = "@id(\"t\")\npermit (principal == ?principal, action, resource);";
-        let err = load_err(&[("t.cedar", text)]);
-        assert!(err.diagnostics()[0].message.contains("template"), "{err}");
+    fn a_linked_template_becomes_a_policy_for_its_user() {
+        let text = "@id(\"adult-reader\")\npermit (principal == ?principal, action, resource) when { principal.age >= 18 };";
+        let link = TemplateLink {
+            id: "ann-reads".into(),
+            template: "adult-reader".into(),
+            principal: Some("ann".into()),
+            resource: None,
+        };
+        let schema = parse_schema(&SCHEMA.replace("App", NAMESPACE)).unwrap();
+        let loaded = load_linked_sources(schema, &sources(&[("t.cedar", text)]), &[link])
+            .unwrap_or_else(|e| panic!("{e}"));
+        let linked = loaded.policies.policy(&PolicyId::new("ann-reads")).unwrap();
+        assert!(linked.to_string().contains("User::\"ann\""), "{linked}");
+    }
+
+    #[test]
+    fn a_link_to_a_missing_template_is_refused_naming_the_link() {
+        let link = TemplateLink {
+            id: "ann-reads".into(),
+            template: "nothing".into(),
+            principal: Some("ann".into()),
+            resource: None,
+        };
+        let schema = parse_schema(SCHEMA).unwrap();
+        let err = load_linked_sources(schema, &[], &[link]).unwrap_err();
+        assert_eq!(err.diagnostics()[0].policy_id.as_deref(), Some("ann-reads"));
     }
 
     #[test]

@@ -4,6 +4,7 @@ use super::error::{ApiError, ErrorCode};
 use crate::authz::{AuthzError, Denial};
 use crate::books::{BooksError, Conflict};
 use crate::identity::IdentityError;
+use crate::policy_admin::PolicyAdminError;
 use crate::seats::SeatsError;
 use crate::store::StoreError;
 
@@ -255,6 +256,51 @@ impl From<BooksError> for ApiError {
             ),
             E::Denied(denial) => denial.into(),
             error @ E::Ledger(_) => ApiError::internal(&error),
+            E::Store(error) => error.into(),
+        }
+    }
+}
+
+impl From<PolicyAdminError> for ApiError {
+    fn from(error: PolicyAdminError) -> Self {
+        use PolicyAdminError as E;
+        match error {
+            E::Invalid { field, problem } => ApiError::invalid_field(&field, &problem),
+            E::NotFound => ApiError::not_found(),
+            E::Denied(denial) => denial.into(),
+            E::StaleVersion { expected, current } => ApiError::new(
+                ErrorCode::Conflict,
+                format!("The policies changed since version {expected}: version {current} is active."),
+                format!(
+                    "Les politiques ont changé depuis la version {expected} : la version {current} est active."
+                ),
+            )
+            .with("current_version", current),
+            E::InvalidPolicies(diagnostics) => {
+                let first = diagnostics.first().map(ToString::to_string).unwrap_or_default();
+                ApiError::new(
+                    ErrorCode::InvalidPolicy,
+                    format!("The policies are invalid: {first}"),
+                    format!("Les politiques sont invalides : {first}"),
+                )
+                .with("diagnostics", diagnostics)
+            }
+            E::TestsFailed(cases) => {
+                let names: Vec<String> = cases
+                    .iter()
+                    .map(|case| format!("{}: {}", case.file, case.name))
+                    .collect();
+                ApiError::new(
+                    ErrorCode::InvalidPolicy,
+                    format!("Policy tests fail on these policies: {}.", names.join("; ")),
+                    format!(
+                        "Des tests de politiques échouent sur ces politiques : {}.",
+                        names.join(" ; ")
+                    ),
+                )
+                .with("failed_tests", cases)
+            }
+            E::InvalidTests(problem) => ApiError::invalid_field("tests", &problem),
             E::Store(error) => error.into(),
         }
     }

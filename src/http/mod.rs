@@ -11,6 +11,7 @@ mod identity;
 pub mod locale;
 pub mod metrics;
 pub mod openapi;
+pub mod policies;
 pub mod rate_limit;
 mod seats;
 pub mod state;
@@ -69,7 +70,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(seats::import_session_events)
         .service(seats::get_enforcement)
         .service(seats::set_enforcement)
-        .configure(books::configure);
+        .configure(books::configure)
+        .configure(policies::configure);
 }
 
 fn json_config() -> web::JsonConfig {

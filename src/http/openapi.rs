@@ -41,5 +41,6 @@ impl Modify for BearerAuth {
 pub fn document() -> utoipa::openapi::OpenApi {
     let mut document = ApiDoc::openapi();
     document.merge(super::books::openapi());
+    document.merge(super::policies::openapi());
     document
 }

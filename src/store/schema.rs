@@ -14,6 +14,8 @@ diesel::table! {
         lock_seq -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        policy_version -> BigInt,
+        policy_hash -> Nullable<Text>,
     }
 }
 
@@ -86,6 +88,21 @@ diesel::table! {
         policy_version -> Text,
         prev_hash -> Text,
         hash -> Text,
+        inputs -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    policy_versions (company_id, version) {
+        company_id -> Text,
+        version -> BigInt,
+        policies -> Text,
+        links -> Text,
+        tests -> Nullable<Text>,
+        hash -> Text,
+        author_id -> Nullable<Text>,
+        comment -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -443,4 +460,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     closing_dates,
     closing_date_exceptions,
     idempotency_keys,
+    policy_versions,
 );

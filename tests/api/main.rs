@@ -14,6 +14,7 @@ mod helpers;
 mod identity;
 mod pages;
 mod pages_browser;
+mod policies;
 mod roles_table;
 mod seats;
 mod sessions;

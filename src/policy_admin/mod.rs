@@ -1,0 +1,9 @@
+//! Policy administration: each company's policy versions (validated, tested, logged and
+//! reversible), their differences, dry-runs of a change against logged decisions, the access
+//! review of the roster, and explanations of one decision. Reading is `view_policies`,
+//! changing is `edit_policies`: admins only, by the base policies.
+
+pub mod errors;
+pub mod versions;
+
+pub use errors::PolicyAdminError;
