@@ -10,6 +10,7 @@ mod error;
 mod findings;
 mod lang;
 mod overview;
+mod policies;
 pub mod session;
 mod sessions;
 mod sign_in;
@@ -34,7 +35,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(sessions::revoke)
         .service(decisions::search)
         .service(decisions::export_csv)
-        .service(advice::show_advice);
+        .service(advice::show_advice)
+        .service(policies::editor)
+        .service(policies::save)
+        .service(policies::rollback);
 }
 
 /// The menu of every signed-in page.
@@ -63,6 +67,7 @@ impl Nav {
             ("sessions", "/sessions", "Sessions", "Sessions"),
             ("decisions", "/decisions", "Decision log", "Journal des décisions"),
             ("advice", "/advice", "Seat advice", "Conseil de sièges"),
+            ("policies", "/policies", "Policies", "Politiques"),
         ]
         .into_iter()
         .map(|(key, path, english, french)| (path, english, french, key == self.current))

@@ -137,14 +137,28 @@ impl Browser {
             .map_or(0, |found| found.len())
     }
 
+    /// Clicks a link or button that loads a page, and waits until the old page is gone.
     pub async fn click(&self, css: &str) {
-        self.client
+        let target = self
+            .client
             .find(Locator::Css(css))
             .await
-            .unwrap_or_else(|e| panic!("no `{css}` to click: {e}"))
-            .click()
+            .unwrap_or_else(|e| panic!("no `{css}` to click: {e}"));
+        self.follow(target).await;
+    }
+
+    pub async fn follow(&self, target: fantoccini::elements::Element) {
+        let old_page = self
+            .client
+            .find(Locator::Css("html"))
             .await
-            .expect("click");
+            .expect("a page");
+        target.click().await.expect("click");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while old_page.tag_name().await.is_ok() {
+            assert!(Instant::now() < deadline, "the click loaded no page");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     pub async fn fill(&self, css: &str, text: &str) {
@@ -179,8 +193,15 @@ impl Browser {
         path
     }
 
-    /// Waits for a downloaded file and returns its text.
-    pub fn downloaded(&self, name: &str) -> String {
+    /// Clicks a download link and returns the text of the file it saves.
+    pub async fn download(&self, css: &str, name: &str) -> String {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no `{css}` to click: {e}"))
+            .click()
+            .await
+            .expect("click");
         let path = self.downloads.path().join(name);
         let deadline = Instant::now() + Duration::from_secs(15);
         loop {

@@ -1,7 +1,10 @@
 //! What a compliance officer and an admin do in the pages, in a real browser.
 
+use fantoccini::Locator;
+use serde_json::json;
+
 use crate::browser::start_browser;
-use crate::helpers::spawn_demo_app;
+use crate::helpers::{spawn_demo_app, PASSWORD};
 
 #[tokio::test]
 async fn the_compliance_officer_sees_the_shared_login_timeline_and_exports_the_log() {
@@ -23,15 +26,15 @@ async fn the_compliance_officer_sees_the_shared_login_timeline_and_exports_the_l
     // The sales team's login, used by three people at once.
     browser.click("nav a[href$='/findings']").await;
     browser.text("#findings").await;
-    let rows = browser
+    let mut rows = browser
         .client
-        .find_all(fantoccini::Locator::XPath(
+        .find_all(Locator::XPath(
             "//table[@id='findings']//tr[td[contains(., 'ventes@batiments-martin.example')]]//a",
         ))
         .await
         .expect("findings rows");
     assert_eq!(rows.len(), 1, "one finding about the sales login");
-    rows[0].click().await.expect("open the finding");
+    browser.follow(rows.remove(0)).await;
     assert!(browser.text("h1").await.contains("Shared login"));
     assert_eq!(browser.count("#timeline .lane-label").await, 3);
     assert!(browser.count("#timeline rect.session").await >= 3);
@@ -50,8 +53,7 @@ async fn the_compliance_officer_sees_the_shared_login_timeline_and_exports_the_l
         .await;
     browser.click("#check-chain").await;
     assert!(browser.text("#chain-check").await.contains("intact"));
-    browser.click("#export-csv").await;
-    let csv = browser.downloaded("decisions.csv");
+    let csv = browser.download("#export-csv", "decisions.csv").await;
     let mut lines = csv.lines();
     assert!(lines.next().unwrap().starts_with("id,seq,decided_at,user_id"));
     assert!(lines.any(|line| line.contains(",view_findings,")));
@@ -72,5 +74,63 @@ async fn the_compliance_officer_sees_the_shared_login_timeline_and_exports_the_l
     browser.screenshot("sessions").await;
 
     browser.sign_out().await;
+    browser.finish().await;
+}
+
+#[tokio::test]
+async fn an_admin_sees_policy_errors_at_their_line_and_a_reports_only_user_cannot_edit() {
+    let Some(browser) = start_browser("policy editor").await else {
+        return;
+    };
+    let (app, demo) = spawn_demo_app().await;
+    let policies = format!("/ui/companies/{}/policies", demo.company_id);
+    browser
+        .sign_in(&app, &demo.admin_email, &demo.admin_password)
+        .await;
+    browser.open(&app, &policies).await;
+    let editor = browser
+        .client
+        .find(Locator::Css("#policy-text"))
+        .await
+        .expect("the editor");
+    let active = editor.prop("value").await.unwrap().unwrap_or_default();
+    assert!(active.contains("@id("), "the active policies are in the editor");
+
+    // A policy with a typo on its second line: the page points at that line.
+    let broken = format!("@id(\"broken\")\npermit (principal, action, resourc);\n{active}");
+    browser.fill("#policy-text", &broken).await;
+    browser.click("#save-policies").await;
+    assert!(browser.text("#diagnostics").await.contains("line 2"));
+    assert_eq!(browser.count("#listing tr.faulty").await, 1);
+    assert!(browser.text("#line-2").await.contains("resourc"));
+    browser.screenshot("policy-error").await;
+
+    // Fixed, it saves as version 2; the history rolls it back as version 3.
+    let fixed = format!("// Reviewed by the compliance officer.\n{active}");
+    browser.fill("#policy-text", &fixed).await;
+    browser.fill("#policy-comment", "reviewed").await;
+    browser.click("#save-policies").await;
+    assert!(browser.text("#saved").await.contains("version 2"));
+    browser.click("#history form button").await;
+    assert!(browser.text("#saved").await.contains("version 3"));
+
+    // A reports-only user is refused the editor by the same policies as the API.
+    let admin_token = app
+        .sign_in_with(&demo.admin_email, &demo.admin_password)
+        .await;
+    let email = format!("rapports-{}@example.fr", uuid::Uuid::new_v4().simple());
+    let added = app
+        .post(
+            &format!("/v1/companies/{}/users", demo.company_id),
+            Some(&admin_token),
+            &json!({"email": email, "display_name": "Rapports", "role": "reports_only", "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(added.status(), reqwest::StatusCode::CREATED);
+    browser.sign_out().await;
+    browser.sign_in(&app, &email, PASSWORD).await;
+    browser.open(&app, &policies).await;
+    assert!(browser.text("#error-message").await.contains("policy"));
+    assert_eq!(browser.count("#policy-text").await, 0);
     browser.finish().await;
 }
