@@ -7,11 +7,11 @@ use std::process::ExitCode;
 
 use crate::config::Settings;
 use crate::http::state::AppState;
+use crate::seats::demo::DemoCompany;
 use crate::seats::import::{self, ParsedImport};
 use crate::seats::records::FindingView;
 use crate::seats::service::{self, AuditConfig};
 use crate::seats::table::findings_table;
-use crate::seats::demo::DemoCompany;
 use crate::seats::{demo, store as seat_store, SeatsError};
 use crate::store::{write_transaction, Store};
 

@@ -351,11 +351,16 @@ fn proof_day(finding: &FindingRow) -> Option<NaiveDate> {
         .iter()
         .rev()
         .max_by_key(|proof| proof["people"].as_u64())?;
-    ["/window/start", "/overlap/start", "/conflict/at", "/pair/from/at"]
-        .iter()
-        .find_map(|pointer| strongest.pointer(pointer)?.as_str())
-        .and_then(|text| chrono::DateTime::parse_from_rfc3339(text).ok())
-        .map(|at| at.date_naive())
+    [
+        "/window/start",
+        "/overlap/start",
+        "/conflict/at",
+        "/pair/from/at",
+    ]
+    .iter()
+    .find_map(|pointer| strongest.pointer(pointer)?.as_str())
+    .and_then(|text| chrono::DateTime::parse_from_rfc3339(text).ok())
+    .map(|at| at.date_naive())
 }
 
 /// A person's change of a finding's state, from the version they saw.

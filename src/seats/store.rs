@@ -200,8 +200,7 @@ fn imported_sessions(
 }
 
 fn sign_in_events(rows: Vec<StoredEvent>) -> Vec<SignInEvent> {
-    rows
-        .into_iter()
+    rows.into_iter()
         .filter_map(
             |(login, event, time, ip, agent, device, lat, lon, country)| {
                 Some(SignInEvent {
@@ -252,17 +251,19 @@ pub fn login_sessions(
         .load(conn)?;
     let mut found: Vec<SessionRecord> = native
         .into_iter()
-        .map(|(id, _, device, ip, user_agent, created, seen)| SessionRecord {
-            session_id: id,
-            login: login.to_owned(),
-            device,
-            ip,
-            user_agent,
-            started_at: created.and_utc(),
-            last_active_at: seen.and_utc(),
-            location: None,
-            country: None,
-        })
+        .map(
+            |(id, _, device, ip, user_agent, created, seen)| SessionRecord {
+                session_id: id,
+                login: login.to_owned(),
+                device,
+                ip,
+                user_agent,
+                started_at: created.and_utc(),
+                last_active_at: seen.and_utc(),
+                location: None,
+                country: None,
+            },
+        )
         .collect();
     let rows: Vec<StoredEvent> = session_events::table
         .filter(session_events::company_id.eq(company_id))

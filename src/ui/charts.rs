@@ -35,7 +35,11 @@ pub struct SeatChart {
 
 /// Bars of `(label, count)` against `limit`, on one scale.
 pub fn seat_chart(limit: u32, rows: &[(String, u32)]) -> SeatChart {
-    let largest = rows.iter().map(|(_, value)| *value).fold(limit, u32::max).max(1);
+    let largest = rows
+        .iter()
+        .map(|(_, value)| *value)
+        .fold(limit, u32::max)
+        .max(1);
     let scale = PLOT_WIDTH / f64::from(largest);
     let limit_x = LABEL_WIDTH + f64::from(limit) * scale;
     let rows = rows
@@ -129,10 +133,10 @@ pub fn timeline(spans: &[Span], from: DateTime<Utc>, to: DateTime<Utc>) -> Timel
     };
     let mut by_device: BTreeMap<&str, Vec<(DateTime<Utc>, DateTime<Utc>)>> = BTreeMap::new();
     for span in spans.iter().filter(|s| s.end > from && s.start < to) {
-        by_device
-            .entry(span.device.as_str())
-            .or_default()
-            .push((span.start.max(from), span.end.min(to).max(span.start.max(from))));
+        by_device.entry(span.device.as_str()).or_default().push((
+            span.start.max(from),
+            span.end.min(to).max(span.start.max(from)),
+        ));
     }
     let lanes: Vec<Lane> = by_device
         .iter()
@@ -198,7 +202,11 @@ fn hour_window(
     };
     let start = floor(start).max(from);
     let end_floor = floor(end);
-    let end = if end_floor == end { end } else { end_floor + TimeDelta::hours(1) };
+    let end = if end_floor == end {
+        end
+    } else {
+        end_floor + TimeDelta::hours(1)
+    };
     (start, end.min(to).max(start + TimeDelta::hours(1)))
 }
 

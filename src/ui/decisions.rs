@@ -50,7 +50,10 @@ impl Search {
             _ => return Err(ApiError::invalid_field("decision", "must be allow or deny")),
         };
         if !self.action.is_empty() && Action::parse(&self.action).is_none() {
-            return Err(ApiError::invalid_field("action", "is not an action of the schema"));
+            return Err(ApiError::invalid_field(
+                "action",
+                "is not an action of the schema",
+            ));
         }
         Ok(DecisionFilter {
             from: instant("from", &self.from)?,
@@ -148,10 +151,7 @@ async fn search(
         .iter()
         .map(|user| (user.id.as_str(), user.email.as_str()))
         .collect();
-    let lines = records
-        .iter()
-        .map(|record| line(record, &names))
-        .collect();
+    let lines = records.iter().map(|record| line(record, &names)).collect();
     html(&DecisionsPage {
         nav: Nav::new(&page, "decisions"),
         t: page.t,
@@ -194,7 +194,14 @@ async fn export_csv(
     let filter = query.filter()?;
     let (authz, actor) = (state.authz.clone(), page.actor);
     let (records, _) = authz::act(&state.actions, move |conn| {
-        decisions::list_decisions(conn, &authz, &actor, &company_id, &filter, decisions::MAX_PAGE)
+        decisions::list_decisions(
+            conn,
+            &authz,
+            &actor,
+            &company_id,
+            &filter,
+            decisions::MAX_PAGE,
+        )
     })
     .await?;
     let views: Vec<DecisionView> = records.into_iter().map(DecisionView::from).collect();

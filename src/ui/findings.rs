@@ -83,7 +83,10 @@ async fn list(
         nav: Nav::new(&page, "findings"),
         t: page.t,
         company_id,
-        findings: rows.iter().map(|row| FindingLine::new(page.t, row)).collect(),
+        findings: rows
+            .iter()
+            .map(|row| FindingLine::new(page.t, row))
+            .collect(),
     })
 }
 

@@ -59,10 +59,9 @@ impl Lang {
         match code {
             "shared_login" => self.t("Shared login", "Identifiant partagé"),
             "over_limit" => self.t("Over the plan's seats", "Au-delà des sièges du forfait"),
-            "effective_over_limit" => self.t(
-                "More people than seats",
-                "Plus de personnes que de sièges",
-            ),
+            "effective_over_limit" => {
+                self.t("More people than seats", "Plus de personnes que de sièges")
+            }
             "impossible_travel" => self.t("Impossible travel", "Déplacement impossible"),
             _ => self.t("Dormant seat", "Siège inutilisé"),
         }

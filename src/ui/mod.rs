@@ -65,7 +65,12 @@ impl Nav {
             ("overview", "", "Overview", "Vue d'ensemble"),
             ("findings", "/findings", "Findings", "Constats"),
             ("sessions", "/sessions", "Sessions", "Sessions"),
-            ("decisions", "/decisions", "Decision log", "Journal des décisions"),
+            (
+                "decisions",
+                "/decisions",
+                "Decision log",
+                "Journal des décisions",
+            ),
             ("advice", "/advice", "Seat advice", "Conseil de sièges"),
             ("policies", "/policies", "Policies", "Politiques"),
         ]

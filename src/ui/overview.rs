@@ -58,7 +58,8 @@ async fn overview(
         seats.limit,
         &[
             (
-                t.t("Billable seats in use", "Sièges facturables").to_owned(),
+                t.t("Billable seats in use", "Sièges facturables")
+                    .to_owned(),
                 seats.billable_total,
             ),
             (

@@ -101,7 +101,11 @@ async fn load(
     page: &Page,
     company_id: &str,
 ) -> Result<(PolicyVersion, Vec<VersionLine>), PageError> {
-    let (authz, actor, id) = (state.authz.clone(), page.actor.clone(), company_id.to_owned());
+    let (authz, actor, id) = (
+        state.authz.clone(),
+        page.actor.clone(),
+        company_id.to_owned(),
+    );
     let (active, history) = authz::act(&state.actions, move |conn| {
         let active = versions::active_version(conn, &authz, &actor, &id)?;
         let history = versions::list_versions(conn, &authz, &actor, &id)?;
@@ -181,8 +185,11 @@ async fn save(
     Ok(response)
 }
 
-/// The text line by line, each line with the diagnostics that point at it; diagnostics past
-/// the last line stay on the last one.
+/// Lines shown around each faulty line.
+const CONTEXT_LINES: usize = 3;
+
+/// The faulty lines of the text with a few lines around them, each line with the diagnostics
+/// that point at it; diagnostics past the last line stay on the last one.
 fn listing(text: &str, diagnostics: &[Diagnostic]) -> Vec<ListingLine> {
     let lines: Vec<&str> = text.lines().collect();
     let last = lines.len().max(1);
@@ -208,6 +215,16 @@ fn listing(text: &str, diagnostics: &[Diagnostic]) -> Vec<ListingLine> {
             .problems
             .push(format!("{}: {}", diagnostic.column, diagnostic.message));
     }
+    let faulty: Vec<usize> = listing
+        .iter()
+        .filter(|line| !line.problems.is_empty())
+        .map(|line| line.number)
+        .collect();
+    listing.retain(|line| {
+        faulty
+            .iter()
+            .any(|number| line.number.abs_diff(*number) <= CONTEXT_LINES)
+    });
     listing
 }
 
@@ -266,13 +283,14 @@ mod tests {
 
     #[test]
     fn problems_are_shown_at_their_line() {
-        let listing = listing(
-            "permit (\n  principal,\n  acton,\n  resource\n);",
-            &[diagnostic(3, "unexpected token"), diagnostic(99, "at the end")],
-        );
-        assert_eq!(listing.len(), 5);
+        let text = "permit (\n  principal,\n  acton,\n  resource\n);\n\n\n\n\n// end";
+        let listing = listing(text, &[diagnostic(3, "unexpected token")]);
+        let numbers: Vec<usize> = listing.iter().map(|line| line.number).collect();
+        assert_eq!(numbers, [1, 2, 3, 4, 5, 6]);
         assert_eq!(listing[2].problems, ["3: unexpected token"]);
-        assert_eq!(listing[4].problems, ["3: at the end"]);
         assert!(listing[0].problems.is_empty());
+        let past_the_end = super::listing(text, &[diagnostic(99, "at the end")]);
+        assert_eq!(past_the_end.last().map(|l| l.number), Some(10));
+        assert_eq!(past_the_end.last().unwrap().problems, ["3: at the end"]);
     }
 }

@@ -35,7 +35,11 @@ pub struct Page {
 
 impl Page {
     /// The session token's cookie, ending with the session.
-    pub fn session_cookie(token: &str, expires_at: chrono::NaiveDateTime, secure: bool) -> Cookie<'static> {
+    pub fn session_cookie(
+        token: &str,
+        expires_at: chrono::NaiveDateTime,
+        secure: bool,
+    ) -> Cookie<'static> {
         let mut cookie = base_cookie(SESSION_COOKIE, token.to_owned(), secure);
         cookie.set_same_site(SameSite::Lax);
         if let Ok(expires) = OffsetDateTime::from_unix_timestamp(expires_at.and_utc().timestamp()) {

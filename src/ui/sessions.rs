@@ -50,8 +50,7 @@ async fn list(
     let (authz, actor, id) = (state.authz.clone(), page.actor.clone(), company_id.clone());
     let (people, open) = authz::act(&state.actions, move |conn| {
         let people = users::list_users(conn, &authz, &actor, &id)?;
-        let open =
-            sessions::list_sessions(conn, &authz, &actor, &id, SessionScope::Company, true)?;
+        let open = sessions::list_sessions(conn, &authz, &actor, &id, SessionScope::Company, true)?;
         Ok::<_, crate::identity::IdentityError>((people, open))
     })
     .await?;

@@ -48,7 +48,10 @@ fn sign_in_page(
     let mut response = html(&page)?;
     *response.status_mut() = status;
     response
-        .add_cookie(&session::sign_in_cookie(key, state.settings.secure_cookies()))
+        .add_cookie(&session::sign_in_cookie(
+            key,
+            state.settings.secure_cookies(),
+        ))
         .map_err(|error| ApiError::internal(&error))?;
     Ok(response)
 }

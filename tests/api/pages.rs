@@ -33,7 +33,9 @@ fn cookie_named<'a>(cookies: &'a [String], name: &str) -> &'a str {
 
 fn cookie_value(set_cookie: &str) -> String {
     let pair = set_cookie.split(';').next().unwrap_or_default();
-    pair.split_once('=').map(|(_, v)| v.to_owned()).unwrap_or_default()
+    pair.split_once('=')
+        .map(|(_, v)| v.to_owned())
+        .unwrap_or_default()
 }
 
 /// The value of the first hidden `csrf` field of a page.
@@ -89,7 +91,10 @@ async fn the_session_cookie_is_http_only_same_site_and_scoped_to_the_pages() {
     let form = client().get(app.url("/ui/sign-in")).send().await.unwrap();
     let sign_in_cookie = cookie_named(&set_cookies(form.headers()), "sw_signin").to_owned();
     assert!(sign_in_cookie.contains("HttpOnly"), "{sign_in_cookie}");
-    assert!(sign_in_cookie.contains("SameSite=Strict"), "{sign_in_cookie}");
+    assert!(
+        sign_in_cookie.contains("SameSite=Strict"),
+        "{sign_in_cookie}"
+    );
 
     let session = sign_in(&app, &demo.officer_email, &demo.officer_password).await;
     assert!(session.contains("HttpOnly"), "{session}");
@@ -103,7 +108,10 @@ async fn the_session_cookie_is_http_only_same_site_and_scoped_to_the_pages() {
     // The cookie is the API's session: its token works as a bearer token too.
     let token = cookie_value(&session);
     let seats = app
-        .get(&format!("/v1/companies/{}/seats", demo.company_id), Some(&token))
+        .get(
+            &format!("/v1/companies/{}/seats", demo.company_id),
+            Some(&token),
+        )
         .await;
     assert_eq!(seats.status(), StatusCode::OK);
 }
@@ -158,7 +166,9 @@ async fn a_sign_in_form_without_its_cookie_token_is_refused() {
 #[tokio::test]
 async fn a_page_form_without_the_session_csrf_token_changes_nothing() {
     let (app, demo) = spawn_demo_app().await;
-    let admin_token = app.sign_in_with(&demo.admin_email, &demo.admin_password).await;
+    let admin_token = app
+        .sign_in_with(&demo.admin_email, &demo.admin_password)
+        .await;
     let finding = shared_login_finding(&app, &demo.company_id, &admin_token).await;
     let session = cookie_value(&sign_in(&app, &demo.admin_email, &demo.admin_password).await);
     let other = cookie_value(&sign_in(&app, &demo.admin_email, &demo.admin_password).await);
@@ -190,7 +200,12 @@ async fn a_page_form_without_the_session_csrf_token_changes_nothing() {
     let unchanged = shared_login_finding(&app, &demo.company_id, &admin_token).await;
     assert_eq!(unchanged["state"], "open");
 
-    let own_page = page(&app, &session, &format!("/ui/companies/{}", demo.company_id)).await;
+    let own_page = page(
+        &app,
+        &session,
+        &format!("/ui/companies/{}", demo.company_id),
+    )
+    .await;
     let answer = post(Some(csrf_field(&own_page.1))).await.unwrap();
     assert_eq!(answer.status(), StatusCode::SEE_OTHER);
     let changed = shared_login_finding(&app, &demo.company_id, &admin_token).await;
@@ -200,7 +215,9 @@ async fn a_page_form_without_the_session_csrf_token_changes_nothing() {
 #[tokio::test]
 async fn pages_are_authorized_by_the_same_policies_as_the_api() {
     let (app, demo) = spawn_demo_app().await;
-    let admin_token = app.sign_in_with(&demo.admin_email, &demo.admin_password).await;
+    let admin_token = app
+        .sign_in_with(&demo.admin_email, &demo.admin_password)
+        .await;
     let email = format!("rapports-{}@example.fr", uuid::Uuid::new_v4().simple());
     let added = app
         .post(
@@ -230,7 +247,12 @@ async fn pages_are_authorized_by_the_same_policies_as_the_api() {
 async fn the_decision_log_exports_the_searched_decisions_as_csv() {
     let (app, demo) = spawn_demo_app().await;
     let officer = cookie_value(&sign_in(&app, &demo.officer_email, &demo.officer_password).await);
-    page(&app, &officer, &format!("/ui/companies/{}", demo.company_id)).await;
+    page(
+        &app,
+        &officer,
+        &format!("/ui/companies/{}", demo.company_id),
+    )
+    .await;
     let answer = client()
         .get(app.url(&format!(
             "/ui/companies/{}/decisions.csv?action=view_seats&decision=allow",
@@ -247,8 +269,16 @@ async fn the_decision_log_exports_the_searched_decisions_as_csv() {
         .starts_with("text/csv"));
     let csv = answer.text().await.unwrap();
     let mut lines = csv.lines();
-    assert!(lines.next().unwrap().starts_with("id,seq,decided_at,user_id"));
+    assert!(lines
+        .next()
+        .unwrap()
+        .starts_with("id,seq,decided_at,user_id"));
     let rows: Vec<&str> = lines.collect();
-    assert!(!rows.is_empty(), "the overview's view_seats decision is logged");
-    assert!(rows.iter().all(|row| row.contains(",view_seats,") && row.contains(",allow,")));
+    assert!(
+        !rows.is_empty(),
+        "the overview's view_seats decision is logged"
+    );
+    assert!(rows
+        .iter()
+        .all(|row| row.contains(",view_seats,") && row.contains(",allow,")));
 }

@@ -44,18 +44,26 @@ async fn the_compliance_officer_sees_the_shared_login_timeline_and_exports_the_l
     eprintln!("finding screenshot: {}", finding.display());
 
     // Accountants read findings but may not change them: the page answers as the API does.
-    browser.click("#state-form button[value=acknowledged]").await;
+    browser
+        .click("#state-form button[value=acknowledged]")
+        .await;
     assert!(browser.text("#error-message").await.contains("policy"));
 
     // The decision log, searched and exported as CSV; its chain holds.
     browser
-        .open(&app, &format!("/ui/companies/{}/decisions", demo.company_id))
+        .open(
+            &app,
+            &format!("/ui/companies/{}/decisions", demo.company_id),
+        )
         .await;
     browser.click("#check-chain").await;
     assert!(browser.text("#chain-check").await.contains("intact"));
     let csv = browser.download("#export-csv", "decisions.csv").await;
     let mut lines = csv.lines();
-    assert!(lines.next().unwrap().starts_with("id,seq,decided_at,user_id"));
+    assert!(lines
+        .next()
+        .unwrap()
+        .starts_with("id,seq,decided_at,user_id"));
     assert!(lines.any(|line| line.contains(",view_findings,")));
 
     browser.screenshot("decisions").await;
@@ -94,7 +102,10 @@ async fn an_admin_sees_policy_errors_at_their_line_and_a_reports_only_user_canno
         .await
         .expect("the editor");
     let active = editor.prop("value").await.unwrap().unwrap_or_default();
-    assert!(active.contains("@id("), "the active policies are in the editor");
+    assert!(
+        active.contains("@id("),
+        "the active policies are in the editor"
+    );
 
     // A policy with a typo on its second line: the page points at that line.
     let broken = format!("@id(\"broken\")\npermit (principal, action, resourc);\n{active}");
