@@ -6,7 +6,7 @@ use std::str::FromStr;
 
 use cedar_policy::{
     Authorizer, Context, Decision as CedarDecision, Entities, Entity, EntityId, EntityTypeName,
-    EntityUid, Request, RestrictedExpression,
+    EntityUid, PolicySet, Request, RestrictedExpression,
 };
 use chrono::{Datelike, NaiveDate};
 use sha2::{Digest, Sha256};
@@ -71,6 +71,7 @@ pub struct Engine {
     role_type: EntityTypeName,
     authorizer: Authorizer,
     version: String,
+    named_users: HashSet<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -132,7 +133,9 @@ impl Engine {
         )
         .map_err(EngineError::Slices)?;
         let version = digest_policies(&policies.policies.to_string());
+        let named_users = named_users(&policies.policies, &user_type);
         Ok(Self {
+            named_users,
             policies,
             actions,
             applies_to,
@@ -152,6 +155,29 @@ impl Engine {
 
     pub fn policies(&self) -> &LoadedPolicies {
         &self.policies
+    }
+
+    /// The resource types `action` applies to, in the order of `ResourceKind::ALL`.
+    pub fn resource_kinds(&self, action: Action) -> Vec<ResourceKind> {
+        ResourceKind::ALL
+            .into_iter()
+            .filter(|kind| self.applies_to[&action].contains(kind))
+            .collect()
+    }
+
+    /// Users some policy names (a linked template, `principal == User::"..."`): their
+    /// access may differ from their role's.
+    pub fn named_users(&self) -> &HashSet<String> {
+        &self.named_users
+    }
+
+    /// A policy's effect and text, by id.
+    pub fn policy_text(&self, id: &str) -> Option<(cedar_policy::Effect, String)> {
+        let policy = self
+            .policies
+            .policies
+            .policy(&cedar_policy::PolicyId::new(id))?;
+        Some((policy.effect(), policy.to_string()))
     }
 
     /// Decides. Any failure to build the request is a deny carrying the error.
@@ -405,6 +431,32 @@ fn type_name(name: &str) -> EntityTypeName {
 
 fn uid(type_name: &EntityTypeName, id: &str) -> EntityUid {
     EntityUid::from_type_name_and_id(type_name.clone(), EntityId::new(id))
+}
+
+/// Ids of the users the policies name anywhere (scopes or conditions).
+fn named_users(policies: &PolicySet, user_type: &EntityTypeName) -> HashSet<String> {
+    fn walk(value: &serde_json::Value, user_type: &str, found: &mut HashSet<String>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                if map.get("type").and_then(|t| t.as_str()) == Some(user_type) {
+                    if let Some(id) = map.get("id").and_then(|i| i.as_str()) {
+                        found.insert(id.to_owned());
+                    }
+                }
+                map.values().for_each(|v| walk(v, user_type, found));
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| walk(v, user_type, found)),
+            _ => {}
+        }
+    }
+    let mut found = HashSet::new();
+    let user_type = user_type.to_string();
+    for policy in policies.policies() {
+        if let Ok(est) = policy.to_json() {
+            walk(&est, &user_type, &mut found);
+        }
+    }
+    found
 }
 
 /// A short digest of the policies' canonical text, recorded with every decision.

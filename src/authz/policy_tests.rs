@@ -24,7 +24,7 @@ use super::policy_files::LoadedPolicies;
 const TEST_EXTENSION: &str = "json";
 
 /// The decision a request gets, or must get.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
     Allow,
@@ -50,7 +50,7 @@ impl fmt::Display for Verdict {
 }
 
 /// The outcome of one test request.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CaseResult {
     pub file: String,
     pub name: String,

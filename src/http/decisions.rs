@@ -89,7 +89,7 @@ fn rfc3339_micros(instant: NaiveDateTime) -> String {
         .to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
 }
 
-fn parse_instant(field: &'static str, text: &str) -> Result<NaiveDateTime, ApiError> {
+pub(super) fn parse_instant(field: &'static str, text: &str) -> Result<NaiveDateTime, ApiError> {
     DateTime::parse_from_rfc3339(text)
         .map(|instant| instant.naive_utc())
         .map_err(|_| ApiError::invalid_field(field, "must be an RFC 3339 instant"))
@@ -136,7 +136,7 @@ fn parse_filter(query: DecisionQuery) -> Result<(DecisionFilter, i64), ApiError>
     Ok((filter, limit))
 }
 
-fn wants_csv(req: &HttpRequest) -> bool {
+pub(super) fn wants_csv(req: &HttpRequest) -> bool {
     req.headers()
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())

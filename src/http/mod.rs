@@ -12,6 +12,7 @@ pub mod locale;
 pub mod metrics;
 pub mod openapi;
 pub mod policies;
+mod policy_review;
 pub mod rate_limit;
 mod seats;
 pub mod state;
@@ -71,7 +72,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(seats::get_enforcement)
         .service(seats::set_enforcement)
         .configure(books::configure)
-        .configure(policies::configure);
+        .configure(policies::configure)
+        .configure(policy_review::configure);
 }
 
 fn json_config() -> web::JsonConfig {

@@ -42,5 +42,6 @@ pub fn document() -> utoipa::openapi::OpenApi {
     let mut document = ApiDoc::openapi();
     document.merge(super::books::openapi());
     document.merge(super::policies::openapi());
+    document.merge(super::policy_review::openapi());
     document
 }

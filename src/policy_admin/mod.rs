@@ -3,7 +3,11 @@
 //! review of the roster, and explanations of one decision. Reading is `view_policies`,
 //! changing is `edit_policies`: admins only, by the base policies.
 
+pub mod access_review;
+pub mod diff;
+pub mod dry_run;
 pub mod errors;
+pub mod service;
 pub mod versions;
 
 pub use errors::PolicyAdminError;

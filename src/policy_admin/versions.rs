@@ -191,6 +191,17 @@ pub fn change_policies(
     change: ProposedChange,
 ) -> Result<PolicyVersion, PolicyAdminError> {
     authorize(conn, authz, actor, company_id, Action::EditPolicies)?;
+    change_authorized(conn, authz, actor, company_id, change)
+}
+
+/// [`change_policies`] for a caller that has authorized `edit_policies`.
+pub(super) fn change_authorized(
+    conn: &mut DbConnection,
+    authz: &Authz,
+    actor: &Actor,
+    company_id: &str,
+    change: ProposedChange,
+) -> Result<PolicyVersion, PolicyAdminError> {
     let active = current(conn, authz, company_id)?;
     let proposal = Proposal {
         content: PolicyContent {
