@@ -2,6 +2,7 @@
 //! in `http`: they call the same domain functions as the API, so every page is authorized by
 //! the same Cedar policies and logged in the same decision log.
 
+mod access_review;
 mod advice;
 mod charts;
 mod csrf;
@@ -36,9 +37,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(decisions::search)
         .service(decisions::export_csv)
         .service(advice::show_advice)
-        .service(policies::editor)
+        .service(policies::show_editor)
         .service(policies::save)
-        .service(policies::rollback);
+        .service(policies::dry_run)
+        .service(policies::rollback)
+        .service(access_review::show_review)
+        .service(access_review::export_review);
 }
 
 /// The menu of every signed-in page.
@@ -72,6 +76,12 @@ impl Nav {
                 "Journal des décisions",
             ),
             ("advice", "/advice", "Seat advice", "Conseil de sièges"),
+            (
+                "access",
+                "/access-review",
+                "Access review",
+                "Revue des accès",
+            ),
             ("policies", "/policies", "Policies", "Politiques"),
         ]
         .into_iter()

@@ -2,6 +2,8 @@
 //! line; the history with rollback. Every operation is policy administration's own domain
 //! function, authorized by `view_policies` / `edit_policies`.
 
+use std::collections::HashMap;
+
 use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
@@ -14,6 +16,10 @@ use crate::authz;
 use crate::authz::policy_files::Diagnostic;
 use crate::http::error::ApiError;
 use crate::http::state::AppState;
+use crate::policy_admin::access_review::AccessChange;
+use crate::policy_admin::diff::{ChangedPolicy, PolicyText};
+use crate::policy_admin::dry_run::{DryRunReport, Window};
+use crate::policy_admin::service::{self, Proposal};
 use crate::policy_admin::versions::{self, PolicyVersion, ProposedChange, VersionSummary};
 use crate::policy_admin::PolicyAdminError;
 
@@ -65,22 +71,130 @@ struct PoliciesPage {
     /// The submitted text, line by line, with the problems at their lines.
     listing: Vec<ListingLine>,
     history: Vec<VersionLine>,
+    dry_run: Option<DryRunView>,
+    diff: Option<DiffView>,
+}
+
+/// What a proposed text would change, before it is saved.
+struct DryRunView {
+    replayed: usize,
+    not_replayable: usize,
+    flipped: usize,
+    flips: Vec<FlipLine>,
+    users: Vec<UserChangeLine>,
+}
+
+struct FlipLine {
+    user: String,
+    action: String,
+    logged: String,
+    proposed: String,
+    count: usize,
+}
+
+struct UserChangeLine {
+    email: String,
+    gained: String,
+    lost: String,
+}
+
+impl DryRunView {
+    fn new(report: DryRunReport) -> Self {
+        let emails: HashMap<&str, &str> = report
+            .access
+            .iter()
+            .map(|user| (user.user_id.as_str(), user.email.as_str()))
+            .collect();
+        let changes = |changes: &[AccessChange]| {
+            changes
+                .iter()
+                .map(|change| {
+                    format!(
+                        "{} ({} → {})",
+                        change.action,
+                        change.before.as_str(),
+                        change.after.as_str()
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        Self {
+            replayed: report.replay.replayed,
+            not_replayable: report.replay.not_replayable,
+            flipped: report.replay.flipped,
+            flips: report
+                .replay
+                .flips
+                .iter()
+                .map(|group| {
+                    let user = group.user_id.as_deref().unwrap_or_default();
+                    FlipLine {
+                        user: emails.get(user).copied().unwrap_or(user).to_owned(),
+                        action: group.action.clone(),
+                        logged: group.logged.clone(),
+                        proposed: group.proposed.clone(),
+                        count: group.count,
+                    }
+                })
+                .collect(),
+            users: report
+                .access
+                .iter()
+                .map(|user| UserChangeLine {
+                    email: user.email.clone(),
+                    gained: changes(&user.gained),
+                    lost: changes(&user.lost),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// One version against the one before it, policy by policy.
+struct DiffView {
+    from: i64,
+    to: i64,
+    added: Vec<PolicyText>,
+    removed: Vec<PolicyText>,
+    changed: Vec<ChangedPolicy>,
+    unchanged: usize,
 }
 
 #[derive(Deserialize)]
-struct Saved {
+struct EditorQuery {
     saved: Option<i64>,
+    /// Show this version's changes from the one before.
+    diff: Option<i64>,
 }
 
 #[get("/ui/companies/{company_id}/policies")]
-async fn editor(
+async fn show_editor(
     state: web::Data<AppState>,
     page: Page,
     path: web::Path<String>,
-    query: web::Query<Saved>,
+    query: web::Query<EditorQuery>,
 ) -> Result<HttpResponse, PageError> {
     let company_id = path.into_inner();
     let (active, history) = load(&state, &page, &company_id).await?;
+    let diff = match query.diff {
+        Some(to) if to > 1 => {
+            let (authz, actor, id) = (state.authz.clone(), page.actor.clone(), company_id.clone());
+            let found = authz::act(&state.actions, move |conn| {
+                service::diff_versions(conn, &authz, &actor, &id, to - 1, Some(to))
+            })
+            .await?;
+            Some(DiffView {
+                from: to - 1,
+                to,
+                added: found.added,
+                removed: found.removed,
+                changed: found.changed,
+                unchanged: found.unchanged,
+            })
+        }
+        _ => None,
+    };
     html(&PoliciesPage {
         nav: Nav::new(&page, "policies"),
         t: page.t,
@@ -93,6 +207,8 @@ async fn editor(
         diagnostics: Vec::new(),
         listing: Vec::new(),
         history,
+        dry_run: None,
+        diff,
     })
 }
 
@@ -149,40 +265,111 @@ async fn save(
         versions::change_policies(conn, &authz, &actor, &id, change.clone())
     })
     .await;
-    let refusal = match saved {
-        Ok(version) => {
-            return Ok(see_other(&format!(
-                "/ui/companies/{company_id}/policies?saved={}",
-                version.version
-            )))
+    match saved {
+        Ok(version) => Ok(see_other(&format!(
+            "/ui/companies/{company_id}/policies?saved={}",
+            version.version
+        ))),
+        Err(refusal) => {
+            let editor = Editor {
+                company_id,
+                text,
+                form,
+            };
+            editor.show(&state, &posted.page, Err(refusal)).await
         }
-        Err(error @ PolicyAdminError::Denied(_)) | Err(error @ PolicyAdminError::Store(_)) => {
-            return Err(error.into())
-        }
-        Err(error) => error,
+    }
+}
+
+/// Replays the logged decisions against the submitted text and shows the flips and each
+/// user's gains and losses, saving nothing.
+#[post("/ui/companies/{company_id}/policies/dry-run")]
+async fn dry_run(
+    state: web::Data<AppState>,
+    posted: Posted<PolicyForm>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let company_id = path.into_inner();
+    let form = posted.form;
+    let text = form.policies.replace("\r\n", "\n");
+    let proposal = Proposal {
+        policies: Some(text.clone()),
+        links: None,
     };
-    let page = posted.page;
-    let (_, history) = load(&state, &page, &company_id).await?;
-    let diagnostics = match &refusal {
-        PolicyAdminError::InvalidPolicies(diagnostics) => diagnostics.clone(),
-        _ => Vec::new(),
-    };
-    let status = ApiError::from(refusal);
-    let mut response = html(&PoliciesPage {
-        nav: Nav::new(&page, "policies"),
-        t: page.t,
+    let (authz, actor, id) = (
+        state.authz.clone(),
+        posted.page.actor.clone(),
+        company_id.clone(),
+    );
+    let report = authz::act(&state.actions, move |conn| {
+        service::dry_run(
+            conn,
+            &authz,
+            &actor,
+            &id,
+            proposal.clone(),
+            Window::Last(DRY_RUN_DECISIONS),
+        )
+    })
+    .await;
+    let editor = Editor {
         company_id,
-        version: form.expected_version,
-        listing: listing(&text, &diagnostics),
         text,
-        comment: form.comment,
-        saved: None,
-        problem: Some(status.message(page.t.0).to_owned()),
-        diagnostics,
-        history,
-    })?;
-    *response.status_mut() = status.code.status();
-    Ok(response)
+        form,
+    };
+    editor.show(&state, &posted.page, report).await
+}
+
+/// Logged decisions a dry-run of the page replays, the most recent.
+const DRY_RUN_DECISIONS: i64 = 10_000;
+
+/// A submitted text shown again in the editor, with what became of it.
+struct Editor {
+    company_id: String,
+    text: String,
+    form: PolicyForm,
+}
+
+impl Editor {
+    async fn show(
+        self,
+        state: &AppState,
+        page: &Page,
+        outcome: Result<DryRunReport, PolicyAdminError>,
+    ) -> Result<HttpResponse, PageError> {
+        let (report, refusal) = match outcome {
+            Ok(report) => (Some(report), None),
+            Err(error @ (PolicyAdminError::Denied(_) | PolicyAdminError::Store(_))) => {
+                return Err(error.into())
+            }
+            Err(error) => (None, Some(error)),
+        };
+        let (_, history) = load(state, page, &self.company_id).await?;
+        let diagnostics = match &refusal {
+            Some(PolicyAdminError::InvalidPolicies(diagnostics)) => diagnostics.clone(),
+            _ => Vec::new(),
+        };
+        let refusal = refusal.map(ApiError::from);
+        let mut response = html(&PoliciesPage {
+            nav: Nav::new(page, "policies"),
+            t: page.t,
+            company_id: self.company_id,
+            version: self.form.expected_version,
+            listing: listing(&self.text, &diagnostics),
+            text: self.text,
+            comment: self.form.comment,
+            saved: None,
+            problem: refusal.as_ref().map(|e| e.message(page.t.0).to_owned()),
+            diagnostics,
+            history,
+            dry_run: report.map(DryRunView::new),
+            diff: None,
+        })?;
+        if let Some(refusal) = refusal {
+            *response.status_mut() = refusal.code.status();
+        }
+        Ok(response)
+    }
 }
 
 /// Lines shown around each faulty line.

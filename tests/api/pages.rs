@@ -282,3 +282,30 @@ async fn the_decision_log_exports_the_searched_decisions_as_csv() {
         .iter()
         .all(|row| row.contains(",view_seats,") && row.contains(",allow,")));
 }
+
+#[tokio::test]
+async fn admins_review_access_as_a_matrix_and_as_csv() {
+    let (app, demo) = spawn_demo_app().await;
+    let admin = cookie_value(&sign_in(&app, &demo.admin_email, &demo.admin_password).await);
+    let path = format!("/ui/companies/{}/access-review", demo.company_id);
+    let (status, html) = page(&app, &admin, &path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(&demo.officer_email) && html.contains("view_findings"));
+    let (status, csv) = page(&app, &admin, &format!("{path}.csv")).await;
+    assert_eq!(status, StatusCode::OK);
+    let mut lines = csv.lines();
+    let header = lines.next().unwrap();
+    assert!(
+        header.starts_with("user_id,email,display_name,role,status,"),
+        "{header}"
+    );
+    let officer = lines
+        .find(|line| line.contains(&demo.officer_email))
+        .expect("the officer's row");
+    assert!(officer.contains(",accountant,active,"), "{officer}");
+    // Reviewing access is policy administration: the accountant may not.
+    let officer_session =
+        cookie_value(&sign_in(&app, &demo.officer_email, &demo.officer_password).await);
+    let (status, _) = page(&app, &officer_session, &path).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}

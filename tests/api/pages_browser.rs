@@ -116,12 +116,48 @@ async fn an_admin_sees_policy_errors_at_their_line_and_a_reports_only_user_canno
     assert!(browser.text("#line-2").await.contains("resourc"));
     browser.screenshot("policy-error").await;
 
+    // A dry-run of taking oversight away from accountants: who would lose what, nothing saved.
+    let narrower = active.replacen(
+        "\"reports_payables\",\n    Seatwarden::Action::\"oversight\"\n  ]",
+        "\"reports_payables\"\n  ]",
+        1,
+    );
+    assert_ne!(
+        narrower, active,
+        "the accountants' oversight permit is in the text"
+    );
+    browser.fill("#policy-text", &narrower).await;
+    browser.click("#dry-run").await;
+    assert!(browser.text("#dry-run-summary").await.contains("replayed"));
+    let losses = browser.text("#access-changes").await;
+    assert!(losses.contains(&demo.officer_email), "{losses}");
+    assert!(
+        losses.contains("view_findings (allowed → denied)"),
+        "{losses}"
+    );
+    browser.screenshot("policy-dry-run").await;
+    assert_eq!(
+        browser
+            .client
+            .find(Locator::Css("#policy-text"))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some(narrower.as_str()),
+        "the editor keeps the text tried"
+    );
+
     // Fixed, it saves as version 2; the history rolls it back as version 3.
     let fixed = format!("// Reviewed by the compliance officer.\n{active}");
     browser.fill("#policy-text", &fixed).await;
     browser.fill("#policy-comment", "reviewed").await;
     browser.click("#save-policies").await;
     assert!(browser.text("#saved").await.contains("version 2"));
+    browser.click("#history a[href='?diff=2#diff']").await;
+    assert!(browser.text("#diff").await.contains("version 1 to 2"));
     browser.click("#history form button").await;
     assert!(browser.text("#saved").await.contains("version 3"));
 
