@@ -147,20 +147,28 @@ fn native_sessions(
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .filter_map(|(id, user_id, device, ip, user_agent, created, seen)| {
-            Some(SessionRecord {
-                session_id: id,
-                login: (*logins.get(user_id.as_str())?).to_owned(),
-                device,
-                ip,
-                user_agent,
-                started_at: created.and_utc(),
-                last_active_at: seen.and_utc(),
-                location: None,
-                country: None,
-            })
+        .filter_map(|row| {
+            let login = *logins.get(row.1.as_str())?;
+            Some(native_record(row, login))
         })
         .collect())
+}
+
+fn native_record(
+    (id, _user_id, device, ip, user_agent, created, seen): NativeSession,
+    login: &str,
+) -> SessionRecord {
+    SessionRecord {
+        session_id: id,
+        login: login.to_owned(),
+        device,
+        ip,
+        user_agent,
+        started_at: created.and_utc(),
+        last_active_at: seen.and_utc(),
+        location: None,
+        country: None,
+    }
 }
 
 type StoredEvent = (

@@ -5,11 +5,11 @@ use actix_web::http::header;
 use actix_web::{get, web, HttpResponse};
 use askama::Template;
 
+use super::act;
 use super::error::PageError;
 use super::lang::Lang;
 use super::session::Page;
 use super::{html, Nav};
-use crate::authz;
 use crate::http::error::ApiError;
 use crate::http::state::AppState;
 use crate::policy_admin::access_review::{Access, AccessReview};
@@ -37,15 +37,11 @@ async fn review(
     page: &Page,
     company_id: &str,
 ) -> Result<AccessReview, PageError> {
-    let (authz, actor, id) = (
-        state.authz.clone(),
-        page.actor.clone(),
-        company_id.to_owned(),
-    );
-    Ok(authz::act(&state.actions, move |conn| {
-        service::access_review(conn, &authz, &actor, &id)
+    let id = company_id.to_owned();
+    act(state, page, move |conn, authz, actor| {
+        service::access_review(conn, authz, actor, &id)
     })
-    .await?)
+    .await
 }
 
 #[get("/ui/companies/{company_id}/access-review")]

@@ -4,11 +4,11 @@
 use actix_web::{get, web, HttpResponse};
 use askama::Template;
 
+use super::act;
 use super::error::PageError;
 use super::lang::{money, Lang};
 use super::session::Page;
 use super::{html, Nav};
-use crate::authz;
 use crate::http::state::AppState;
 use crate::seats::advice::SeatAdvice;
 use crate::seats::service::{self, AuditConfig};
@@ -35,9 +35,9 @@ async fn show_advice(
 ) -> Result<HttpResponse, PageError> {
     let company_id = path.into_inner();
     let config = AuditConfig::from_settings(&state.settings);
-    let (authz, actor, id) = (state.authz.clone(), page.actor.clone(), company_id.clone());
-    let view = authz::act(&state.actions, move |conn| {
-        service::seat_advice(conn, &authz, &actor, &id, &config)
+    let id = company_id.clone();
+    let view = act(&state, &page, move |conn, authz, actor| {
+        service::seat_advice(conn, authz, actor, &id, &config)
     })
     .await?;
     let currency = &state.settings.seat_audit.catalog.currency;

@@ -121,6 +121,9 @@ impl Timeline {
     }
 }
 
+/// Each device's time in use, by device label.
+type DeviceSpans<'a> = BTreeMap<&'a str, Vec<(DateTime<Utc>, DateTime<Utc>)>>;
+
 /// The sessions within `[from, to)`: one lane per device (sorted by label), bars clipped to
 /// the window, and overlaps wherever two devices or more were in use at once. The window is
 /// widened to whole hours around the sessions.
@@ -131,7 +134,7 @@ pub fn timeline(spans: &[Span], from: DateTime<Utc>, to: DateTime<Utc>) -> Timel
         let clipped = at.clamp(from, to);
         LABEL_WIDTH + (clipped - from).num_seconds() as f64 / seconds * PLOT_WIDTH
     };
-    let mut by_device: BTreeMap<&str, Vec<(DateTime<Utc>, DateTime<Utc>)>> = BTreeMap::new();
+    let mut by_device: DeviceSpans<'_> = BTreeMap::new();
     for span in spans.iter().filter(|s| s.end > from && s.start < to) {
         by_device.entry(span.device.as_str()).or_default().push((
             span.start.max(from),
@@ -212,9 +215,7 @@ fn hour_window(
 
 /// Periods where two devices or more are in use together, with the most devices seen in
 /// each period.
-fn overlaps(
-    by_device: &BTreeMap<&str, Vec<(DateTime<Utc>, DateTime<Utc>)>>,
-) -> Vec<(DateTime<Utc>, DateTime<Utc>, usize)> {
+fn overlaps(by_device: &DeviceSpans<'_>) -> Vec<(DateTime<Utc>, DateTime<Utc>, usize)> {
     // +1 at a device's start, -1 at its end, with each device's own sessions merged first
     // so that one device never counts twice.
     let mut edges: Vec<(DateTime<Utc>, i32)> = Vec::new();

@@ -9,12 +9,13 @@ use askama::Template;
 use chrono::{DateTime, NaiveDateTime};
 use serde::Deserialize;
 
+use super::act;
 use super::error::PageError;
 use super::lang::{when, Lang};
 use super::session::Page;
 use super::{html, Nav};
 use crate::authz::decision_log::{ChainCheck, DecisionFilter, DecisionRecord};
-use crate::authz::{self, decisions, Action, AuthzError};
+use crate::authz::{decisions, Action, AuthzError};
 use crate::http::decisions::{to_csv, DecisionView};
 use crate::http::error::ApiError;
 use crate::http::state::AppState;
@@ -132,19 +133,19 @@ async fn search(
     let search = query.into_inner();
     let filter = search.filter()?;
     let wants_check = search.check.is_some();
-    let (authz, actor, id) = (state.authz.clone(), page.actor.clone(), company_id.clone());
-    let (authz_users, actor_users, id_users) = (authz.clone(), actor.clone(), id.clone());
-    let (records, next, check) = authz::act(&state.actions, move |conn| {
+    let id = company_id.clone();
+    let (records, next, check) = act(&state, &page, move |conn, authz, actor| {
         let (records, next) =
-            decisions::list_decisions(conn, &authz, &actor, &id, &filter, PAGE_ROWS)?;
+            decisions::list_decisions(conn, authz, actor, &id, &filter, PAGE_ROWS)?;
         let check = wants_check
-            .then(|| decisions::verify_decisions(conn, &authz, &actor, &id))
+            .then(|| decisions::verify_decisions(conn, authz, actor, &id))
             .transpose()?;
         Ok::<_, AuthzError>((records, next, check))
     })
     .await?;
-    let people = authz::act(&state.actions, move |conn| {
-        users::list_users(conn, &authz_users, &actor_users, &id_users)
+    let id = company_id.clone();
+    let people = act(&state, &page, move |conn, authz, actor| {
+        users::list_users(conn, authz, actor, &id)
     })
     .await?;
     let names: HashMap<&str, &str> = people
@@ -192,12 +193,11 @@ async fn export_csv(
 ) -> Result<HttpResponse, PageError> {
     let company_id = path.into_inner();
     let filter = query.filter()?;
-    let (authz, actor) = (state.authz.clone(), page.actor);
-    let (records, _) = authz::act(&state.actions, move |conn| {
+    let (records, _) = act(&state, &page, move |conn, authz, actor| {
         decisions::list_decisions(
             conn,
-            &authz,
-            &actor,
+            authz,
+            actor,
             &company_id,
             &filter,
             decisions::MAX_PAGE,

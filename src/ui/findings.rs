@@ -11,8 +11,7 @@ use super::charts::{timeline, Span, Timeline, WIDTH};
 use super::error::PageError;
 use super::lang::{when, Lang};
 use super::session::{Page, Posted};
-use super::{html, see_other, Nav};
-use crate::authz;
+use super::{act, html, see_other, Nav};
 use crate::http::error::ApiError;
 use crate::http::state::AppState;
 use crate::seats::explain;
@@ -74,9 +73,9 @@ async fn list(
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let company_id = path.into_inner();
-    let (authz, actor, id) = (state.authz.clone(), page.actor.clone(), company_id.clone());
-    let rows = authz::act(&state.actions, move |conn| {
-        service::list_findings(conn, &authz, &actor, &id, FindingFilter::default())
+    let id = company_id.clone();
+    let rows = act(&state, &page, move |conn, authz, actor| {
+        service::list_findings(conn, authz, actor, &id, FindingFilter::default())
     })
     .await?;
     html(&FindingsPage {
@@ -145,10 +144,10 @@ async fn show(
         })
         .transpose()?;
     let (company_id, finding_id) = path.into_inner();
-    let (authz, actor, id) = (state.authz.clone(), page.actor.clone(), company_id.clone());
+    let id = company_id.clone();
     let idle_timeout = state.settings.session_idle_timeout;
-    let found = authz::act(&state.actions, move |conn| {
-        service::finding_day(conn, &authz, &actor, &id, &finding_id, day, idle_timeout)
+    let found = act(&state, &page, move |conn, authz, actor| {
+        service::finding_day(conn, authz, actor, &id, &finding_id, day, idle_timeout)
     })
     .await?;
     let t = page.t;
@@ -249,16 +248,8 @@ async fn change_state(
         expected_version: form.version,
     };
     let location = format!("/ui/companies/{company_id}/findings/{finding_id}");
-    let (authz, actor) = (state.authz.clone(), posted.page.actor);
-    authz::act(&state.actions, move |conn| {
-        service::change_finding_state(
-            conn,
-            &authz,
-            &actor,
-            &company_id,
-            &finding_id,
-            change.clone(),
-        )
+    act(&state, &posted.page, move |conn, authz, actor| {
+        service::change_finding_state(conn, authz, actor, &company_id, &finding_id, change.clone())
     })
     .await?;
     Ok(see_other(&location))

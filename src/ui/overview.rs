@@ -8,8 +8,7 @@ use super::charts::{seat_chart, SeatChart, WIDTH};
 use super::error::PageError;
 use super::lang::{when, Lang};
 use super::session::Page;
-use super::{html, Nav};
-use crate::authz;
+use super::{act, html, Nav};
 use crate::http::state::AppState;
 use crate::seats::records::{FindingState, SEVERITIES};
 use crate::seats::service::{self, SeatsView};
@@ -37,13 +36,13 @@ async fn overview(
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let company_id = path.into_inner();
-    let (authz, actor, id) = (state.authz.clone(), page.actor.clone(), company_id.clone());
-    let (seats, open) = authz::act(&state.actions, move |conn| {
-        let seats = service::seats(conn, &authz, &actor, &id)?;
+    let id = company_id.clone();
+    let (seats, open) = act(&state, &page, move |conn, authz, actor| {
+        let seats = service::seats(conn, authz, actor, &id)?;
         let open = service::list_findings(
             conn,
-            &authz,
-            &actor,
+            authz,
+            actor,
             &id,
             FindingFilter {
                 state: Some(FindingState::Open),

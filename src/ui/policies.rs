@@ -11,8 +11,8 @@ use serde::Deserialize;
 use super::error::PageError;
 use super::lang::{when, Lang};
 use super::session::{Page, Posted};
+use super::{act, act_for_domain_error};
 use super::{html, see_other, Nav};
-use crate::authz;
 use crate::authz::policy_files::Diagnostic;
 use crate::http::error::ApiError;
 use crate::http::state::AppState;
@@ -179,9 +179,9 @@ async fn show_editor(
     let (active, history) = load(&state, &page, &company_id).await?;
     let diff = match query.diff {
         Some(to) if to > 1 => {
-            let (authz, actor, id) = (state.authz.clone(), page.actor.clone(), company_id.clone());
-            let found = authz::act(&state.actions, move |conn| {
-                service::diff_versions(conn, &authz, &actor, &id, to - 1, Some(to))
+            let id = company_id.clone();
+            let found = act(&state, &page, move |conn, authz, actor| {
+                service::diff_versions(conn, authz, actor, &id, to - 1, Some(to))
             })
             .await?;
             Some(DiffView {
@@ -217,14 +217,10 @@ async fn load(
     page: &Page,
     company_id: &str,
 ) -> Result<(PolicyVersion, Vec<VersionLine>), PageError> {
-    let (authz, actor, id) = (
-        state.authz.clone(),
-        page.actor.clone(),
-        company_id.to_owned(),
-    );
-    let (active, history) = authz::act(&state.actions, move |conn| {
-        let active = versions::active_version(conn, &authz, &actor, &id)?;
-        let history = versions::list_versions(conn, &authz, &actor, &id)?;
+    let id = company_id.to_owned();
+    let (active, history) = act(state, page, move |conn, authz, actor| {
+        let active = versions::active_version(conn, authz, actor, &id)?;
+        let history = versions::list_versions(conn, authz, actor, &id)?;
         Ok::<_, PolicyAdminError>((active, history))
     })
     .await?;
@@ -256,13 +252,9 @@ async fn save(
         tests: None,
         comment: form.comment.trim().to_owned(),
     };
-    let (authz, actor, id) = (
-        state.authz.clone(),
-        posted.page.actor.clone(),
-        company_id.clone(),
-    );
-    let saved = authz::act(&state.actions, move |conn| {
-        versions::change_policies(conn, &authz, &actor, &id, change.clone())
+    let id = company_id.clone();
+    let saved = act_for_domain_error(&state, &posted.page, move |conn, authz, actor| {
+        versions::change_policies(conn, authz, actor, &id, change.clone())
     })
     .await;
     match saved {
@@ -296,16 +288,12 @@ async fn dry_run(
         policies: Some(text.clone()),
         links: None,
     };
-    let (authz, actor, id) = (
-        state.authz.clone(),
-        posted.page.actor.clone(),
-        company_id.clone(),
-    );
-    let report = authz::act(&state.actions, move |conn| {
+    let id = company_id.clone();
+    let report = act_for_domain_error(&state, &posted.page, move |conn, authz, actor| {
         service::dry_run(
             conn,
-            &authz,
-            &actor,
+            authz,
+            actor,
             &id,
             proposal.clone(),
             Window::Last(DRY_RUN_DECISIONS),
@@ -429,12 +417,12 @@ async fn rollback(
 ) -> Result<HttpResponse, PageError> {
     let company_id = path.into_inner();
     let form = posted.form;
-    let (authz, actor, id) = (state.authz.clone(), posted.page.actor, company_id.clone());
-    let restored = authz::act(&state.actions, move |conn| {
+    let id = company_id.clone();
+    let restored = act(&state, &posted.page, move |conn, authz, actor| {
         versions::rollback(
             conn,
-            &authz,
-            &actor,
+            authz,
+            actor,
             &id,
             form.version,
             form.expected_version,

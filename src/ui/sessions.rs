@@ -4,11 +4,11 @@ use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
+use super::act;
 use super::error::PageError;
 use super::lang::{when, Lang};
 use super::session::{Page, Posted};
 use super::{html, see_other, Nav};
-use crate::authz;
 use crate::http::state::AppState;
 use crate::identity::sessions::{self, SessionScope};
 use crate::identity::users;
@@ -47,10 +47,10 @@ async fn list(
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let company_id = path.into_inner();
-    let (authz, actor, id) = (state.authz.clone(), page.actor.clone(), company_id.clone());
-    let (people, open) = authz::act(&state.actions, move |conn| {
-        let people = users::list_users(conn, &authz, &actor, &id)?;
-        let open = sessions::list_sessions(conn, &authz, &actor, &id, SessionScope::Company, true)?;
+    let id = company_id.clone();
+    let (people, open) = act(&state, &page, move |conn, authz, actor| {
+        let people = users::list_users(conn, authz, actor, &id)?;
+        let open = sessions::list_sessions(conn, authz, actor, &id, SessionScope::Company, true)?;
         Ok::<_, crate::identity::IdentityError>((people, open))
     })
     .await?;
@@ -72,7 +72,7 @@ async fn list(
                     current: session.id == current,
                 })
                 .collect();
-            (!lines.is_empty()).then(|| UserSessions {
+            (!lines.is_empty()).then_some(UserSessions {
                 name: user.display_name,
                 email: user.email,
                 role: user.role,
@@ -99,9 +99,8 @@ async fn revoke(
 ) -> Result<HttpResponse, PageError> {
     let (company_id, session_id) = path.into_inner();
     let location = format!("/ui/companies/{company_id}/sessions");
-    let (authz, actor) = (state.authz.clone(), posted.page.actor);
-    authz::act(&state.actions, move |conn| {
-        sessions::revoke_session(conn, &authz, &actor, &company_id, &session_id)
+    act(&state, &posted.page, move |conn, authz, actor| {
+        sessions::revoke_session(conn, authz, actor, &company_id, &session_id)
     })
     .await?;
     Ok(see_other(&location))

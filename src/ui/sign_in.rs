@@ -5,11 +5,11 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
+use super::act;
 use super::error::PageError;
 use super::lang::Lang;
 use super::session::{self, Page, Posted};
 use super::{csrf, html, see_other};
-use crate::authz;
 use crate::http::error::{current_locale, ApiError};
 use crate::http::extract::client_info;
 use crate::http::state::AppState;
@@ -124,11 +124,9 @@ async fn sign_out(
     state: web::Data<AppState>,
     posted: Posted<Empty>,
 ) -> Result<HttpResponse, PageError> {
-    let actor = posted.page.actor;
-    let authz = state.authz.clone();
-    authz::act(&state.actions, move |conn| {
+    act(&state, &posted.page, move |conn, authz, actor| {
         let session_id = actor.session_id.clone().unwrap_or_default();
-        sessions::revoke_session(conn, &authz, &actor, &actor.company_id, &session_id)
+        sessions::revoke_session(conn, authz, actor, &actor.company_id, &session_id)
     })
     .await?;
     let mut response = see_other(session::SIGN_IN_PATH);

@@ -221,6 +221,24 @@ impl TestApp {
         (user_id, token)
     }
 
+    /// Adds a reports-only user (password `PASSWORD`) to the demo company as its admin;
+    /// returns the user's email.
+    pub async fn add_reports_only(&self, demo: &DemoCompany) -> String {
+        let admin = self
+            .sign_in_with(&demo.admin_email, &demo.admin_password)
+            .await;
+        let email = format!("rapports-{}@example.fr", uuid::Uuid::new_v4().simple());
+        let added = self
+            .post(
+                &format!("/v1/companies/{}/users", demo.company_id),
+                Some(&admin),
+                &json!({"email": email, "display_name": "Rapports", "role": "reports_only", "password": PASSWORD}),
+            )
+            .await;
+        expect_status(added, StatusCode::CREATED).await;
+        email
+    }
+
     /// Signs in through the API with a given password; returns the bearer token.
     pub async fn sign_in_with(&self, email: &str, password: &str) -> String {
         let response = self

@@ -3,7 +3,7 @@
 
 use reqwest::header::{HeaderMap, COOKIE, LOCATION, SET_COOKIE};
 use reqwest::{Client, StatusCode};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::helpers::{expect_status, spawn_app_with, spawn_demo_app, TestApp, PASSWORD};
 
@@ -215,18 +215,7 @@ async fn a_page_form_without_the_session_csrf_token_changes_nothing() {
 #[tokio::test]
 async fn pages_are_authorized_by_the_same_policies_as_the_api() {
     let (app, demo) = spawn_demo_app().await;
-    let admin_token = app
-        .sign_in_with(&demo.admin_email, &demo.admin_password)
-        .await;
-    let email = format!("rapports-{}@example.fr", uuid::Uuid::new_v4().simple());
-    let added = app
-        .post(
-            &format!("/v1/companies/{}/users", demo.company_id),
-            Some(&admin_token),
-            &json!({"email": email, "display_name": "Rapports", "role": "reports_only", "password": PASSWORD}),
-        )
-        .await;
-    expect_status(added, StatusCode::CREATED).await;
+    let email = app.add_reports_only(&demo).await;
     let reports_only = cookie_value(&sign_in(&app, &email, PASSWORD).await);
     let officer = cookie_value(&sign_in(&app, &demo.officer_email, &demo.officer_password).await);
     for path in ["", "/findings", "/sessions", "/decisions", "/advice"] {

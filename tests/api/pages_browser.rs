@@ -1,7 +1,6 @@
 //! What a compliance officer and an admin do in the pages, in a real browser.
 
 use fantoccini::Locator;
-use serde_json::json;
 
 use crate::browser::start_browser;
 use crate::helpers::{spawn_demo_app, PASSWORD};
@@ -116,6 +115,18 @@ async fn an_admin_sees_policy_errors_at_their_line_and_a_reports_only_user_canno
     assert!(browser.text("#line-2").await.contains("resourc"));
     browser.screenshot("policy-error").await;
 
+    // The officer reads the findings through the API; those decisions are replayed below.
+    let officer = app
+        .sign_in_with(&demo.officer_email, &demo.officer_password)
+        .await;
+    let findings = app
+        .get(
+            &format!("/v1/companies/{}/findings", demo.company_id),
+            Some(&officer),
+        )
+        .await;
+    assert_eq!(findings.status(), reqwest::StatusCode::OK);
+
     // A dry-run of taking oversight away from accountants: who would lose what, nothing saved.
     let narrower = active.replacen(
         "\"reports_payables\",\n    Seatwarden::Action::\"oversight\"\n  ]",
@@ -129,6 +140,11 @@ async fn an_admin_sees_policy_errors_at_their_line_and_a_reports_only_user_canno
     browser.fill("#policy-text", &narrower).await;
     browser.click("#dry-run").await;
     assert!(browser.text("#dry-run-summary").await.contains("replayed"));
+    let flips = browser.text("#flips").await;
+    assert!(
+        flips.contains(&demo.officer_email) && flips.contains("view_findings"),
+        "{flips}"
+    );
     let losses = browser.text("#access-changes").await;
     assert!(losses.contains(&demo.officer_email), "{losses}");
     assert!(
@@ -162,18 +178,7 @@ async fn an_admin_sees_policy_errors_at_their_line_and_a_reports_only_user_canno
     assert!(browser.text("#saved").await.contains("version 3"));
 
     // A reports-only user is refused the editor by the same policies as the API.
-    let admin_token = app
-        .sign_in_with(&demo.admin_email, &demo.admin_password)
-        .await;
-    let email = format!("rapports-{}@example.fr", uuid::Uuid::new_v4().simple());
-    let added = app
-        .post(
-            &format!("/v1/companies/{}/users", demo.company_id),
-            Some(&admin_token),
-            &json!({"email": email, "display_name": "Rapports", "role": "reports_only", "password": PASSWORD}),
-        )
-        .await;
-    assert_eq!(added.status(), reqwest::StatusCode::CREATED);
+    let email = app.add_reports_only(&demo).await;
     browser.sign_out().await;
     browser.sign_in(&app, &email, PASSWORD).await;
     browser.open(&app, &policies).await;
