@@ -1,4 +1,5 @@
-//! Seat audit at scale: 1,000,000 sessions over 10,000 logins, generated deterministically,
+//! Seat audit at scale: 1,000,000 sessions over 10,000 logins, generated deterministically
+//! (every session with a browser's user agent, so the hand-over signal parses them),
 //! audited once; prints the audit's wall time and the process's peak memory (VmHWM, which
 //! includes the generated input). Goal on a 2-core machine: under 2 s and under 500 MB.
 //!
@@ -51,17 +52,37 @@ impl XorShift {
 }
 
 /// How one login is used: mostly one person on a laptop and a phone; some shared by a team
-/// working at the same time; some whose sign-ins jump between cities.
+/// working at the same time; some handed over from one workstation to the next in daily
+/// shifts; some whose sign-ins jump between cities.
 #[derive(Clone, Copy)]
 enum Usage {
     Honest,
     Shared { people: u64 },
+    Shifts { people: u64 },
     Traveling,
 }
 
+/// Browsers: a laptop, a phone, and the workstations of teams.
+const LAPTOP: &str =
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10.15; rv:121.0) Gecko/20100101 Firefox/121.0";
+const PHONE: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) \
+    AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1";
+const WORKSTATIONS: [&str; 4] = [
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) \
+     Chrome/120.0.0.0 Safari/537.36",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 Firefox/121.0",
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) \
+     Chrome/120.0.0.0 Safari/537.36",
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) \
+     Version/17.1 Safari/605.1.15",
+];
+
 fn usage(rng: &mut XorShift) -> Usage {
     match rng.below(100) {
-        0..=89 => Usage::Honest,
+        0..=86 => Usage::Honest,
+        87..=89 => Usage::Shifts {
+            people: 2 + rng.below(2),
+        },
         90..=96 => Usage::Shared {
             people: 2 + rng.below(3),
         },
@@ -82,6 +103,7 @@ fn generate(rng: &mut XorShift) -> AuditInput {
         sessions: Vec::with_capacity(LOGINS * SESSIONS_PER_LOGIN),
         duty_actions: Vec::with_capacity(LOGINS * SESSIONS_PER_LOGIN / ACTION_EVERY),
         self_conflicts: Vec::new(),
+        count_probable_sharing: false,
     };
     for login_number in 0..LOGINS {
         let login = format!("user{login_number}@company{}.test", login_number / 25);
@@ -113,7 +135,7 @@ struct SignIn {
 fn generate_login(rng: &mut XorShift, login: &str, login_number: usize, input: &mut AuditInput) {
     let usage = usage(rng);
     let people = match usage {
-        Usage::Shared { people } => people,
+        Usage::Shared { people } | Usage::Shifts { people } => people,
         _ => 1,
     };
     let home = CITIES[rng.below(CITIES.len() as u64) as usize];
@@ -121,14 +143,20 @@ fn generate_login(rng: &mut XorShift, login: &str, login_number: usize, input: &
     let mut clocks: Vec<i64> = (0..people).map(|_| rng.below(8 * 3600) as i64).collect();
     for index in 0..SESSIONS_PER_LOGIN {
         let person = index as u64 % people;
-        let start = clocks[person as usize];
-        let length = 300 + rng.below(4 * 3600) as i64;
-        clocks[person as usize] = start + length + 600 + rng.below(30 * 3600) as i64;
+        let (start, length) = match usage {
+            Usage::Shifts { .. } => shift(rng, index, people),
+            _ => {
+                let start = clocks[person as usize];
+                let length = 300 + rng.below(4 * 3600) as i64;
+                clocks[person as usize] = start + length + 600 + rng.below(30 * 3600) as i64;
+                (start, length)
+            }
+        };
         let sign_in = SignIn {
             index,
             // One person switches between a laptop and a phone; a team has a computer each.
             device: match usage {
-                Usage::Shared { .. } => person,
+                Usage::Shared { .. } | Usage::Shifts { .. } => person,
                 _ => rng.below(2),
             },
             start,
@@ -149,6 +177,16 @@ fn generate_login(rng: &mut XorShift, login: &str, login_number: usize, input: &
         let session = session(rng, &account, &sign_in);
         input.sessions.push(session);
     }
+}
+
+/// Session `index` of a login handed over every day between `people` workstations: each
+/// shift starts up to 5 minutes after its hour and stops 10 minutes before the next one.
+fn shift(rng: &mut XorShift, index: usize, people: u64) -> (i64, i64) {
+    let shift = 14 * 3600 / people as i64;
+    let day = (index as u64 / people) as i64;
+    let person = (index as u64 % people) as i64;
+    let start = day * 86_400 + 6 * 3600 + person * shift + rng.below(300) as i64;
+    (start, shift - 600)
 }
 
 /// The login being generated.
@@ -210,7 +248,14 @@ fn session(rng: &mut XorShift, account: &Account<'_>, sign_in: &SignIn) -> Sessi
             login_number % 250,
             login_number / 250
         )),
-        user_agent: None,
+        user_agent: Some(
+            match account.usage {
+                Usage::Shared { .. } | Usage::Shifts { .. } => WORKSTATIONS[device as usize % 4],
+                _ if device == 0 => LAPTOP,
+                _ => PHONE,
+            }
+            .to_string(),
+        ),
         started_at: base_time() + TimeDelta::seconds(sign_in.start),
         last_active_at: base_time() + TimeDelta::seconds(sign_in.start + sign_in.length),
         // Geo-IP lands within a few km of the city.
@@ -245,6 +290,11 @@ fn main() {
         .iter()
         .filter(|login| login.headcount.people > 1)
         .count();
+    let handed_over = outcome
+        .logins
+        .iter()
+        .filter(|login| login.handover.is_some())
+        .count();
     let mut by_kind: BTreeMap<&str, usize> = BTreeMap::new();
     for finding in &outcome.findings {
         *by_kind.entry(finding.kind.as_str()).or_default() += 1;
@@ -263,7 +313,8 @@ fn main() {
         memory_before.unwrap_or(f64::NAN)
     );
     println!(
-        "  shared logins {shared}, findings {by_kind:?}, effective people {}, advice {}",
+        "  shared logins {shared} proven, {handed_over} handed over in shifts (probable), \
+         findings {by_kind:?}, effective people {}, advice {}",
         outcome.effective.people,
         outcome.advice.recommended_plan.as_str()
     );

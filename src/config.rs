@@ -219,8 +219,12 @@ fn validate_seat_audit(audit: &AuditSettings) -> Result<(), ConfigError> {
         ("seat_audit.max_ips_per_day", audit.max_ips_per_day > 0),
         ("seat_audit.dormant_days", audit.dormant_days > 0),
     ];
-    match checks.into_iter().find(|(_, ok)| !ok) {
-        Some((setting, _)) => Err(invalid(setting, "is out of range".into())),
+    let first = checks
+        .into_iter()
+        .find(|(_, ok)| !ok)
+        .map(|(setting, _)| setting);
+    match first.or_else(|| audit.handover.out_of_range()) {
+        Some(setting) => Err(invalid(setting, "is out of range".into())),
         None => Ok(()),
     }
 }
@@ -265,6 +269,17 @@ mod tests {
         raw.seat_audit.device_switch_grace_seconds = -1;
         let error = raw.validate().unwrap_err().to_string();
         assert!(error.contains("device_switch_grace_seconds"), "{error}");
+    }
+
+    #[test]
+    fn a_hand_over_share_above_one_is_refused_by_name() {
+        let mut raw = RawSettings::default();
+        raw.seat_audit.handover.min_day_share = 1.5;
+        let error = raw.validate().unwrap_err().to_string();
+        assert!(
+            error.contains("seat_audit.handover.min_day_share"),
+            "{error}"
+        );
     }
 
     #[test]

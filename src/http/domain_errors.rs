@@ -195,6 +195,16 @@ impl From<SeatsError> for ApiError {
                 ),
             )
             .with("current", current),
+            SeatsError::SeatAuditSettingsConflict { expected, current } => ApiError::new(
+                ErrorCode::Conflict,
+                format!(
+                    "Someone changed the company settings since version {expected}; here are the current ones."
+                ),
+                format!(
+                    "Les réglages de l'entreprise ont été modifiés depuis la version {expected} ; voici les réglages actuels."
+                ),
+            )
+            .with("current", current),
             SeatsError::Denied(denial) => denial.into(),
             SeatsError::Identity(error) => error.into(),
             SeatsError::Store(error) => error.into(),

@@ -71,6 +71,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(seats::import_session_events)
         .service(seats::get_enforcement)
         .service(seats::set_enforcement)
+        .service(seats::get_seat_audit_settings)
+        .service(seats::set_seat_audit_settings)
         .configure(books::configure)
         .configure(policies::configure)
         .configure(policy_review::configure);

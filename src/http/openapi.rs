@@ -20,6 +20,7 @@ use super::{decision_point, decisions, identity, seats, system};
         seats::get_seats, seats::run_audit, seats::list_findings, seats::get_finding,
         seats::update_finding, seats::seat_advice, seats::import_session_events,
         seats::get_enforcement, seats::set_enforcement,
+        seats::get_seat_audit_settings, seats::set_seat_audit_settings,
     ),
     components(schemas(super::error::ErrorCode)),
     modifiers(&BearerAuth)

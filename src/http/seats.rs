@@ -18,6 +18,7 @@ use crate::seats::service::{
     self, AuditConfig, AuditSummary, EnforcementView, ImportReport, SeatAdviceView, SeatsView,
     StateChange,
 };
+use crate::seats::settings::{self, SeatAuditSettingsView};
 use crate::seats::store::FindingFilter;
 
 /// Largest import body: about 100,000 CSV rows.
@@ -55,6 +56,15 @@ pub struct FindingPatch {
 pub struct EnforcementUpdate {
     /// monitor, deny_new, terminate_oldest or enforce
     mode: String,
+    /// The company settings' version the change starts from (or the `If-Match` header).
+    version: Option<i64>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SeatAuditSettingsUpdate {
+    /// Count probable (hand-over) sharing in the seats and the advice.
+    count_probable_sharing: bool,
     /// The company settings' version the change starts from (or the `If-Match` header).
     version: Option<i64>,
 }
@@ -355,6 +365,48 @@ pub async fn set_enforcement(
     let company_id = path.into_inner();
     let view = authz::act(&state.actions, move |conn| {
         service::set_enforcement(conn, &authz, &actor, &company_id, mode, version)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// The company's seat-audit settings: whether probable (hand-over) sharing counts.
+#[utoipa::path(responses((status = 200, body = SeatAuditSettingsView), (status = 403), (status = 404)), tag = "seats", security(("bearer" = [])))]
+#[get("/v1/companies/{company_id}/settings/seat-audit")]
+pub async fn get_seat_audit_settings(
+    state: web::Data<AppState>,
+    Auth(actor): Auth,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let authz = state.authz.clone();
+    let company_id = path.into_inner();
+    let view = authz::act(&state.actions, move |conn| {
+        settings::seat_audit_settings(conn, &authz, &actor, &company_id)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Changes the seat-audit settings, from the company settings' version seen.
+#[utoipa::path(request_body = SeatAuditSettingsUpdate, responses(
+    (status = 200, body = SeatAuditSettingsView), (status = 400), (status = 403),
+    (status = 409, description = "conflict: stale version, with the current settings")),
+    tag = "seats", security(("bearer" = [])))]
+#[put("/v1/companies/{company_id}/settings/seat-audit")]
+pub async fn set_seat_audit_settings(
+    state: web::Data<AppState>,
+    Auth(actor): Auth,
+    req: HttpRequest,
+    path: web::Path<String>,
+    body: web::Json<SeatAuditSettingsUpdate>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let version = expected_version(&req, body.version)?;
+    let count = body.count_probable_sharing;
+    let authz = state.authz.clone();
+    let company_id = path.into_inner();
+    let view = authz::act(&state.actions, move |conn| {
+        settings::set_seat_audit_settings(conn, &authz, &actor, &company_id, count, version)
     })
     .await?;
     Ok(HttpResponse::Ok().json(view))

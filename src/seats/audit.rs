@@ -13,7 +13,8 @@ use super::concurrency::{self, Concurrency};
 use super::conflicts::{conflict_proofs, ConflictProof, SelfConflict};
 use super::duty::{duty_spread, DutyAction, DutySpread};
 use super::explain;
-use super::findings::{self, FindingDraft};
+use super::findings::{self, EvidenceClass, FindingDraft};
+use super::handover::{self, Handover, HandoverLimits};
 use super::headcount::{headcount, Headcount, Signals};
 use super::index::{group_by_login, LoginTimeline};
 use super::plans::{
@@ -38,6 +39,10 @@ pub struct AuditInput {
     pub duty_actions: Vec<DutyAction>,
     #[serde(default)]
     pub self_conflicts: Vec<SelfConflict>,
+    /// The company's choice: seats and advice count probable sharing (hand-over estimates)
+    /// instead of the proven lower bounds only.
+    #[serde(default)]
+    pub count_probable_sharing: bool,
 }
 
 /// Tuning of the auditor; every field has a default, so config may name only what it changes.
@@ -54,6 +59,8 @@ pub struct AuditSettings {
     /// A billable seat unused this long is dormant.
     pub dormant_days: i64,
     pub catalog: PlanCatalog,
+    /// The hand-over signal (`[seat_audit.handover]`).
+    pub handover: HandoverLimits,
 }
 
 impl Default for AuditSettings {
@@ -68,6 +75,7 @@ impl Default for AuditSettings {
             max_ips_per_day: spread.max_ips_per_day,
             dormant_days: 30,
             catalog: PlanCatalog::default(),
+            handover: HandoverLimits::default(),
         }
     }
 }
@@ -100,7 +108,20 @@ pub struct LoginAudit {
     pub busy_days: Vec<SpreadDay>,
     pub duty: DutySpread,
     pub self_conflicts: Vec<ConflictProof>,
+    /// The proven lower bound.
     pub headcount: Headcount,
+    /// Probable hand-over sharing, with its estimate.
+    pub handover: Option<Handover>,
+}
+
+impl LoginAudit {
+    /// People estimated behind the login: the hand-over estimate when larger than the bound.
+    pub fn estimate(&self) -> u32 {
+        self.handover
+            .as_ref()
+            .map_or(0, |found| found.estimate)
+            .max(self.headcount.people)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -138,11 +159,24 @@ pub fn audit_company(
         .iter()
         .map(|audit| (audit.login.as_str(), audit))
         .collect();
-    let people: HashMap<&str, u32> = by_name
+    let proven: HashMap<&str, u32> = by_name
         .iter()
         .map(|(login, audit)| (*login, audit.headcount.people))
         .collect();
+    let people: HashMap<&str, u32> = if input.count_probable_sharing {
+        by_name
+            .iter()
+            .map(|(login, audit)| (*login, audit.estimate()))
+            .collect()
+    } else {
+        proven.clone()
+    };
     let effective = effective_seats(&input.users, input.plan, &people);
+    let class = if effective == effective_seats(&input.users, input.plan, &proven) {
+        EvidenceClass::Proven
+    } else {
+        EvidenceClass::Probable
+    };
     let advice = advise(
         &work_of(input, &people, &actions),
         input.plan,
@@ -154,7 +188,7 @@ pub fn audit_company(
         now,
         &logins,
         &by_name,
-        (&seats, &effective),
+        (&seats, &effective, class),
     );
     AuditOutcome {
         audited_at: now,
@@ -240,6 +274,7 @@ fn audit_login(timeline: &LoginTimeline<'_>, context: &LoginContext<'_>) -> Logi
         conflicts: &self_conflicts,
         duty: &duty,
     });
+    let handover = handover::detect(timeline, sessions, &settings.handover, grace);
     LoginAudit {
         login: timeline.login.to_string(),
         sessions: timeline.spans.len() as u32,
@@ -251,6 +286,7 @@ fn audit_login(timeline: &LoginTimeline<'_>, context: &LoginContext<'_>) -> Logi
         duty,
         self_conflicts,
         headcount,
+        handover,
     }
 }
 
@@ -282,7 +318,7 @@ fn collect_findings(
     now: DateTime<Utc>,
     logins: &[LoginAudit],
     by_name: &HashMap<&str, &LoginAudit>,
-    (seats, effective): (&SeatCount, &EffectiveSeats),
+    (seats, effective, class): (&SeatCount, &EffectiveSeats, EvidenceClass),
 ) -> Vec<FindingDraft> {
     let mut drafts: Vec<FindingDraft> = Vec::new();
     for audit in logins {
@@ -290,11 +326,12 @@ fn collect_findings(
             &audit.login,
             &audit.headcount,
             &audit.busy_days,
+            audit.handover.as_ref(),
         ));
         drafts.extend(findings::impossible_travel(&audit.login, &audit.travel));
     }
     drafts.extend(findings::over_limit(seats, now));
-    drafts.extend(findings::effective_over_limit(effective, seats, now));
+    drafts.extend(findings::effective_over_limit(effective, seats, class, now));
     let users: HashMap<&str, &SeatUser> = input
         .users
         .iter()
@@ -421,6 +458,7 @@ mod tests {
             sessions,
             duty_actions,
             self_conflicts: Vec::new(),
+            count_probable_sharing: false,
         }
     }
 
@@ -591,6 +629,7 @@ mod tests {
                 sessions: Vec::new(),
                 duty_actions: Vec::new(),
                 self_conflicts: Vec::new(),
+                count_probable_sharing: false,
             };
             for (i, &(d, s, len, p)) in raw.iter().enumerate() {
                 let mut record = session(&format!("s{i}"), "team@x", &format!("d{d}"), s, s + len);

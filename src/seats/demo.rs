@@ -275,6 +275,7 @@ mod tests {
             sessions: sessions_from_events(&plain, Duration::minutes(30)).0,
             duty_actions: Vec::new(),
             self_conflicts: Vec::new(),
+            count_probable_sharing: false,
         };
         let outcome = audit_company(&input, &AuditSettings::default(), now);
         let found: Vec<(FindingKind, Option<&str>, u32)> = outcome

@@ -7,6 +7,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use super::explain;
+use super::handover::Handover;
 use super::headcount::Headcount;
 use super::plans::{EffectiveSeats, SeatCount, SeatUser};
 use super::spread::SpreadDay;
@@ -55,6 +56,24 @@ impl Severity {
     }
 }
 
+/// How a finding is known: `proven` by what was seen (the lower bounds), or `probable`, an
+/// inference such as hand-over sharing that one honest explanation could still undo.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EvidenceClass {
+    Proven,
+    Probable,
+}
+
+impl EvidenceClass {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EvidenceClass::Proven => "proven",
+            EvidenceClass::Probable => "probable",
+        }
+    }
+}
+
 /// A finding as the audit sees it now; storage adds id and state.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FindingDraft {
@@ -65,6 +84,9 @@ pub struct FindingDraft {
     /// People behind the login (a proven lower bound); for company findings, the company's
     /// count the finding is about; 0 for a dormant seat.
     pub headcount: u32,
+    /// People estimated behind the login, counting probable signals; never below `headcount`.
+    pub headcount_estimate: u32,
+    pub evidence_class: EvidenceClass,
     /// `summary` in words, then the structured proof.
     pub evidence: Value,
     pub first_seen: DateTime<Utc>,
@@ -81,14 +103,19 @@ pub fn fingerprint(kind: FindingKind, login: Option<&str>) -> String {
     }
 }
 
-/// Several people proven behind one login.
+/// Several people behind one login: proven by the headcount's signals, or else probable from
+/// a regular hand-over between workstations.
 pub fn shared_login(
     login: &str,
     headcount: &Headcount,
     busy_days: &[SpreadDay],
+    handover: Option<&Handover>,
 ) -> Option<FindingDraft> {
+    let estimate = handover
+        .map_or(0, |found| found.estimate)
+        .max(headcount.people);
     if headcount.people < 2 {
-        return None;
+        return handover.map(|found| probable_shared_login(login, headcount, found, estimate));
     }
     let (first_seen, last_seen) = (headcount.first_proof_at?, headcount.last_proof_at?);
     // Three people, or two proven by independent signals, leave little room for doubt.
@@ -98,21 +125,62 @@ pub fn shared_login(
         Severity::Medium
     };
     let latest_days = &busy_days[busy_days.len().saturating_sub(MAX_LISTED)..];
+    let mut evidence = json!({
+        "summary": headcount.explanation(),
+        "people": headcount.people,
+        "proofs": headcount.proofs,
+        "busy_day_count": busy_days.len(),
+        "busy_days": latest_days,
+    });
+    if let Some(found) = handover {
+        evidence["handover"] = handover_evidence(found);
+    }
     Some(FindingDraft {
         kind: FindingKind::SharedLogin,
         severity,
         login: Some(login.to_string()),
         headcount: headcount.people,
-        evidence: json!({
-            "summary": headcount.explanation(),
-            "people": headcount.people,
-            "proofs": headcount.proofs,
-            "busy_day_count": busy_days.len(),
-            "busy_days": latest_days,
-        }),
+        headcount_estimate: estimate,
+        evidence_class: EvidenceClass::Proven,
+        evidence,
         first_seen,
         last_seen,
         fingerprint: fingerprint(FindingKind::SharedLogin, Some(login)),
+    })
+}
+
+/// Hand-over sharing alone: the headcount stays the proven bound, the estimate says more.
+fn probable_shared_login(
+    login: &str,
+    headcount: &Headcount,
+    handover: &Handover,
+    estimate: u32,
+) -> FindingDraft {
+    FindingDraft {
+        kind: FindingKind::SharedLogin,
+        severity: Severity::Medium,
+        login: Some(login.to_string()),
+        headcount: headcount.people,
+        headcount_estimate: estimate,
+        evidence_class: EvidenceClass::Probable,
+        evidence: json!({
+            "summary": handover.explanation(),
+            "summary_fr": handover.explanation_fr(),
+            "people": headcount.people,
+            "estimate": estimate,
+            "handover": handover_evidence(handover),
+        }),
+        first_seen: handover.first_switch_at,
+        last_seen: handover.last_switch_at,
+        fingerprint: fingerprint(FindingKind::SharedLogin, Some(login)),
+    }
+}
+
+fn handover_evidence(handover: &Handover) -> Value {
+    json!({
+        "summary": handover.explanation(),
+        "summary_fr": handover.explanation_fr(),
+        "details": handover,
     })
 }
 
@@ -131,6 +199,8 @@ pub fn impossible_travel(login: &str, pairs: &[TravelPair]) -> Option<FindingDra
         severity: Severity::Medium,
         login: Some(login.to_string()),
         headcount: 2,
+        headcount_estimate: 2,
+        evidence_class: EvidenceClass::Proven,
         evidence: json!({
             "summary": summary,
             "trip_count": pairs.len(),
@@ -157,6 +227,7 @@ pub fn over_limit(seats: &SeatCount, now: DateTime<Utc>) -> Option<FindingDraft>
     Some(company_finding(
         FindingKind::OverLimit,
         seats.billable_total,
+        EvidenceClass::Proven,
         json!({
             "summary": summary,
             "limit": seats.limit,
@@ -170,22 +241,29 @@ pub fn over_limit(seats: &SeatCount, now: DateTime<Utc>) -> Option<FindingDraft>
 }
 
 /// More people behind the billable logins than the plan allows, where sharing hides seats
-/// (when the billable users alone exceed the limit, `over_limit` already says so).
+/// (when the billable users alone exceed the limit, `over_limit` already says so). `class`
+/// says whether the people counted include probable sharing (the company's choice).
 pub fn effective_over_limit(
     effective: &EffectiveSeats,
     seats: &SeatCount,
+    class: EvidenceClass,
     now: DateTime<Utc>,
 ) -> Option<FindingDraft> {
     if effective.over_by <= 0 || effective.people <= seats.billable_total {
         return None;
     }
+    let counted = match class {
+        EvidenceClass::Proven => "at least",
+        EvidenceClass::Probable => "probably",
+    };
     let summary = format!(
-        "at least {} people work behind {} billable logins; the plan allows {}",
+        "{counted} {} people work behind {} billable logins; the plan allows {}",
         effective.people, seats.billable_total, effective.limit
     );
     Some(company_finding(
         FindingKind::EffectiveOverLimit,
         effective.people,
+        class,
         json!({
             "summary": summary,
             "limit": effective.limit,
@@ -201,6 +279,7 @@ pub fn effective_over_limit(
 fn company_finding(
     kind: FindingKind,
     headcount: u32,
+    evidence_class: EvidenceClass,
     evidence: Value,
     now: DateTime<Utc>,
 ) -> FindingDraft {
@@ -209,6 +288,8 @@ fn company_finding(
         severity: Severity::High,
         login: None,
         headcount,
+        headcount_estimate: headcount,
+        evidence_class,
         evidence,
         first_seen: now,
         last_seen: now,
@@ -248,6 +329,8 @@ pub fn dormant_seat(
         severity: Severity::Low,
         login: Some(user.login.clone()),
         headcount: 0,
+        headcount_estimate: 0,
+        evidence_class: EvidenceClass::Proven,
         evidence: json!({
             "summary": summary,
             "role": user.role,
@@ -291,7 +374,7 @@ mod tests {
             first_proof_at: None,
             last_proof_at: None,
         };
-        assert_eq!(shared_login("a@x", &headcount, &[]), None);
+        assert_eq!(shared_login("a@x", &headcount, &[], None), None);
     }
 
     #[test]

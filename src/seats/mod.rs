@@ -14,12 +14,14 @@ pub mod demo;
 pub mod duty;
 pub mod explain;
 pub mod findings;
+pub mod handover;
 pub mod headcount;
 pub mod import;
 pub mod index;
 pub mod plans;
 pub mod records;
 pub mod service;
+pub mod settings;
 pub mod spread;
 pub mod store;
 pub mod table;
@@ -31,6 +33,7 @@ use crate::identity::IdentityError;
 use crate::store::StoreError;
 use records::FindingView;
 use service::EnforcementView;
+use settings::SeatAuditSettingsView;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SeatsError {
@@ -50,6 +53,11 @@ pub enum SeatsError {
     SettingsConflict {
         expected: i64,
         current: EnforcementView,
+    },
+    #[error("the company settings changed since version {expected}")]
+    SeatAuditSettingsConflict {
+        expected: i64,
+        current: SeatAuditSettingsView,
     },
     #[error("denied by policy")]
     Denied(Denial),

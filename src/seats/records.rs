@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::findings::{FindingKind, Severity};
+use super::findings::{EvidenceClass, FindingKind, Severity};
 use crate::clock::rfc3339;
 use crate::store::schema::{audit_runs, findings, session_events};
 
@@ -80,9 +80,56 @@ pub struct FindingRow {
     pub version: i64,
 }
 
+/// Keys of the stored evidence that carry a finding's class and estimate.
+pub const EVIDENCE_CLASS_KEY: &str = "evidence_class";
+pub const ESTIMATE_KEY: &str = "headcount_estimate";
+
+pub fn evidence_class(evidence: &str) -> EvidenceClass {
+    let probable = serde_json::from_str::<Value>(evidence)
+        .ok()
+        .and_then(|value| value.get(EVIDENCE_CLASS_KEY)?.as_str().map(str::to_owned))
+        .is_some_and(|class| class == EvidenceClass::Probable.as_str());
+    if probable {
+        EvidenceClass::Probable
+    } else {
+        EvidenceClass::Proven
+    }
+}
+
+pub fn headcount_estimate(evidence: &str, headcount: i64) -> i64 {
+    serde_json::from_str::<Value>(evidence)
+        .ok()
+        .and_then(|value| value.get(ESTIMATE_KEY)?.as_i64())
+        .unwrap_or(headcount)
+        .max(headcount)
+}
+
+/// Who resolves a finding the audit no longer produces.
+pub const RESOLVED_BY_AUDIT: &str = "audit";
+
 impl FindingRow {
     pub fn is_resolved(&self) -> bool {
         self.state == FindingState::Resolved.as_str()
+    }
+
+    /// How the finding is known, from its evidence; findings stored before the hand-over
+    /// signal were all proven.
+    pub fn evidence_class(&self) -> EvidenceClass {
+        evidence_class(&self.evidence)
+    }
+
+    pub fn is_proven(&self) -> bool {
+        self.evidence_class() == EvidenceClass::Proven
+    }
+
+    /// People estimated behind the login, from its evidence; never below the bound.
+    pub fn headcount_estimate(&self) -> i64 {
+        headcount_estimate(&self.evidence, self.headcount)
+    }
+
+    /// Resolved by the audit itself, not by a person.
+    pub fn resolved_by_audit(&self) -> bool {
+        self.is_resolved() && self.resolved_by.as_deref() == Some(RESOLVED_BY_AUDIT)
     }
 }
 
@@ -134,7 +181,13 @@ pub struct FindingView {
     /// People behind that login (a proven lower bound); for company findings, the count the
     /// finding is about.
     pub headcount: i64,
-    /// `summary` in words, then the structured proof.
+    /// People estimated behind that login, counting probable signals (hand-over sharing);
+    /// never below `headcount`.
+    pub headcount_estimate: i64,
+    /// `proven` (what was seen proves it) or `probable` (an inference, such as hand-over
+    /// sharing).
+    pub evidence_class: String,
+    /// `summary` in words (with `summary_fr` for probable findings), then the structured proof.
     #[schema(value_type = Object)]
     pub evidence: Value,
     pub first_seen: String,
@@ -150,6 +203,8 @@ impl From<FindingRow> for FindingView {
     fn from(row: FindingRow) -> Self {
         Self {
             evidence: serde_json::from_str(&row.evidence).unwrap_or(Value::Null),
+            headcount_estimate: row.headcount_estimate(),
+            evidence_class: row.evidence_class().as_str().to_owned(),
             id: row.id,
             kind: row.kind,
             severity: row.severity,

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeDelta};
+use chrono::{NaiveDate, NaiveTime, TimeDelta};
 use diesel::prelude::*;
 use serde::Serialize;
 
@@ -13,6 +13,7 @@ use super::audit::{audit_company, AuditSettings};
 use super::import::{ParsedImport, RowError};
 use super::plans::{count_seats, effective_seats, EffectiveSeats, SeatCount};
 use super::records::{AuditRunRow, FindingRow, FindingState, FindingView};
+use super::settings::{authorize_settings_view, claim_settings_version, counts_probable_sharing};
 use super::store::{self, FindingChanges, FindingFilter};
 use super::timeline::SessionRecord;
 use super::SeatsError;
@@ -67,6 +68,8 @@ pub struct AuditSummary {
     pub flagged_sessions: usize,
     /// The findings this run saw, as stored now.
     pub findings: Vec<FindingView>,
+    /// Findings this run no longer saw over the lookback, which it resolved.
+    pub resolved_by_audit: Vec<FindingView>,
 }
 
 /// Runs the audit now (admins).
@@ -102,6 +105,8 @@ pub fn audit_now(
         .map(|draft| draft.fingerprint.as_str())
         .collect();
     let findings = store::findings_by_fingerprint(conn, company_id, &prints)?;
+    let resolved_by_audit =
+        store::findings_by_fingerprint(conn, company_id, &changes.resolved_by_audit())?;
     let open = findings.iter().filter(|row| !row.is_resolved()).count();
     let run = AuditRunRow {
         id: uuid::Uuid::now_v7().to_string(),
@@ -131,6 +136,10 @@ pub fn audit_now(
         changes,
         flagged_sessions,
         findings: findings.into_iter().map(FindingView::from).collect(),
+        resolved_by_audit: resolved_by_audit
+            .into_iter()
+            .map(FindingView::from)
+            .collect(),
     })
 }
 
@@ -157,13 +166,15 @@ pub struct SeatsView {
     /// Active users whose free role the plan does not admit.
     pub not_allowed_on_plan: Vec<String>,
     /// People behind the billable logins (a proven lower bound from unresolved shared-login
-    /// findings, at least one per login).
+    /// findings, at least one per login; with `count_probable_sharing`, their estimates).
     pub estimated_people: u32,
     /// Estimated people minus the limit.
     pub effective_over_by: i64,
     #[schema(value_type = Object)]
     pub shared_logins: BTreeMap<String, u32>,
     pub last_audit_at: Option<String>,
+    /// Whether the company counts probable (hand-over) sharing in these figures.
+    pub count_probable_sharing: bool,
 }
 
 /// Accountant users per ROLES.md: free up to the plan's allowance, billable beyond.
@@ -193,7 +204,8 @@ pub fn seats(
     let plan = store::seat_plan(&company);
     let users = store::seat_users(&store::company_users(conn, company_id)?);
     let seats = count_seats(&users, plan);
-    let headcounts = store::unresolved_headcounts(conn, company_id)?;
+    let count_probable_sharing = counts_probable_sharing(conn, company_id)?;
+    let headcounts = store::unresolved_headcounts(conn, company_id, count_probable_sharing)?;
     let people: HashMap<&str, u32> = headcounts
         .iter()
         .map(|(login, people)| (login.as_str(), *people))
@@ -224,6 +236,7 @@ pub fn seats(
         effective_over_by: effective.over_by,
         shared_logins: effective.shared_logins,
         last_audit_at: store::last_run_at(conn, company_id)?.map(rfc3339),
+        count_probable_sharing,
     })
 }
 
@@ -418,7 +431,7 @@ pub fn change_finding_state(
         next.kind == super::findings::FindingKind::SharedLogin.as_str(),
         &next.login,
     ) {
-        store::set_login_flag(conn, company_id, login, !resolved)?;
+        store::set_login_flag(conn, company_id, login, !resolved && next.is_proven())?;
     }
     Ok(next)
 }
@@ -527,14 +540,7 @@ pub fn enforcement(
     actor: &Actor,
     company_id: &str,
 ) -> Result<EnforcementView, SeatsError> {
-    let resource = Resource::company_wide(ResourceKind::AuditData, company_id);
-    authz.authorize(
-        conn,
-        actor,
-        Action::ViewSeats,
-        &resource,
-        Options::default(),
-    )??;
+    authorize_settings_view(conn, authz, actor, company_id)?;
     current_enforcement(conn, company_id)
 }
 
@@ -557,25 +563,14 @@ pub fn set_enforcement(
     mode: EnforcementMode,
     expected_version: i64,
 ) -> Result<EnforcementView, SeatsError> {
-    let resource = Resource::company_wide(ResourceKind::Settings, company_id);
-    authz.authorize(
-        conn,
-        actor,
-        Action::EditSettings,
-        &resource,
-        Options::default(),
-    )??;
-    let now: NaiveDateTime = crate::clock::now();
-    let written = diesel::update(companies::table.find(company_id))
-        .filter(companies::version.eq(expected_version))
-        .set((
-            companies::enforcement_mode.eq(mode.as_str()),
-            companies::version.eq(expected_version + 1),
-            companies::updated_at.eq(now),
-        ))
-        .execute(conn)?;
+    let claimed = claim_settings_version(conn, authz, actor, company_id, expected_version)?;
+    if claimed {
+        diesel::update(companies::table.find(company_id))
+            .set(companies::enforcement_mode.eq(mode.as_str()))
+            .execute(conn)?;
+    }
     let current = current_enforcement(conn, company_id)?;
-    if written == 0 {
+    if !claimed {
         return Err(SeatsError::SettingsConflict {
             expected: expected_version,
             current,

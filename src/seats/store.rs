@@ -12,9 +12,12 @@ use sha2::{Digest, Sha256};
 use super::audit::AuditInput;
 use super::conflicts::SelfConflict;
 use super::duty::{DutyAction, DutyGroup};
-use super::findings::{FindingDraft, FindingKind};
+use super::findings::{EvidenceClass, FindingDraft, FindingKind};
 use super::plans::{SeatPlan, SeatUser};
-use super::records::{AuditRunRow, FindingRow, FindingState, SessionEventRow};
+use super::records::{
+    evidence_class, headcount_estimate, AuditRunRow, FindingRow, FindingState, SessionEventRow,
+    ESTIMATE_KEY, EVIDENCE_CLASS_KEY, RESOLVED_BY_AUDIT,
+};
 use super::timeline::{sessions_from_events, EventKind, SessionRecord, SignInEvent};
 use crate::authz::Action;
 use crate::identity::models::{status, CompanyRow, UserRow};
@@ -113,6 +116,7 @@ pub fn load_audit_input(
         sessions,
         duty_actions: duty_actions(conn, &company.id, &logins, since)?,
         self_conflicts: recorded_self_conflicts(conn, &company.id, &logins, since)?,
+        count_probable_sharing: super::settings::counts_probable_sharing(conn, &company.id)?,
     })
 }
 
@@ -367,18 +371,76 @@ fn recorded_self_conflicts(
         .collect())
 }
 
-/// What one audit did to the stored findings.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+/// What one audit did to the stored findings. The counts are the run's summary; the
+/// transitions name each finding whose state or content changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct FindingChanges {
     pub opened: u32,
     pub updated: u32,
     pub reopened: u32,
     pub unchanged: u32,
+    #[serde(skip)]
+    pub transitions: Vec<FindingTransition>,
 }
 
+/// What happened to one stored finding in one audit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transition {
+    Opened,
+    Updated,
+    Reopened,
+    /// The audit no longer produced it and resolved it.
+    Resolved,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FindingTransition {
+    pub finding_id: String,
+    pub fingerprint: String,
+    pub transition: Transition,
+    /// Severity before the audit (None for a new finding) and after it.
+    pub previous_severity: Option<String>,
+    pub severity: String,
+}
+
+impl FindingChanges {
+    fn record(&mut self, row: &FindingRow, transition: Transition, previous: Option<&FindingRow>) {
+        match transition {
+            Transition::Opened => self.opened += 1,
+            Transition::Updated => self.updated += 1,
+            Transition::Reopened => self.reopened += 1,
+            Transition::Resolved => {}
+        }
+        self.transitions.push(FindingTransition {
+            finding_id: row.id.clone(),
+            fingerprint: row.fingerprint.clone(),
+            transition,
+            previous_severity: previous.map(|stored| stored.severity.clone()),
+            severity: row.severity.clone(),
+        });
+    }
+
+    /// Fingerprints the audit resolved because it no longer produced them.
+    pub fn resolved_by_audit(&self) -> Vec<&str> {
+        self.transitions
+            .iter()
+            .filter(|t| t.transition == Transition::Resolved)
+            .map(|t| t.fingerprint.as_str())
+            .collect()
+    }
+}
+
+/// Resolution note of a finding the audit no longer produces, in both languages since it is
+/// stored once for every reader.
+pub const AUDIT_RESOLUTION_NOTE: &str = "No longer seen by the audit over its lookback; \
+     it reopens if it comes back. / Plus observé par l'audit sur sa période d'examen ; \
+     il sera rouvert s'il revient.";
+
 /// Upserts the audit's drafts by fingerprint. A persisting finding is updated (last seen,
-/// evidence, headcount), keeping its earliest first sighting; a resolved one is reopened when
-/// it was seen again after its resolution, and otherwise left alone.
+/// evidence, headcount), keeping its earliest first sighting. A finding a person resolved is
+/// reopened when it was seen again after that resolution, and otherwise left alone; one the
+/// audit resolved reopens as soon as the audit produces it again. An unresolved finding the
+/// audit no longer produces is resolved by the audit, with a note.
 pub fn save_findings(
     conn: &mut DbConnection,
     company_id: &str,
@@ -394,16 +456,18 @@ pub fn save_findings(
             .get_result(conn)
             .optional()?;
         let Some(stored) = stored else {
+            let row = new_finding(company_id, draft);
             diesel::insert_into(findings::table)
-                .values(&new_finding(company_id, draft))
+                .values(&row)
                 .execute(conn)?;
-            changes.opened += 1;
+            changes.record(&row, Transition::Opened, None);
             continue;
         };
         // A resolved finding always carries when it was resolved.
-        let seen_again = stored
-            .state_changed_at
-            .is_none_or(|resolved_at| draft.last_seen.naive_utc() > resolved_at);
+        let seen_again = stored.resolved_by_audit()
+            || stored
+                .state_changed_at
+                .is_none_or(|resolved_at| draft.last_seen.naive_utc() > resolved_at);
         if stored.is_resolved() && !seen_again {
             changes.unchanged += 1;
             continue;
@@ -415,13 +479,46 @@ pub fn save_findings(
             continue;
         }
         write_finding(conn, &next, stored.version)?;
-        if reopen {
-            changes.reopened += 1;
+        let transition = if reopen {
+            Transition::Reopened
         } else {
-            changes.updated += 1;
-        }
+            Transition::Updated
+        };
+        changes.record(&next, transition, Some(&stored));
     }
+    resolve_unseen(conn, company_id, drafts, now, &mut changes)?;
     Ok(changes)
+}
+
+/// Resolves the company's unresolved findings that no draft of this audit names.
+fn resolve_unseen(
+    conn: &mut DbConnection,
+    company_id: &str,
+    drafts: &[FindingDraft],
+    now: NaiveDateTime,
+    changes: &mut FindingChanges,
+) -> QueryResult<()> {
+    let produced: HashSet<&str> = drafts.iter().map(|d| d.fingerprint.as_str()).collect();
+    let unresolved: Vec<FindingRow> = findings::table
+        .filter(findings::company_id.eq(company_id))
+        .filter(findings::state.ne(FindingState::Resolved.as_str()))
+        .select(FindingRow::as_select())
+        .load(conn)?;
+    for stored in unresolved {
+        if produced.contains(stored.fingerprint.as_str()) {
+            continue;
+        }
+        let mut next = stored.clone();
+        next.state = FindingState::Resolved.as_str().to_owned();
+        next.resolved_by = Some(RESOLVED_BY_AUDIT.to_owned());
+        next.resolution_note = Some(AUDIT_RESOLUTION_NOTE.to_owned());
+        next.state_changed_by = Some(RESOLVED_BY_AUDIT.to_owned());
+        next.state_changed_at = Some(now);
+        next.version = stored.version + 1;
+        write_finding(conn, &next, stored.version)?;
+        changes.record(&next, Transition::Resolved, Some(&stored));
+    }
+    Ok(())
 }
 
 fn new_finding(company_id: &str, draft: &FindingDraft) -> FindingRow {
@@ -433,7 +530,7 @@ fn new_finding(company_id: &str, draft: &FindingDraft) -> FindingRow {
         state: FindingState::Open.as_str().to_owned(),
         login: draft.login.clone(),
         headcount: i64::from(draft.headcount),
-        evidence: draft.evidence.to_string(),
+        evidence: stored_evidence(draft),
         first_seen: draft.first_seen.naive_utc(),
         last_seen: draft.last_seen.naive_utc(),
         fingerprint: draft.fingerprint.clone(),
@@ -445,6 +542,19 @@ fn new_finding(company_id: &str, draft: &FindingDraft) -> FindingRow {
     }
 }
 
+/// The draft's evidence with its class and estimate, which the stored row keeps there.
+fn stored_evidence(draft: &FindingDraft) -> String {
+    let mut evidence = draft.evidence.clone();
+    if let Some(fields) = evidence.as_object_mut() {
+        fields.insert(
+            EVIDENCE_CLASS_KEY.to_owned(),
+            draft.evidence_class.as_str().into(),
+        );
+        fields.insert(ESTIMATE_KEY.to_owned(), draft.headcount_estimate.into());
+    }
+    evidence.to_string()
+}
+
 fn updated_finding(
     stored: &FindingRow,
     draft: &FindingDraft,
@@ -454,7 +564,7 @@ fn updated_finding(
     let mut next = stored.clone();
     next.severity = draft.severity.as_str().to_owned();
     next.headcount = i64::from(draft.headcount);
-    next.evidence = draft.evidence.to_string();
+    next.evidence = stored_evidence(draft);
     next.first_seen = stored.first_seen.min(draft.first_seen.naive_utc());
     next.last_seen = stored.last_seen.max(draft.last_seen.naive_utc());
     next.version = stored.version + 1;
@@ -510,18 +620,20 @@ pub fn write_finding(
         .execute(conn)
 }
 
-/// Flags the sessions of every login with an unresolved shared-login finding, and clears the
-/// flag of logins whose finding was resolved. Returns the open sessions now flagged.
+/// Flags the sessions of every login with an unresolved, proven shared-login finding, and
+/// clears the flag of logins whose finding was resolved or is only probable: under `enforce` a
+/// flag costs writes, which a probability must not. Returns the open sessions now flagged.
 pub fn sync_flags(conn: &mut DbConnection, company_id: &str) -> QueryResult<usize> {
-    let shared: Vec<(Option<String>, String)> = findings::table
+    let shared: Vec<(Option<String>, String, String)> = findings::table
         .filter(findings::company_id.eq(company_id))
         .filter(findings::kind.eq(FindingKind::SharedLogin.as_str()))
-        .select((findings::login, findings::state))
+        .select((findings::login, findings::state, findings::evidence))
         .load(conn)?;
     let mut flagged = 0;
-    for (login, state) in shared {
+    for (login, state, evidence) in shared {
         let Some(login) = login else { continue };
-        let unresolved = state != FindingState::Resolved.as_str();
+        let unresolved = state != FindingState::Resolved.as_str()
+            && evidence_class(&evidence) == EvidenceClass::Proven;
         let changed = set_login_flag(conn, company_id, &login, unresolved)?;
         if unresolved {
             flagged += changed;
@@ -555,36 +667,47 @@ pub fn set_login_flag(
     }
 }
 
-/// Whether the login carries a shared-login finding nobody resolved yet.
+/// Whether the login carries a proven shared-login finding nobody resolved yet.
 pub fn shared_login_unresolved(
     conn: &mut DbConnection,
     company_id: &str,
     login: &str,
 ) -> QueryResult<bool> {
     let fingerprint = super::findings::fingerprint(FindingKind::SharedLogin, Some(login));
-    let count: i64 = findings::table
+    let evidence: Vec<String> = findings::table
         .filter(findings::company_id.eq(company_id))
         .filter(findings::fingerprint.eq(fingerprint))
         .filter(findings::state.ne(FindingState::Resolved.as_str()))
-        .count()
-        .get_result(conn)?;
-    Ok(count > 0)
+        .select(findings::evidence)
+        .load(conn)?;
+    Ok(evidence
+        .iter()
+        .any(|text| evidence_class(text) == EvidenceClass::Proven))
 }
 
-/// People proven behind each login with an unresolved shared-login finding.
+/// People behind each login with an unresolved shared-login finding: the proven lower bound,
+/// or the estimate when the company counts probable sharing.
 pub fn unresolved_headcounts(
     conn: &mut DbConnection,
     company_id: &str,
+    count_probable: bool,
 ) -> QueryResult<HashMap<String, u32>> {
-    let rows: Vec<(Option<String>, i64)> = findings::table
+    let rows: Vec<(Option<String>, i64, String)> = findings::table
         .filter(findings::company_id.eq(company_id))
         .filter(findings::kind.eq(FindingKind::SharedLogin.as_str()))
         .filter(findings::state.ne(FindingState::Resolved.as_str()))
-        .select((findings::login, findings::headcount))
+        .select((findings::login, findings::headcount, findings::evidence))
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .filter_map(|(login, people)| Some((login?, u32::try_from(people).unwrap_or(0))))
+        .filter_map(|(login, proven, evidence)| {
+            let people = if count_probable {
+                headcount_estimate(&evidence, proven)
+            } else {
+                proven
+            };
+            Some((login?, u32::try_from(people).unwrap_or(0)))
+        })
         .collect())
 }
 

@@ -90,6 +90,8 @@ mod tests {
             state: "open".into(),
             login: login.map(Into::into),
             headcount: 3,
+            headcount_estimate: 3,
+            evidence_class: "proven".into(),
             evidence: json!({ "summary": summary }),
             first_seen: "2026-03-02T09:10:00Z".into(),
             last_seen: "2026-03-06T12:00:00Z".into(),

@@ -16,6 +16,7 @@ diesel::table! {
         updated_at -> Timestamp,
         policy_version -> BigInt,
         policy_hash -> Nullable<Text>,
+        count_probable_sharing -> Bool,
     }
 }
 

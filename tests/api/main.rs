@@ -17,6 +17,7 @@ mod pages_browser;
 mod policies;
 mod roles_table;
 mod seats;
+mod seats_handover;
 mod sessions;
 mod system;
 mod users;

@@ -22,9 +22,20 @@ pub fn working(
     start: DateTime<Utc>,
     end: DateTime<Utc>,
 ) -> Vec<String> {
+    working_with(login, role, (device, "Firefox"), start, end)
+}
+
+/// The same with the browser's user agent, as a CSV cell.
+pub fn working_with(
+    login: &str,
+    role: &str,
+    (device, agent): (&str, &str),
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> Vec<String> {
     let row = |event: &str, at: DateTime<Utc>| {
         format!(
-            "{login},{event},{},192.0.2.10,Firefox,{device},,,FR,{role}",
+            "{login},{event},{},192.0.2.10,{agent},{device},,,FR,{role}",
             rfc3339(at)
         )
     };
@@ -68,7 +79,7 @@ pub async fn audit(app: &TestApp, company: &Company) -> Value {
     .await
 }
 
-async fn findings(app: &TestApp, company: &Company, query: &str) -> Vec<Value> {
+pub async fn findings(app: &TestApp, company: &Company, query: &str) -> Vec<Value> {
     let path = format!("/v1/companies/{}/findings{query}", company.id);
     let list = expect_status(
         app.get(&path, Some(&company.admin_token)).await,
@@ -80,7 +91,7 @@ async fn findings(app: &TestApp, company: &Company, query: &str) -> Vec<Value> {
 }
 
 /// The last `count` weekdays before today, at `hour:minute` UTC.
-fn recent_weekdays(count: usize) -> Vec<DateTime<Utc>> {
+pub fn recent_weekdays(count: usize) -> Vec<DateTime<Utc>> {
     let today = Utc::now().date_naive();
     (1..)
         .map(|back| today - Duration::days(back))

@@ -1,0 +1,119 @@
+//! The company's seat-audit settings: whether seat counting and the advice count probable
+//! sharing (hand-over estimates) or only what is proven. Versioned with the other company
+//! settings, authorized like them.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::SeatsError;
+use crate::authz::{Action, Actor, Authz, Options, Resource, ResourceKind};
+use crate::identity::companies::find_company;
+use crate::store::schema::companies;
+use crate::store::DbConnection;
+
+/// The seat-audit settings with the version of the company settings they belong to.
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
+pub struct SeatAuditSettingsView {
+    /// Count the people estimated behind logins shared by hand-over (`probable` findings) in
+    /// the seats and the advice; off, only proven people count.
+    pub count_probable_sharing: bool,
+    pub version: i64,
+}
+
+/// Whether the company counts probable sharing. Unchecked: a read for the audit itself.
+pub fn counts_probable_sharing(conn: &mut DbConnection, company_id: &str) -> QueryResult<bool> {
+    companies::table
+        .find(company_id)
+        .select(companies::count_probable_sharing)
+        .get_result(conn)
+}
+
+/// Authorizes reading the company's seat settings (those who see the seats).
+pub fn authorize_settings_view(
+    conn: &mut DbConnection,
+    authz: &Authz,
+    actor: &Actor,
+    company_id: &str,
+) -> Result<(), SeatsError> {
+    let resource = Resource::company_wide(ResourceKind::AuditData, company_id);
+    authz.authorize(
+        conn,
+        actor,
+        Action::ViewSeats,
+        &resource,
+        Options::default(),
+    )??;
+    Ok(())
+}
+
+/// Authorizes an edit of the company settings and moves their version from
+/// `expected_version` to the next. False when someone changed them first: the caller then
+/// writes nothing and answers with the current settings.
+pub fn claim_settings_version(
+    conn: &mut DbConnection,
+    authz: &Authz,
+    actor: &Actor,
+    company_id: &str,
+    expected_version: i64,
+) -> Result<bool, SeatsError> {
+    let resource = Resource::company_wide(ResourceKind::Settings, company_id);
+    authz.authorize(
+        conn,
+        actor,
+        Action::EditSettings,
+        &resource,
+        Options::default(),
+    )??;
+    let now: NaiveDateTime = crate::clock::now();
+    let written = diesel::update(companies::table.find(company_id))
+        .filter(companies::version.eq(expected_version))
+        .set((
+            companies::version.eq(expected_version + 1),
+            companies::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(written > 0)
+}
+
+pub fn seat_audit_settings(
+    conn: &mut DbConnection,
+    authz: &Authz,
+    actor: &Actor,
+    company_id: &str,
+) -> Result<SeatAuditSettingsView, SeatsError> {
+    authorize_settings_view(conn, authz, actor, company_id)?;
+    current(conn, company_id)
+}
+
+fn current(conn: &mut DbConnection, company_id: &str) -> Result<SeatAuditSettingsView, SeatsError> {
+    let company = find_company(conn, company_id)?;
+    Ok(SeatAuditSettingsView {
+        count_probable_sharing: counts_probable_sharing(conn, company_id)?,
+        version: company.version,
+    })
+}
+
+pub fn set_seat_audit_settings(
+    conn: &mut DbConnection,
+    authz: &Authz,
+    actor: &Actor,
+    company_id: &str,
+    count_probable_sharing: bool,
+    expected_version: i64,
+) -> Result<SeatAuditSettingsView, SeatsError> {
+    let claimed = claim_settings_version(conn, authz, actor, company_id, expected_version)?;
+    if claimed {
+        diesel::update(companies::table.find(company_id))
+            .set(companies::count_probable_sharing.eq(count_probable_sharing))
+            .execute(conn)?;
+    }
+    let current = current(conn, company_id)?;
+    if !claimed {
+        return Err(SeatsError::SeatAuditSettingsConflict {
+            expected: expected_version,
+            current,
+        });
+    }
+    Ok(current)
+}
