@@ -108,6 +108,13 @@ pub struct Settings {
     pub schedule: ScheduleSettings,
 }
 
+impl Settings {
+    /// Page cookies travel only over TLS when people reach the service through https.
+    pub fn secure_cookies(&self) -> bool {
+        self.mail.public_url.starts_with("https://")
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("configuration: {0}")]

@@ -129,6 +129,7 @@ fn serve(listener: TcpListener, state: AppState) -> Result<Server, StartupError>
             .wrap(from_fn(http::locale::scope_locale))
             .wrap(TracingLogger::default())
             .configure(http::configure)
+            .configure(crate::ui::configure)
             .default_service(web::to(http::not_found))
     })
     .listen(listener)

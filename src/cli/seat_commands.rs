@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use crate::config::Settings;
 use crate::http::state::AppState;
+use crate::seats::demo::DemoCompany;
 use crate::seats::import::{self, ParsedImport};
 use crate::seats::records::FindingView;
 use crate::seats::service::{self, AuditConfig};
@@ -135,8 +136,9 @@ fn describe(company_id: &str, error: SeatsError) -> String {
     }
 }
 
-/// Seeds the demo company when the database is empty, and tells in the log how to sign in.
-pub async fn seed_demo(state: &AppState) -> Result<(), String> {
+/// Seeds the demo company when the database is empty, and tells in the log how to sign in to
+/// the API and to the pages served on `port`.
+pub async fn seed_demo(state: &AppState, port: u16) -> Result<Option<DemoCompany>, String> {
     let authz = state.authz.clone();
     let config = AuditConfig::from_settings(&state.settings);
     let seeded = state
@@ -144,15 +146,23 @@ pub async fn seed_demo(state: &AppState) -> Result<(), String> {
         .write(move |conn| demo::seed_if_empty(conn, &authz, &config))
         .await
         .map_err(|error: SeatsError| format!("demo: {error}"))?;
-    match seeded {
-        Some(company) => tracing::info!(
-            company_id = %company.company_id,
-            email = %company.admin_email,
-            password = %company.admin_password,
-            findings = company.audit.findings.len(),
-            "demo company seeded and audited: sign in with this email and password"
-        ),
+    match &seeded {
+        Some(company) => {
+            tracing::info!(
+                company_id = %company.company_id,
+                email = %company.admin_email,
+                password = %company.admin_password,
+                findings = company.audit.findings.len(),
+                "demo company seeded and audited: sign in with this email and password"
+            );
+            tracing::info!(
+                pages = %format!("http://{}:{port}/ui", state.settings.host),
+                email = %company.officer_email,
+                password = %company.officer_password,
+                "demo pages: open this address and sign in as the compliance officer (the admin above may edit)"
+            );
+        }
         None => tracing::info!("demo: the database already holds a company; nothing seeded"),
     }
-    Ok(())
+    Ok(seeded)
 }

@@ -187,7 +187,7 @@ pub async fn list_decisions(
     }))
 }
 
-fn to_csv(items: &[DecisionView]) -> Result<Vec<u8>, ApiError> {
+pub(crate) fn to_csv(items: &[DecisionView]) -> Result<Vec<u8>, ApiError> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer
         .write_record([

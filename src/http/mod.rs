@@ -5,7 +5,7 @@ mod alerts;
 mod books;
 pub mod credentials;
 mod decision_point;
-mod decisions;
+pub(crate) mod decisions;
 mod domain_errors;
 pub mod error;
 pub mod extract;

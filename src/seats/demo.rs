@@ -22,10 +22,14 @@ use crate::authz::{Actor, Authz};
 use crate::i18n::Locale;
 use crate::identity::companies::{create_company, Signup};
 use crate::identity::fields::{DisplayName, Email, Password};
+use crate::identity::users::{self, NewUser};
 use crate::identity::{passwords, Plan, Role};
 use crate::store::DbConnection;
 
 pub const ADMIN_EMAIL: &str = "claire.martin@batiments-martin.example";
+/// The compliance officer of the pages: an accountant user, who reads seats, findings,
+/// sessions and the decision log (a free seat).
+pub const OFFICER_EMAIL: &str = "sophie.leroy@batiments-martin.example";
 const COMPANY_NAME: &str = "Bâtiments Martin";
 /// Working days of team activity generated, most recent first.
 const WORKDAYS: i64 = 15;
@@ -73,6 +77,8 @@ pub struct DemoCompany {
     pub company_id: String,
     pub admin_email: String,
     pub admin_password: String,
+    pub officer_email: String,
+    pub officer_password: String,
     pub audit: AuditSummary,
 }
 
@@ -85,11 +91,7 @@ pub fn seed_if_empty(
     if !store::company_ids(conn)?.is_empty() {
         return Ok(None);
     }
-    let password: String = rand::thread_rng()
-        .sample_iter(&Alphanumeric)
-        .take(20)
-        .map(char::from)
-        .collect();
+    let password = random_password();
     let signup = Signup {
         company_name: demo_field(DisplayName::parse(COMPANY_NAME))?,
         plan: Plan::Plus,
@@ -135,13 +137,33 @@ pub fn seed_if_empty(
         errors: Vec::new(),
     };
     service::import_session_events(conn, authz, &owner, &company.id, parsed)?;
+    let officer_password = random_password();
+    let officer = NewUser {
+        email: demo_field(Email::parse(OFFICER_EMAIL))?,
+        display_name: demo_field(DisplayName::parse("Sophie Leroy"))?,
+        role: Role::Accountant,
+        password_hash: Some(passwords::hash(&demo_field(Password::parse(
+            &officer_password,
+        ))?)),
+    };
+    users::add_user(conn, authz, &owner, &company.id, officer)?;
     let audit = service::run_audit(conn, authz, &owner, &company.id, config)?;
     Ok(Some(DemoCompany {
         company_id: company.id,
         admin_email: ADMIN_EMAIL.to_owned(),
         admin_password: password,
+        officer_email: OFFICER_EMAIL.to_owned(),
+        officer_password,
         audit,
     }))
+}
+
+fn random_password() -> String {
+    rand::thread_rng()
+        .sample_iter(&Alphanumeric)
+        .take(20)
+        .map(char::from)
+        .collect()
 }
 
 /// The demo's constants are valid by construction; a failure would be a bug worth naming.

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use chrono::{NaiveDateTime, TimeDelta};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeDelta};
 use diesel::prelude::*;
 use serde::Serialize;
 
@@ -15,6 +15,7 @@ use super::plans::{count_seats, effective_seats, EffectiveSeats, SeatCount};
 use super::records::{AuditRunRow, FindingRow, FindingState, FindingView};
 use super::settings::{authorize_settings_view, claim_settings_version, counts_probable_sharing};
 use super::store::{self, FindingChanges, FindingFilter, FindingPageRequest};
+use super::timeline::SessionRecord;
 use super::SeatsError;
 use crate::authz::{Action, Actor, Authz, Options, Resource, ResourceKind};
 use crate::clock::rfc3339;
@@ -367,6 +368,66 @@ pub fn get_finding(
         Options::default(),
     )??;
     store::find_finding(conn, company_id, finding_id)?.ok_or(SeatsError::NotFound)
+}
+
+/// A finding with the sessions of its login on one day, for its timeline.
+#[derive(Debug, Clone)]
+pub struct FindingDay {
+    pub finding: FindingRow,
+    pub day: NaiveDate,
+    pub sessions: Vec<SessionRecord>,
+}
+
+/// A finding and its login's sessions on `day`: by default the day its strongest proof is
+/// about, so that the picture shows what its words say, else the day it was last seen.
+pub fn finding_day(
+    conn: &mut DbConnection,
+    authz: &Authz,
+    actor: &Actor,
+    company_id: &str,
+    finding_id: &str,
+    day: Option<NaiveDate>,
+    idle_timeout: TimeDelta,
+) -> Result<FindingDay, SeatsError> {
+    let finding = get_finding(conn, authz, actor, company_id, finding_id)?;
+    let day = day
+        .or_else(|| proof_day(&finding))
+        .unwrap_or(finding.last_seen.date());
+    let from = day.and_time(NaiveTime::MIN);
+    let sessions = match &finding.login {
+        Some(login) => store::login_sessions(
+            conn,
+            company_id,
+            login,
+            (from, from + TimeDelta::days(1)),
+            idle_timeout,
+        )?,
+        None => Vec::new(),
+    };
+    Ok(FindingDay {
+        finding,
+        day,
+        sessions,
+    })
+}
+
+fn proof_day(finding: &FindingRow) -> Option<NaiveDate> {
+    let evidence: serde_json::Value = serde_json::from_str(&finding.evidence).ok()?;
+    let strongest = evidence["proofs"]
+        .as_array()?
+        .iter()
+        .rev()
+        .max_by_key(|proof| proof["people"].as_u64())?;
+    [
+        "/window/start",
+        "/overlap/start",
+        "/conflict/at",
+        "/pair/from/at",
+    ]
+    .iter()
+    .find_map(|pointer| strongest.pointer(pointer)?.as_str())
+    .and_then(|text| chrono::DateTime::parse_from_rfc3339(text).ok())
+    .map(|at| at.date_naive())
 }
 
 /// A person's change of a finding's state, from the version they saw.

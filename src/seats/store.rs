@@ -150,20 +150,28 @@ fn native_sessions(
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .filter_map(|(id, user_id, device, ip, user_agent, created, seen)| {
-            Some(SessionRecord {
-                session_id: id,
-                login: (*logins.get(user_id.as_str())?).to_owned(),
-                device,
-                ip,
-                user_agent,
-                started_at: created.and_utc(),
-                last_active_at: seen.and_utc(),
-                location: None,
-                country: None,
-            })
+        .filter_map(|row| {
+            let login = *logins.get(row.1.as_str())?;
+            Some(native_record(row, login))
         })
         .collect())
+}
+
+fn native_record(
+    (id, _user_id, device, ip, user_agent, created, seen): NativeSession,
+    login: &str,
+) -> SessionRecord {
+    SessionRecord {
+        session_id: id,
+        login: login.to_owned(),
+        device,
+        ip,
+        user_agent,
+        started_at: created.and_utc(),
+        last_active_at: seen.and_utc(),
+        location: None,
+        country: None,
+    }
 }
 
 type StoredEvent = (
@@ -199,8 +207,11 @@ fn imported_sessions(
             session_events::country,
         ))
         .load(conn)?;
-    let events: Vec<SignInEvent> = rows
-        .into_iter()
+    Ok(sessions_from_events(&sign_in_events(rows), idle_timeout).0)
+}
+
+fn sign_in_events(rows: Vec<StoredEvent>) -> Vec<SignInEvent> {
+    rows.into_iter()
         .filter_map(
             |(login, event, time, ip, agent, device, lat, lon, country)| {
                 Some(SignInEvent {
@@ -216,8 +227,80 @@ fn imported_sessions(
                 })
             },
         )
+        .collect()
+}
+
+/// The sessions of one login that overlap `[from, to)`, native and imported, for the finding
+/// page's timeline. Imported events are read from `idle_timeout` before `from`, so a session
+/// already open at `from` is rebuilt whole.
+pub fn login_sessions(
+    conn: &mut DbConnection,
+    company_id: &str,
+    login: &str,
+    (from, to): (NaiveDateTime, NaiveDateTime),
+    idle_timeout: TimeDelta,
+) -> QueryResult<Vec<SessionRecord>> {
+    let user_ids: Vec<String> = users::table
+        .filter(users::company_id.eq(company_id))
+        .filter(users::email.eq(login))
+        .select(users::id)
+        .load(conn)?;
+    let native: Vec<NativeSession> = sessions::table
+        .filter(sessions::company_id.eq(company_id))
+        .filter(sessions::user_id.eq_any(&user_ids))
+        .filter(sessions::created_at.lt(to))
+        .filter(sessions::last_seen_at.ge(from))
+        .select((
+            sessions::id,
+            sessions::user_id,
+            sessions::device_id,
+            sessions::ip,
+            sessions::user_agent,
+            sessions::created_at,
+            sessions::last_seen_at,
+        ))
+        .load(conn)?;
+    let mut found: Vec<SessionRecord> = native
+        .into_iter()
+        .map(
+            |(id, _, device, ip, user_agent, created, seen)| SessionRecord {
+                session_id: id,
+                login: login.to_owned(),
+                device,
+                ip,
+                user_agent,
+                started_at: created.and_utc(),
+                last_active_at: seen.and_utc(),
+                location: None,
+                country: None,
+            },
+        )
         .collect();
-    Ok(sessions_from_events(&events, idle_timeout).0)
+    let rows: Vec<StoredEvent> = session_events::table
+        .filter(session_events::company_id.eq(company_id))
+        .filter(session_events::login.eq(login))
+        .filter(session_events::occurred_at.ge(from - idle_timeout))
+        .filter(session_events::occurred_at.lt(to))
+        .select((
+            session_events::login,
+            session_events::event,
+            session_events::occurred_at,
+            session_events::ip,
+            session_events::user_agent,
+            session_events::device_id,
+            session_events::latitude,
+            session_events::longitude,
+            session_events::country,
+        ))
+        .load(conn)?;
+    let (from_utc, to_utc) = (from.and_utc(), to.and_utc());
+    found.extend(
+        sessions_from_events(&sign_in_events(rows), idle_timeout)
+            .0
+            .into_iter()
+            .filter(|session| session.last_active_at >= from_utc && session.started_at < to_utc),
+    );
+    Ok(found)
 }
 
 fn duty_actions(

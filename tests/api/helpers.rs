@@ -8,6 +8,9 @@ use serde_json::{json, Value};
 
 use seatwarden::alerts::scheduler::JobContext;
 use seatwarden::config::RawSettings;
+use seatwarden::seats::demo::{self, DemoCompany};
+use seatwarden::seats::service::AuditConfig;
+use seatwarden::seats::SeatsError;
 use seatwarden::startup::Application;
 
 pub const PASSWORD: &str = "correct horse battery";
@@ -82,6 +85,34 @@ pub fn test_settings(database_url: &str) -> RawSettings {
         log_filter: std::env::var("TEST_LOG").unwrap_or_else(|_| "error".into()),
         ..RawSettings::default()
     }
+}
+
+/// The application with the demo company of `serve --demo` seeded, and its credentials.
+pub async fn spawn_demo_app() -> (TestApp, DemoCompany) {
+    let (database, database_url) = TestDatabase::create();
+    let raw = test_settings(&database_url);
+    seatwarden::telemetry::init(&raw.log_filter);
+    let settings = raw.validate().expect("valid test settings");
+    let application = Application::build(settings).expect("application starts");
+    let state = application.state().clone();
+    let config = AuditConfig::from_settings(&state.settings);
+    let authz = state.authz.clone();
+    let seeded: Result<Option<DemoCompany>, SeatsError> = state
+        .store
+        .write(move |conn| demo::seed_if_empty(conn, &authz, &config))
+        .await;
+    let demo = seeded
+        .expect("demo seeded")
+        .expect("the database was empty");
+    let address = format!("http://127.0.0.1:{}", application.port());
+    tokio::spawn(application.run_until_stopped());
+    let app = TestApp {
+        address,
+        client: Client::new(),
+        database_url,
+        _database: database,
+    };
+    (app, demo)
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -218,6 +249,37 @@ impl TestApp {
         let user_id = body["id"].as_str().unwrap().to_owned();
         let token = self.sign_in(&email, "laptop").await;
         (user_id, token)
+    }
+
+    /// Adds a reports-only user (password `PASSWORD`) to the demo company as its admin;
+    /// returns the user's email.
+    pub async fn add_reports_only(&self, demo: &DemoCompany) -> String {
+        let admin = self
+            .sign_in_with(&demo.admin_email, &demo.admin_password)
+            .await;
+        let email = format!("rapports-{}@example.fr", uuid::Uuid::new_v4().simple());
+        let added = self
+            .post(
+                &format!("/v1/companies/{}/users", demo.company_id),
+                Some(&admin),
+                &json!({"email": email, "display_name": "Rapports", "role": "reports_only", "password": PASSWORD}),
+            )
+            .await;
+        expect_status(added, StatusCode::CREATED).await;
+        email
+    }
+
+    /// Signs in through the API with a given password; returns the bearer token.
+    pub async fn sign_in_with(&self, email: &str, password: &str) -> String {
+        let response = self
+            .post(
+                "/v1/sessions",
+                None,
+                &json!({"email": email, "password": password}),
+            )
+            .await;
+        let body = expect_status(response, StatusCode::CREATED).await;
+        body["token"].as_str().unwrap().to_owned()
     }
 
     pub async fn sign_in(&self, email: &str, device_id: &str) -> String {

@@ -1,0 +1,139 @@
+//! Server-rendered pages under `/ui` for compliance officers and admins. Handlers are thin, as
+//! in `http`: they call the same domain functions as the API, so every page is authorized by
+//! the same Cedar policies and logged in the same decision log.
+
+mod access_review;
+mod advice;
+mod charts;
+mod csrf;
+mod decisions;
+mod error;
+mod findings;
+mod lang;
+mod overview;
+mod policies;
+pub mod session;
+mod sessions;
+mod sign_in;
+
+use actix_web::http::header;
+use actix_web::{get, web, HttpResponse};
+use askama::Template;
+
+use crate::authz::{self, ActionError, Actor, Authz};
+use crate::http::state::AppState;
+use crate::store::{DbConnection, StoreError};
+use error::PageError;
+use session::Page;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(home)
+        .service(sign_in::show_form)
+        .service(sign_in::submit)
+        .service(sign_in::sign_out)
+        .service(overview::overview)
+        .service(findings::list)
+        .service(findings::show)
+        .service(findings::change_state)
+        .service(sessions::list)
+        .service(sessions::revoke)
+        .service(decisions::search)
+        .service(decisions::export_csv)
+        .service(advice::show_advice)
+        .service(policies::show_editor)
+        .service(policies::save)
+        .service(policies::dry_run)
+        .service(policies::rollback)
+        .service(access_review::show_review)
+        .service(access_review::export_review);
+}
+
+/// The menu of every signed-in page.
+pub struct Nav {
+    pub company_id: String,
+    pub csrf: String,
+    /// Which entry is shown as current.
+    pub current: &'static str,
+}
+
+impl Nav {
+    pub fn new(page: &Page, current: &'static str) -> Self {
+        Self {
+            company_id: page.actor.company_id.clone(),
+            csrf: page.csrf.clone(),
+            current,
+        }
+    }
+
+    /// The entries: path under the company, English and French names, and whether it is
+    /// the current page.
+    pub fn entries(&self) -> Vec<(&'static str, &'static str, &'static str, bool)> {
+        [
+            ("overview", "", "Overview", "Vue d'ensemble"),
+            ("findings", "/findings", "Findings", "Constats"),
+            ("sessions", "/sessions", "Sessions", "Sessions"),
+            (
+                "decisions",
+                "/decisions",
+                "Decision log",
+                "Journal des décisions",
+            ),
+            ("advice", "/advice", "Seat advice", "Conseil de sièges"),
+            (
+                "access",
+                "/access-review",
+                "Access review",
+                "Revue des accès",
+            ),
+            ("policies", "/policies", "Policies", "Politiques"),
+        ]
+        .into_iter()
+        .map(|(key, path, english, french)| (path, english, french, key == self.current))
+        .collect()
+    }
+}
+
+/// Runs a domain function as the page's person through the action queue, as the API does:
+/// authorized, logged, in a group commit.
+async fn act<T, E, F>(state: &AppState, page: &Page, work: F) -> Result<T, PageError>
+where
+    F: Fn(&mut DbConnection, &Authz, &Actor) -> Result<T, E> + Send + 'static,
+    T: Send + 'static,
+    E: ActionError + From<StoreError> + From<diesel::result::Error> + Send + 'static,
+    PageError: From<E>,
+{
+    Ok(act_for_domain_error(state, page, work).await?)
+}
+
+/// `act`, keeping the domain's error for a page that shows it in place.
+async fn act_for_domain_error<T, E, F>(state: &AppState, page: &Page, work: F) -> Result<T, E>
+where
+    F: Fn(&mut DbConnection, &Authz, &Actor) -> Result<T, E> + Send + 'static,
+    T: Send + 'static,
+    E: ActionError + From<StoreError> + From<diesel::result::Error> + Send + 'static,
+{
+    let (authz, actor) = (state.authz.clone(), page.actor.clone());
+    authz::act(&state.actions, move |conn| work(conn, &authz, &actor)).await
+}
+
+pub(crate) fn html(page: &impl Template) -> Result<HttpResponse, PageError> {
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(page.render()?))
+}
+
+pub(crate) fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .finish()
+}
+
+/// `/ui`: the signed-in person's company, or the sign-in page.
+#[get("/ui")]
+async fn home(page: Result<Page, PageError>) -> HttpResponse {
+    match page {
+        Ok(page) => see_other(&format!("/ui/companies/{}", page.actor.company_id)),
+        Err(_) => see_other(session::SIGN_IN_PATH),
+    }
+}

@@ -1,0 +1,139 @@
+//! Pages use the API's sessions through a cookie: `HttpOnly` (no script reads it),
+//! `SameSite=Lax` (no other site's form carries it), `Secure` when the service is reached
+//! through https. Every form carries the session's CSRF token, checked before the handler runs.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::cookie::{time::OffsetDateTime, Cookie, SameSite};
+use actix_web::dev::Payload;
+use actix_web::{web, FromRequest, HttpRequest};
+use serde::de::DeserializeOwned;
+
+use super::csrf;
+use super::error::PageError;
+use super::lang::Lang;
+use crate::authz::Actor;
+use crate::http::error::{current_locale, prefer_company_locale, ApiError};
+use crate::http::extract::client_ip;
+use crate::http::state::AppState;
+use crate::identity::sessions;
+
+pub const SESSION_COOKIE: &str = "sw_session";
+/// Holds the random key of the sign-in form's token until the sign-in.
+pub const SIGN_IN_COOKIE: &str = "sw_signin";
+pub const SIGN_IN_PATH: &str = "/ui/sign-in";
+const COOKIE_PATH: &str = "/ui";
+
+/// A signed-in person looking at a page.
+pub struct Page {
+    pub actor: Actor,
+    /// The token this session's forms carry.
+    pub csrf: String,
+    pub t: Lang,
+}
+
+impl Page {
+    /// The session token's cookie, ending with the session.
+    pub fn session_cookie(
+        token: &str,
+        expires_at: chrono::NaiveDateTime,
+        secure: bool,
+    ) -> Cookie<'static> {
+        let mut cookie = base_cookie(SESSION_COOKIE, token.to_owned(), secure);
+        cookie.set_same_site(SameSite::Lax);
+        if let Ok(expires) = OffsetDateTime::from_unix_timestamp(expires_at.and_utc().timestamp()) {
+            cookie.set_expires(expires);
+        }
+        cookie
+    }
+}
+
+/// The sign-in form's cookie: sent back only to this site's own forms.
+pub fn sign_in_cookie(value: String, secure: bool) -> Cookie<'static> {
+    let mut cookie = base_cookie(SIGN_IN_COOKIE, value, secure);
+    cookie.set_same_site(SameSite::Strict);
+    cookie
+}
+
+fn base_cookie(name: &'static str, value: String, secure: bool) -> Cookie<'static> {
+    let mut cookie = Cookie::new(name, value);
+    cookie.set_http_only(true);
+    cookie.set_path(COOKIE_PATH);
+    cookie.set_secure(secure);
+    cookie
+}
+
+/// A cookie that clears `name` in the browser.
+pub fn removal(name: &'static str) -> Cookie<'static> {
+    let mut cookie = Cookie::new(name, "");
+    cookie.set_path(COOKIE_PATH);
+    cookie.make_removal();
+    cookie
+}
+
+impl FromRequest for Page {
+    type Error = PageError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, PageError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned());
+        let ip = client_ip(req);
+        Box::pin(async move {
+            let state = state.ok_or_else(|| ApiError::internal(&"application state missing"))?;
+            let token = token.filter(|t| !t.is_empty()).ok_or(PageError::SignIn)?;
+            let timeouts = state.session_timeouts();
+            let session_token = token.clone();
+            let authenticated = state
+                .store
+                .run(move |conn| sessions::authenticate(conn, &session_token, timeouts, ip))
+                .await
+                .map_err(|error| match error {
+                    crate::identity::IdentityError::SessionEnded { .. } => PageError::SignIn,
+                    other => other.into(),
+                })?;
+            prefer_company_locale(authenticated.company_locale);
+            Ok(Page {
+                actor: authenticated.actor,
+                csrf: csrf::token_for(&token),
+                t: Lang(current_locale()),
+            })
+        })
+    }
+}
+
+/// A posted form of a signed-in page, read only once its CSRF token (field `csrf`) is
+/// checked.
+pub struct Posted<T> {
+    pub page: Page,
+    pub form: T,
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for Posted<T> {
+    type Error = PageError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, PageError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let page = Page::from_request(req, payload);
+        let body = web::Bytes::from_request(req, payload);
+        let token = req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned());
+        Box::pin(async move {
+            let page = page.await?;
+            let body = body.await.map_err(|_| PageError::Forgery)?;
+            let fields: Vec<(String, String)> =
+                serde_urlencoded::from_bytes(&body).map_err(|_| PageError::Forgery)?;
+            let submitted = fields
+                .iter()
+                .find(|(name, _)| name == "csrf")
+                .map(|(_, value)| value.as_str())
+                .unwrap_or_default();
+            if !csrf::verify(&token.unwrap_or_default(), submitted) {
+                return Err(PageError::Forgery);
+            }
+            let form = serde_urlencoded::from_bytes(&body)
+                .map_err(|error| ApiError::invalid_field("form", &error.to_string()))?;
+            Ok(Posted { page, form })
+        })
+    }
+}

@@ -1,0 +1,137 @@
+//! Signing in and out of the pages: the API's sessions, held in a cookie.
+
+use actix_web::http::StatusCode;
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::act;
+use super::error::PageError;
+use super::lang::Lang;
+use super::session::{self, Page, Posted};
+use super::{csrf, html, see_other};
+use crate::http::error::{current_locale, ApiError};
+use crate::http::extract::client_info;
+use crate::http::state::AppState;
+use crate::identity::fields::{Email, Password};
+use crate::identity::sessions;
+use crate::identity::IdentityError;
+
+#[derive(Template)]
+#[template(path = "ui/sign_in.html")]
+struct SignInPage {
+    t: Lang,
+    csrf: String,
+    email: String,
+    problem: Option<String>,
+}
+
+/// Shows the form, with a fresh random key for its token in a cookie.
+#[get("/ui/sign-in")]
+async fn show_form(state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
+    sign_in_page(&state, String::new(), None, StatusCode::OK)
+}
+
+fn sign_in_page(
+    state: &AppState,
+    email: String,
+    problem: Option<String>,
+    status: StatusCode,
+) -> Result<HttpResponse, PageError> {
+    let key = csrf::random_token();
+    let page = SignInPage {
+        t: Lang(current_locale()),
+        csrf: csrf::token_for(&key),
+        email,
+        problem,
+    };
+    let mut response = html(&page)?;
+    *response.status_mut() = status;
+    response
+        .add_cookie(&session::sign_in_cookie(
+            key,
+            state.settings.secure_cookies(),
+        ))
+        .map_err(|error| ApiError::internal(&error))?;
+    Ok(response)
+}
+
+#[derive(Deserialize)]
+struct SignInForm {
+    email: String,
+    password: String,
+    csrf: String,
+}
+
+#[post("/ui/sign-in")]
+async fn submit(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    form: web::Form<SignInForm>,
+) -> Result<HttpResponse, PageError> {
+    let form = form.into_inner();
+    let key = req
+        .cookie(session::SIGN_IN_COOKIE)
+        .map(|c| c.value().to_owned())
+        .unwrap_or_default();
+    if key.is_empty() || !csrf::verify(&key, &form.csrf) {
+        return Err(PageError::Forgery);
+    }
+    let client = client_info(&req, None);
+    let (limits, timeouts) = (state.login_limits(), state.session_timeouts());
+    let email = form.email.trim().to_owned();
+    let parsed = Email::parse(&email).ok();
+    let opened = match parsed {
+        Some(parsed) if form.password.len() <= Password::MAX_BYTES => {
+            let password = form.password;
+            state
+                .store
+                .run(move |conn| {
+                    sessions::sign_in(conn, limits, timeouts, parsed.as_str(), &password, &client)
+                })
+                .await
+        }
+        _ => Err(IdentityError::InvalidCredentials),
+    };
+    let opened = match opened {
+        Ok(opened) => opened,
+        Err(error) => {
+            let error = ApiError::from(error);
+            let status = error.code.status();
+            let message = error.message(current_locale()).to_owned();
+            return sign_in_page(&state, email, Some(message), status);
+        }
+    };
+    let mut response = see_other(&format!("/ui/companies/{}", opened.user.company_id));
+    let cookie = Page::session_cookie(
+        &opened.token,
+        opened.session.expires_at,
+        state.settings.secure_cookies(),
+    );
+    response
+        .add_cookie(&cookie)
+        .and_then(|()| response.add_removal_cookie(&session::removal(session::SIGN_IN_COOKIE)))
+        .map_err(|error| ApiError::internal(&error))?;
+    Ok(response)
+}
+
+#[derive(Deserialize)]
+struct Empty {}
+
+/// Ends the page's session, like `DELETE /v1/sessions/current`.
+#[post("/ui/sign-out")]
+async fn sign_out(
+    state: web::Data<AppState>,
+    posted: Posted<Empty>,
+) -> Result<HttpResponse, PageError> {
+    act(&state, &posted.page, move |conn, authz, actor| {
+        let session_id = actor.session_id.clone().unwrap_or_default();
+        sessions::revoke_session(conn, authz, actor, &actor.company_id, &session_id)
+    })
+    .await?;
+    let mut response = see_other(session::SIGN_IN_PATH);
+    response
+        .add_removal_cookie(&session::removal(session::SESSION_COOKIE))
+        .map_err(|error| ApiError::internal(&error))?;
+    Ok(response)
+}

@@ -1,0 +1,300 @@
+//! The pages without a browser: the session cookie's attributes, CSRF refusals, and the same
+//! policies as the API.
+
+use reqwest::header::{HeaderMap, COOKIE, LOCATION, SET_COOKIE};
+use reqwest::{Client, StatusCode};
+use serde_json::Value;
+
+use crate::helpers::{expect_status, spawn_app_with, spawn_demo_app, TestApp, PASSWORD};
+
+/// A browser-like client that follows no redirect, so that each answer can be read.
+fn client() -> Client {
+    Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+fn set_cookies(headers: &HeaderMap) -> Vec<String> {
+    headers
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .map(str::to_owned)
+        .collect()
+}
+
+fn cookie_named<'a>(cookies: &'a [String], name: &str) -> &'a str {
+    cookies
+        .iter()
+        .find(|cookie| cookie.starts_with(&format!("{name}=")))
+        .unwrap_or_else(|| panic!("no {name} cookie in {cookies:?}"))
+}
+
+fn cookie_value(set_cookie: &str) -> String {
+    let pair = set_cookie.split(';').next().unwrap_or_default();
+    pair.split_once('=')
+        .map(|(_, v)| v.to_owned())
+        .unwrap_or_default()
+}
+
+/// The value of the first hidden `csrf` field of a page.
+fn csrf_field(html: &str) -> String {
+    let marker = "name=\"csrf\" value=\"";
+    let start = html.find(marker).expect("a csrf field") + marker.len();
+    html[start..][..html[start..].find('"').unwrap()].to_owned()
+}
+
+/// Signs in through the sign-in form; returns the `Set-Cookie` of the session.
+async fn sign_in(app: &TestApp, email: &str, password: &str) -> String {
+    let client = client();
+    let form = client.get(app.url("/ui/sign-in")).send().await.unwrap();
+    let key = cookie_value(cookie_named(&set_cookies(form.headers()), "sw_signin"));
+    let csrf = csrf_field(&form.text().await.unwrap());
+    let answer = client
+        .post(app.url("/ui/sign-in"))
+        .header(COOKIE, format!("sw_signin={key}"))
+        .form(&[("email", email), ("password", password), ("csrf", &csrf)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::SEE_OTHER);
+    cookie_named(&set_cookies(answer.headers()), "sw_session").to_owned()
+}
+
+async fn page(app: &TestApp, session: &str, path: &str) -> (StatusCode, String) {
+    let answer = client()
+        .get(app.url(path))
+        .header(COOKIE, format!("sw_session={session}"))
+        .send()
+        .await
+        .unwrap();
+    (answer.status(), answer.text().await.unwrap())
+}
+
+async fn shared_login_finding(app: &TestApp, company: &str, token: &str) -> Value {
+    let findings = expect_status(
+        app.get(
+            &format!("/v1/companies/{company}/findings?kind=shared_login"),
+            Some(token),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    findings["items"][0].clone()
+}
+
+#[tokio::test]
+async fn the_session_cookie_is_http_only_same_site_and_scoped_to_the_pages() {
+    let (app, demo) = spawn_demo_app().await;
+    let form = client().get(app.url("/ui/sign-in")).send().await.unwrap();
+    let sign_in_cookie = cookie_named(&set_cookies(form.headers()), "sw_signin").to_owned();
+    assert!(sign_in_cookie.contains("HttpOnly"), "{sign_in_cookie}");
+    assert!(
+        sign_in_cookie.contains("SameSite=Strict"),
+        "{sign_in_cookie}"
+    );
+
+    let session = sign_in(&app, &demo.officer_email, &demo.officer_password).await;
+    assert!(session.contains("HttpOnly"), "{session}");
+    assert!(session.contains("SameSite=Lax"), "{session}");
+    assert!(session.contains("Path=/ui"), "{session}");
+    assert!(session.contains("Expires="), "{session}");
+    assert!(
+        !session.contains("Secure"),
+        "plain http keeps the cookie usable: {session}"
+    );
+    // The cookie is the API's session: its token works as a bearer token too.
+    let token = cookie_value(&session);
+    let seats = app
+        .get(
+            &format!("/v1/companies/{}/seats", demo.company_id),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(seats.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn behind_https_the_session_cookie_is_secure() {
+    let app = spawn_app_with(|raw| raw.public_url = "https://seats.example.fr".into()).await;
+    let company = app.signup("plus").await;
+    let session = sign_in(&app, &company.admin_email, PASSWORD).await;
+    assert!(session.contains("Secure"), "{session}");
+    assert!(session.contains("HttpOnly"), "{session}");
+}
+
+#[tokio::test]
+async fn pages_without_a_session_send_people_to_the_sign_in_page() {
+    let app = spawn_app_with(|_| {}).await;
+    let company = app.signup("plus").await;
+    for session in ["", "swt_forged"] {
+        let answer = client()
+            .get(app.url(&format!("/ui/companies/{}", company.id)))
+            .header(COOKIE, format!("sw_session={session}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), StatusCode::SEE_OTHER);
+        assert_eq!(answer.headers()[LOCATION], "/ui/sign-in");
+    }
+}
+
+#[tokio::test]
+async fn a_sign_in_form_without_its_cookie_token_is_refused() {
+    let (app, demo) = spawn_demo_app().await;
+    let form = client().get(app.url("/ui/sign-in")).send().await.unwrap();
+    let csrf = csrf_field(&form.text().await.unwrap());
+    // A cross-site form carries the field it copied, but not this browser's cookie.
+    let answer = client()
+        .post(app.url("/ui/sign-in"))
+        .form(&[
+            ("email", demo.officer_email.as_str()),
+            ("password", demo.officer_password.as_str()),
+            ("csrf", csrf.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::FORBIDDEN);
+    assert!(set_cookies(answer.headers())
+        .iter()
+        .all(|cookie| !cookie.starts_with("sw_session=")));
+}
+
+#[tokio::test]
+async fn a_page_form_without_the_session_csrf_token_changes_nothing() {
+    let (app, demo) = spawn_demo_app().await;
+    let admin_token = app
+        .sign_in_with(&demo.admin_email, &demo.admin_password)
+        .await;
+    let finding = shared_login_finding(&app, &demo.company_id, &admin_token).await;
+    let session = cookie_value(&sign_in(&app, &demo.admin_email, &demo.admin_password).await);
+    let other = cookie_value(&sign_in(&app, &demo.admin_email, &demo.admin_password).await);
+    let path = format!(
+        "/ui/companies/{}/findings/{}/state",
+        demo.company_id,
+        finding["id"].as_str().unwrap()
+    );
+    let version = finding["version"].to_string();
+    let post = |csrf: Option<String>| {
+        let mut fields = vec![
+            ("state", "acknowledged".to_owned()),
+            ("version", version.clone()),
+        ];
+        if let Some(token) = csrf {
+            fields.push(("csrf", token));
+        }
+        client()
+            .post(app.url(&path))
+            .header(COOKIE, format!("sw_session={session}"))
+            .form(&fields)
+            .send()
+    };
+    let other_page = page(&app, &other, &format!("/ui/companies/{}", demo.company_id)).await;
+    for forged in [None, Some(String::new()), Some(csrf_field(&other_page.1))] {
+        let answer = post(forged.clone()).await.unwrap();
+        assert_eq!(answer.status(), StatusCode::FORBIDDEN, "token {forged:?}");
+    }
+    let unchanged = shared_login_finding(&app, &demo.company_id, &admin_token).await;
+    assert_eq!(unchanged["state"], "open");
+
+    let own_page = page(
+        &app,
+        &session,
+        &format!("/ui/companies/{}", demo.company_id),
+    )
+    .await;
+    let answer = post(Some(csrf_field(&own_page.1))).await.unwrap();
+    assert_eq!(answer.status(), StatusCode::SEE_OTHER);
+    let changed = shared_login_finding(&app, &demo.company_id, &admin_token).await;
+    assert_eq!(changed["state"], "acknowledged");
+}
+
+#[tokio::test]
+async fn pages_are_authorized_by_the_same_policies_as_the_api() {
+    let (app, demo) = spawn_demo_app().await;
+    let email = app.add_reports_only(&demo).await;
+    let reports_only = cookie_value(&sign_in(&app, &email, PASSWORD).await);
+    let officer = cookie_value(&sign_in(&app, &demo.officer_email, &demo.officer_password).await);
+    for path in ["", "/findings", "/sessions", "/decisions", "/advice"] {
+        let path = format!("/ui/companies/{}{path}", demo.company_id);
+        let (status, html) = page(&app, &reports_only, &path).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
+        assert!(html.contains("id=\"error-message\""), "{path}: {html}");
+        let (status, _) = page(&app, &officer, &path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+    }
+    // Another company's pages answer as if they did not exist.
+    let other = app.signup("plus").await;
+    let (status, _) = page(&app, &officer, &format!("/ui/companies/{}", other.id)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_decision_log_exports_the_searched_decisions_as_csv() {
+    let (app, demo) = spawn_demo_app().await;
+    let officer = cookie_value(&sign_in(&app, &demo.officer_email, &demo.officer_password).await);
+    page(
+        &app,
+        &officer,
+        &format!("/ui/companies/{}", demo.company_id),
+    )
+    .await;
+    let answer = client()
+        .get(app.url(&format!(
+            "/ui/companies/{}/decisions.csv?action=view_seats&decision=allow",
+            demo.company_id
+        )))
+        .header(COOKIE, format!("sw_session={officer}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::OK);
+    assert!(answer.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    let csv = answer.text().await.unwrap();
+    let mut lines = csv.lines();
+    assert!(lines
+        .next()
+        .unwrap()
+        .starts_with("id,seq,decided_at,user_id"));
+    let rows: Vec<&str> = lines.collect();
+    assert!(
+        !rows.is_empty(),
+        "the overview's view_seats decision is logged"
+    );
+    assert!(rows
+        .iter()
+        .all(|row| row.contains(",view_seats,") && row.contains(",allow,")));
+}
+
+#[tokio::test]
+async fn admins_review_access_as_a_matrix_and_as_csv() {
+    let (app, demo) = spawn_demo_app().await;
+    let admin = cookie_value(&sign_in(&app, &demo.admin_email, &demo.admin_password).await);
+    let path = format!("/ui/companies/{}/access-review", demo.company_id);
+    let (status, html) = page(&app, &admin, &path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(&demo.officer_email) && html.contains("view_findings"));
+    let (status, csv) = page(&app, &admin, &format!("{path}.csv")).await;
+    assert_eq!(status, StatusCode::OK);
+    let mut lines = csv.lines();
+    let header = lines.next().unwrap();
+    assert!(
+        header.starts_with("user_id,email,display_name,role,status,"),
+        "{header}"
+    );
+    let officer = lines
+        .find(|line| line.contains(&demo.officer_email))
+        .expect("the officer's row");
+    assert!(officer.contains(",accountant,active,"), "{officer}");
+    // Reviewing access is policy administration: the accountant may not.
+    let officer_session =
+        cookie_value(&sign_in(&app, &demo.officer_email, &demo.officer_password).await);
+    let (status, _) = page(&app, &officer_session, &path).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
