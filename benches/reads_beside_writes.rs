@@ -114,6 +114,7 @@ fn seed_decisions(store: &Store, company_id: &str) {
                 errors: Vec::new(),
                 client_ip: Some("127.0.0.1".into()),
                 policy_version: "bench".into(),
+                inputs: None,
             })
             .collect();
         write_transaction(&mut conn, |conn| {

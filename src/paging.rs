@@ -113,6 +113,65 @@ impl PageRequest {
     }
 }
 
+/// A request that can start a list and follow its `next` cursor: `every_page` walks a whole
+/// list with it.
+pub trait FollowPages: Sized {
+    /// The first page, as large as a page may be.
+    fn first() -> Self;
+    /// The page after `cursor`, a `next` this list gave.
+    fn following(cursor: &str) -> Self;
+}
+
+impl<const KEYS: usize> FollowPages for SortedPageRequest<KEYS> {
+    fn first() -> Self {
+        Self {
+            limit: MAX_LIMIT,
+            after: None,
+        }
+    }
+
+    fn following(cursor: &str) -> Self {
+        Self {
+            limit: MAX_LIMIT,
+            after: Some(decode_cursor::<KEYS>(cursor).expect("a cursor its own list gave")),
+        }
+    }
+}
+
+impl FollowPages for PageRequest {
+    fn first() -> Self {
+        Self {
+            limit: MAX_LIMIT,
+            after: None,
+        }
+    }
+
+    fn following(cursor: &str) -> Self {
+        let [key] = decode_cursor::<1>(cursor).expect("a cursor its own list gave");
+        Self {
+            limit: MAX_LIMIT,
+            after: Some(key),
+        }
+    }
+}
+
+/// Every item of a list, page after page, for callers that need all of it (a page's counts,
+/// a table of names): the list's own limit never cuts it silently.
+pub fn every_page<R: FollowPages, T, E>(
+    mut fetch: impl FnMut(&R) -> Result<Page<T>, E>,
+) -> Result<Vec<T>, E> {
+    let mut items = Vec::new();
+    let mut request = R::first();
+    loop {
+        let page = fetch(&request)?;
+        items.extend(page.items);
+        match page.next {
+            Some(cursor) => request = R::following(&cursor),
+            None => return Ok(items),
+        }
+    }
+}
+
 /// One page of a list. It answers `{"items": [...], "next": cursor, "next_cursor": cursor}`:
 /// `next` is the name clients already use, `next_cursor` the one the contract documents.
 #[derive(Debug, Clone)]

@@ -123,6 +123,7 @@ mod tests {
             errors: Vec::new(),
             client_ip: None,
             policy_version: "v".into(),
+            inputs: None,
         }
     }
 

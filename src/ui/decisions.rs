@@ -1,6 +1,7 @@
 //! The decision log: search by time, user, action and decision, page by page; the same search
 //! as CSV; and the hash chain's check on demand.
 
+use crate::paging::every_page;
 use std::collections::HashMap;
 
 use actix_web::http::header;
@@ -145,7 +146,7 @@ async fn search(
     .await?;
     let id = company_id.clone();
     let people = act(&state, &page, move |conn, authz, actor| {
-        users::list_users(conn, authz, actor, &id)
+        every_page(|request| users::list_users(conn, authz, actor, &id, request))
     })
     .await?;
     let names: HashMap<&str, &str> = people

@@ -1,6 +1,7 @@
 //! Findings: the list, and one finding with the timeline of its login's sessions, its
 //! evidence and the buttons to acknowledge, resolve or reopen it.
 
+use crate::paging::every_page;
 use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
 use chrono::{NaiveDate, TimeDelta};
@@ -75,7 +76,9 @@ async fn list(
     let company_id = path.into_inner();
     let id = company_id.clone();
     let rows = act(&state, &page, move |conn, authz, actor| {
-        service::list_findings(conn, authz, actor, &id, FindingFilter::default())
+        every_page(|request| {
+            service::list_findings(conn, authz, actor, &id, FindingFilter::default(), request)
+        })
     })
     .await?;
     html(&FindingsPage {

@@ -1,6 +1,7 @@
 //! A company at a glance: seats used against the plan limit, the people behind them, open
 //! findings by severity, the last audit.
 
+use crate::paging::every_page;
 use actix_web::{get, web, HttpResponse};
 use askama::Template;
 
@@ -39,16 +40,13 @@ async fn overview(
     let id = company_id.clone();
     let (seats, open) = act(&state, &page, move |conn, authz, actor| {
         let seats = service::seats(conn, authz, actor, &id)?;
-        let open = service::list_findings(
-            conn,
-            authz,
-            actor,
-            &id,
-            FindingFilter {
+        let open = every_page(|request| {
+            let filter = FindingFilter {
                 state: Some(FindingState::Open),
                 ..FindingFilter::default()
-            },
-        )?;
+            };
+            service::list_findings(conn, authz, actor, &id, filter, request)
+        })?;
         Ok::<_, crate::seats::SeatsError>((seats, open))
     })
     .await?;

@@ -1,5 +1,6 @@
 //! Active sessions per user, each with a button that revokes it.
 
+use crate::paging::every_page;
 use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
@@ -49,8 +50,11 @@ async fn list(
     let company_id = path.into_inner();
     let id = company_id.clone();
     let (people, open) = act(&state, &page, move |conn, authz, actor| {
-        let people = users::list_users(conn, authz, actor, &id)?;
-        let open = sessions::list_sessions(conn, authz, actor, &id, SessionScope::Company, true)?;
+        let people = every_page(|request| users::list_users(conn, authz, actor, &id, request))?;
+        let open = every_page(|request| {
+            let scope = (SessionScope::Company, true);
+            sessions::list_sessions(conn, authz, actor, &id, scope, request)
+        })?;
         Ok::<_, crate::identity::IdentityError>((people, open))
     })
     .await?;

@@ -105,13 +105,9 @@ pub async fn spawn_demo_app() -> (TestApp, DemoCompany) {
         .expect("demo seeded")
         .expect("the database was empty");
     let address = format!("http://127.0.0.1:{}", application.port());
+    let jobs = application.jobs().clone();
     tokio::spawn(application.run_until_stopped());
-    let app = TestApp {
-        address,
-        client: Client::new(),
-        database_url,
-        _database: database,
-    };
+    let app = TestApp::attach(address, database_url, database, jobs);
     (app, demo)
 }
 
