@@ -1,6 +1,6 @@
 //! End-to-end tests of the pages in headless Chromium, driven through WebDriver
 //! (chromedriver). Without Chromium and chromedriver the tests say so loudly and skip, so that
-//! `cargo test` works on a fresh machine; with `SEATWARDEN_REQUIRE_BROWSER=1` (set by
+//! `cargo test` works on a fresh machine; with `TEST_REQUIRE_BROWSER=1` (set by
 //! `.ci/run`, which installs them) a missing browser fails instead.
 
 use std::net::{TcpListener, TcpStream};
@@ -46,8 +46,8 @@ pub async fn start_browser(test: &str) -> Option<Browser> {
             chromium.display(),
             chromedriver.display()
         );
-        if std::env::var("SEATWARDEN_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
-            panic!("SEATWARDEN_REQUIRE_BROWSER=1 but {problem}");
+        if std::env::var("TEST_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
+            panic!("TEST_REQUIRE_BROWSER=1 but {problem}");
         }
         eprintln!("\n!!!!! BROWSER TEST `{test}` SKIPPED: {problem} !!!!!\n");
         return None;
