@@ -59,7 +59,7 @@ pub async fn get_alert_settings(
 ) -> Result<HttpResponse, ApiError> {
     let authz = state.authz.clone();
     let company_id = path.into_inner();
-    let view = authz::act(&state.actions, move |conn| {
+    let view = authz::read(&state.store, &state.actions, move |conn| {
         settings::get_alert_settings(conn, &authz, &actor, &company_id)
     })
     .await?;
@@ -121,7 +121,7 @@ pub async fn list_alerts(
     };
     let authz = state.authz.clone();
     let company_id = path.into_inner();
-    let page = authz::act(&state.actions, move |conn| {
+    let page = authz::read(&state.store, &state.actions, move |conn| {
         service::list_alerts(conn, &authz, &actor, &company_id, &filter)
     })
     .await?;

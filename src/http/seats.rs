@@ -393,7 +393,7 @@ pub async fn get_seat_audit_settings(
 ) -> Result<HttpResponse, ApiError> {
     let authz = state.authz.clone();
     let company_id = path.into_inner();
-    let view = authz::act(&state.actions, move |conn| {
+    let view = authz::read(&state.store, &state.actions, move |conn| {
         settings::seat_audit_settings(conn, &authz, &actor, &company_id)
     })
     .await?;
