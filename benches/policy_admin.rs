@@ -234,7 +234,9 @@ fn insert_decisions(conn: &mut DbConnection, authz: &Authz, roster: &[UserRow]) 
     let pending: Vec<PendingDecision> = (0..DECISIONS)
         .map(|n| {
             let user = &roster[n % roster.len()];
-            let action = Action::ALL[n % Action::ALL.len()];
+            // Shifted each round of the roster, so every role meets every action whatever
+            // the two counts have in common.
+            let action = Action::ALL[(n + n / roster.len()) % Action::ALL.len()];
             let kind = engine.resource_kinds(action)[0];
             let resource = Resource::new(kind, format!("r-{n}"), COMPANY)
                 .created_by(&roster[(n + 1) % roster.len()].id)
