@@ -4,9 +4,9 @@
 use actix_web::{get, web, HttpResponse};
 use askama::Template;
 
-use super::act;
 use super::error::PageError;
 use super::lang::{money, Lang};
+use super::read;
 use super::session::Page;
 use super::{html, Nav};
 use crate::http::state::AppState;
@@ -36,7 +36,7 @@ async fn show_advice(
     let company_id = path.into_inner();
     let config = AuditConfig::from_settings(&state.settings);
     let id = company_id.clone();
-    let view = act(&state, &page, move |conn, authz, actor| {
+    let view = read(&state, &page, move |conn, authz, actor| {
         service::seat_advice(conn, authz, actor, &id, &config)
     })
     .await?;

@@ -10,9 +10,9 @@ use askama::Template;
 use chrono::{DateTime, NaiveDateTime};
 use serde::Deserialize;
 
-use super::act;
 use super::error::PageError;
 use super::lang::{when, Lang};
+use super::read;
 use super::session::Page;
 use super::{html, Nav};
 use crate::authz::decision_log::{ChainCheck, DecisionFilter, DecisionRecord};
@@ -135,7 +135,7 @@ async fn search(
     let filter = search.filter()?;
     let wants_check = search.check.is_some();
     let id = company_id.clone();
-    let (records, next, check) = act(&state, &page, move |conn, authz, actor| {
+    let (records, next, check) = read(&state, &page, move |conn, authz, actor| {
         let (records, next) =
             decisions::list_decisions(conn, authz, actor, &id, &filter, PAGE_ROWS)?;
         let check = wants_check
@@ -145,7 +145,7 @@ async fn search(
     })
     .await?;
     let id = company_id.clone();
-    let people = act(&state, &page, move |conn, authz, actor| {
+    let people = read(&state, &page, move |conn, authz, actor| {
         every_page(|request| users::list_users(conn, authz, actor, &id, request))
     })
     .await?;
@@ -194,7 +194,7 @@ async fn export_csv(
 ) -> Result<HttpResponse, PageError> {
     let company_id = path.into_inner();
     let filter = query.filter()?;
-    let (records, _) = act(&state, &page, move |conn, authz, actor| {
+    let (records, _) = read(&state, &page, move |conn, authz, actor| {
         decisions::list_decisions(
             conn,
             authz,

@@ -12,7 +12,7 @@ use super::charts::{timeline, Span, Timeline, WIDTH};
 use super::error::PageError;
 use super::lang::{when, Lang};
 use super::session::{Page, Posted};
-use super::{act, html, see_other, Nav};
+use super::{act, html, read, see_other, Nav};
 use crate::http::error::ApiError;
 use crate::http::state::AppState;
 use crate::seats::explain;
@@ -75,7 +75,7 @@ async fn list(
 ) -> Result<HttpResponse, PageError> {
     let company_id = path.into_inner();
     let id = company_id.clone();
-    let rows = act(&state, &page, move |conn, authz, actor| {
+    let rows = read(&state, &page, move |conn, authz, actor| {
         every_page(|request| {
             service::list_findings(conn, authz, actor, &id, FindingFilter::default(), request)
         })
@@ -149,7 +149,7 @@ async fn show(
     let (company_id, finding_id) = path.into_inner();
     let id = company_id.clone();
     let idle_timeout = state.settings.session_idle_timeout;
-    let found = act(&state, &page, move |conn, authz, actor| {
+    let found = read(&state, &page, move |conn, authz, actor| {
         service::finding_day(conn, authz, actor, &id, &finding_id, day, idle_timeout)
     })
     .await?;

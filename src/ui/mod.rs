@@ -116,6 +116,22 @@ where
     authz::act(&state.actions, move |conn| work(conn, &authz, &actor)).await
 }
 
+/// Runs a page's read as its person on a snapshot off the writer thread, as the API's reads
+/// do: authorized, its decision logged before the page is answered.
+async fn read<T, E, F>(state: &AppState, page: &Page, work: F) -> Result<T, PageError>
+where
+    F: FnOnce(&mut DbConnection, &Authz, &Actor) -> Result<T, E> + Send + 'static,
+    T: Send + 'static,
+    E: ActionError + From<StoreError> + From<diesel::result::Error> + Send + 'static,
+    PageError: From<E>,
+{
+    let (authz, actor) = (state.authz.clone(), page.actor.clone());
+    Ok(authz::read(&state.store, &state.actions, move |conn| {
+        work(conn, &authz, &actor)
+    })
+    .await?)
+}
+
 pub(crate) fn html(page: &impl Template) -> Result<HttpResponse, PageError> {
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")

@@ -9,7 +9,7 @@ use super::charts::{seat_chart, SeatChart, WIDTH};
 use super::error::PageError;
 use super::lang::{when, Lang};
 use super::session::Page;
-use super::{act, html, Nav};
+use super::{html, read, Nav};
 use crate::http::state::AppState;
 use crate::seats::records::{FindingState, SEVERITIES};
 use crate::seats::service::{self, SeatsView};
@@ -38,7 +38,7 @@ async fn overview(
 ) -> Result<HttpResponse, PageError> {
     let company_id = path.into_inner();
     let id = company_id.clone();
-    let (seats, open) = act(&state, &page, move |conn, authz, actor| {
+    let (seats, open) = read(&state, &page, move |conn, authz, actor| {
         let seats = service::seats(conn, authz, actor, &id)?;
         let open = every_page(|request| {
             let filter = FindingFilter {

@@ -5,10 +5,10 @@ use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::act;
 use super::error::PageError;
 use super::lang::{when, Lang};
 use super::session::{Page, Posted};
+use super::{act, read};
 use super::{html, see_other, Nav};
 use crate::http::state::AppState;
 use crate::identity::sessions::{self, SessionScope};
@@ -49,7 +49,7 @@ async fn list(
 ) -> Result<HttpResponse, PageError> {
     let company_id = path.into_inner();
     let id = company_id.clone();
-    let (people, open) = act(&state, &page, move |conn, authz, actor| {
+    let (people, open) = read(&state, &page, move |conn, authz, actor| {
         let people = every_page(|request| users::list_users(conn, authz, actor, &id, request))?;
         let open = every_page(|request| {
             let scope = (SessionScope::Company, true);
