@@ -16,3 +16,8 @@ pub mod startup;
 pub mod store;
 pub mod telemetry;
 pub mod ui;
+
+/// Every request allocates many small strings and maps (Cedar's entities, JSON, rows);
+/// mimalloc serves them from per-thread pages instead of glibc's locked arenas.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
