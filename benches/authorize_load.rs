@@ -50,7 +50,9 @@ fn main() {
         .enable_all()
         .build()
         .expect("runtime");
-    for stored in STORED {
+    // `BENCH_SKIP_SQLITE=1` leaves SQLite out, to profile PostgreSQL alone.
+    let sqlite = std::env::var("BENCH_SKIP_SQLITE").map_or(true, |skip| skip != "1");
+    for stored in STORED.into_iter().filter(|_| sqlite) {
         let dir = tempfile::tempdir().expect("temporary directory");
         let url = format!("sqlite://{}", dir.path().join("bench.db").display());
         runtime.block_on(run("SQLite", &url, stored));

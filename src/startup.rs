@@ -73,7 +73,7 @@ impl Application {
             decision_point: GroupCommit::start(
                 store.clone(),
                 authz.clone(),
-                Box::new(move |company, questions| limiter.allow(company, questions)),
+                Arc::new(move |company: &str, questions| limiter.allow(company, questions)),
             ),
             actions: ActionQueue::start(store.clone()),
             store,

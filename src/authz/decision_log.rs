@@ -133,7 +133,7 @@ pub fn append<'a>(
             .set(decision_heads::hash.eq(&prev_hash))
             .execute(conn)?;
     }
-    insert_records(conn, &records)?;
+    super::decision_rows::insert(conn, &records)?;
     Ok(records)
 }
 
@@ -191,30 +191,6 @@ fn advance_head(
             advance_head(conn, company_id, count)
         }
     }
-}
-
-fn insert_records(
-    conn: &mut DbConnection,
-    records: &[DecisionRecord],
-) -> Result<(), diesel::result::Error> {
-    // Multi-row inserts do not compile through the MultiConnection enum: one per backend.
-    match conn {
-        DbConnection::Sqlite(sqlite) => {
-            for chunk in records.chunks(500) {
-                diesel::insert_into(decisions::table)
-                    .values(chunk)
-                    .execute(sqlite)?;
-            }
-        }
-        DbConnection::Postgres(pg) => {
-            for chunk in records.chunks(500) {
-                diesel::insert_into(decisions::table)
-                    .values(chunk)
-                    .execute(pg)?;
-            }
-        }
-    }
-    Ok(())
 }
 
 /// Where a company's chain first breaks, if it does.

@@ -1,10 +1,15 @@
-//! Group commit for the decision point. One thread takes the questions waiting from many
-//! callers and answers them in one transaction: their keys, rules and principals read once,
-//! each question decided, every decision appended to the log. Each caller is answered only
-//! once that transaction is committed, so no answer goes out unlogged, and the rows a
+//! Group commit for the decision point. A writer thread takes the questions waiting from
+//! many callers and answers them in one transaction: their keys, rules and principals read
+//! once, each question decided, every decision appended to the log. Each caller is answered
+//! only once that transaction is committed, so no answer goes out unlogged, and the rows a
 //! decision read are those of the transaction that logged it.
+//!
+//! One writer on SQLite, whose writes are serial anyway. Several on PostgreSQL: there a batch
+//! spends most of its time in round trips and the commit's flush, which other batches can
+//! fill; batches meet only on the chain heads' row locks, taken in company order (so they
+//! cannot deadlock), and a batch waiting on a head reads the head its predecessor committed.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use tokio::sync::{mpsc, oneshot};
 
@@ -19,8 +24,11 @@ const QUEUE_CAPACITY: usize = 16_384;
 /// Questions in one transaction, to bound its size and latency.
 const MAX_BATCH_QUESTIONS: usize = 4_096;
 
+/// Writer threads where writes may run side by side (PostgreSQL).
+const CONCURRENT_WRITERS: usize = 2;
+
 /// Whether a company's request budget admits this many more questions.
-pub type Admission = Box<dyn Fn(&str, usize) -> bool + Send>;
+pub type Admission = Arc<dyn Fn(&str, usize) -> bool + Send + Sync>;
 
 type Answer = Result<Vec<PendingDecision>, AuthzError>;
 
@@ -36,13 +44,23 @@ pub struct GroupCommit {
 }
 
 impl GroupCommit {
-    /// Starts the writer thread; it stops when the last `GroupCommit` is dropped.
+    /// Starts the writer threads; they stop when the last `GroupCommit` is dropped.
     pub fn start(store: Store, authz: Arc<Authz>, admit: Admission) -> Self {
         let (sender, receiver) = mpsc::channel(QUEUE_CAPACITY);
-        std::thread::Builder::new()
-            .name("decision-point".into())
-            .spawn(move || run(&store, &authz, &admit, receiver))
-            .expect("spawning a thread");
+        let receiver = Arc::new(Mutex::new(receiver));
+        let writers = if store.writes_are_serial() {
+            1
+        } else {
+            CONCURRENT_WRITERS
+        };
+        for _ in 0..writers {
+            let (store, authz, admit, receiver) =
+                (store.clone(), authz.clone(), admit.clone(), receiver.clone());
+            std::thread::Builder::new()
+                .name("decision-point".into())
+                .spawn(move || run(&store, &authz, &admit, &receiver))
+                .expect("spawning a thread");
+        }
         Self { sender }
     }
 
@@ -62,19 +80,8 @@ impl GroupCommit {
     }
 }
 
-fn run(store: &Store, authz: &Authz, admit: &Admission, mut receiver: mpsc::Receiver<Job>) {
-    while let Some(first) = receiver.blocking_recv() {
-        let mut questions = first.requests.len();
-        let mut jobs = vec![first];
-        while questions < MAX_BATCH_QUESTIONS {
-            match receiver.try_recv() {
-                Ok(job) => {
-                    questions += job.requests.len();
-                    jobs.push(job);
-                }
-                Err(_) => break,
-            }
-        }
+fn run(store: &Store, authz: &Authz, admit: &Admission, receiver: &Mutex<mpsc::Receiver<Job>>) {
+    while let Some((jobs, questions)) = next_batch(receiver) {
         match answer_all(store, authz, admit, &jobs) {
             Ok(answers) => {
                 for (job, answer) in jobs.into_iter().zip(answers) {
@@ -90,6 +97,25 @@ fn run(store: &Store, authz: &Authz, admit: &Admission, mut receiver: mpsc::Rece
             }
         }
     }
+}
+
+/// The jobs waiting, at least one, and their count of questions; `None` once every sender is
+/// gone. The writer holding the receiver waits for the next job; the others wait their turn.
+fn next_batch(receiver: &Mutex<mpsc::Receiver<Job>>) -> Option<(Vec<Job>, usize)> {
+    let mut receiver = receiver.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let first = receiver.blocking_recv()?;
+    let mut questions = first.requests.len();
+    let mut jobs = vec![first];
+    while questions < MAX_BATCH_QUESTIONS {
+        match receiver.try_recv() {
+            Ok(job) => {
+                questions += job.requests.len();
+                jobs.push(job);
+            }
+            Err(_) => break,
+        }
+    }
+    Some((jobs, questions))
 }
 
 /// One transaction for every job. A caller refused (bad key, spent budget) fails alone; a
@@ -114,7 +140,7 @@ fn answer_all(
                     &lookups,
                     &job.caller,
                     &job.requests,
-                    admit,
+                    admit.as_ref(),
                 )
             })
             .collect();

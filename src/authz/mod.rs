@@ -5,6 +5,7 @@ pub mod actions;
 pub mod decision_inputs;
 pub mod decision_log;
 pub mod decision_point;
+mod decision_rows;
 pub mod decisions;
 mod deferred;
 pub mod engine;

@@ -146,6 +146,7 @@ pub type PooledConnection = r2d2::PooledConnection<Manager>;
 pub struct Store {
     pool: Pool,
     backend: &'static str,
+    serial_writes: bool,
     _checkpoints: Option<checkpoints::Checkpoints>,
 }
 
@@ -169,12 +170,19 @@ impl Store {
         Ok(Self {
             pool,
             backend: url.backend_name(),
+            serial_writes: matches!(url, DatabaseUrl::Sqlite(_)),
             _checkpoints: checkpoints,
         })
     }
 
     pub fn backend_name(&self) -> &'static str {
         self.backend
+    }
+
+    /// Whether one write transaction at a time can run (SQLite's file lock): a second
+    /// writer thread would only wait.
+    pub fn writes_are_serial(&self) -> bool {
+        self.serial_writes
     }
 
     pub fn migrate(&self) -> Result<usize, StoreError> {
