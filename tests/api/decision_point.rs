@@ -321,3 +321,38 @@ async fn principals_are_found_by_id_or_email_only_inside_the_callers_company() {
         assert!(error.contains("unknown principal"), "{error}");
     }
 }
+
+/// On PostgreSQL several writer threads append to one company's chain at once; whichever
+/// commits first, the chain has no gap, no fork and every decision answered.
+#[tokio::test]
+async fn concurrent_batches_of_one_company_leave_one_unbroken_chain() {
+    let app = spawn_app().await;
+    let company = app.signup("plus").await;
+    let key = api_key(&app, &company).await;
+    let (clerk, _) = app.add_user(&company, "standard_sales").await;
+    let calls = (0..24).map(|call| {
+        let requests: Vec<Value> = (0..50)
+            .map(|n| {
+                let invoice = json!({"type": "Invoice", "id": format!("inv-{call}-{n}")});
+                question(&clerk, "view_invoice", invoice)
+            })
+            .collect();
+        let (app, key) = (&app, key.as_str());
+        async move { ask_batch(app, key, &json!({ "requests": requests })).await }
+    });
+    let answered: usize = futures::future::join_all(calls)
+        .await
+        .iter()
+        .map(|body| decisions_of(body).len())
+        .sum();
+    assert_eq!(answered, 24 * 50);
+    let path = format!("/v1/companies/{}/decisions/verify", company.id);
+    let check = expect_status(
+        app.get(&path, Some(&company.admin_token)).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(check["intact"], true, "{check}");
+    let logged = check["records_checked"].as_i64().unwrap();
+    assert!(logged >= 24 * 50, "{logged} records for {answered} answers");
+}
