@@ -110,10 +110,11 @@ impl ManageConnection for Manager {
                 // The busy timeout first: switching to WAL takes a lock other new
                 // connections may hold. Checkpoints run on their own thread (checkpoints.rs).
                 // A 16 MB page cache (default 2 MB) keeps the indexes' hot pages of a busy
-                // log in memory instead of re-reading them.
+                // log in memory instead of re-reading them. FULL flushes the log at each
+                // commit: with NORMAL a committed decision could vanish in a power cut.
                 conn.batch_execute(&format!(
                     "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}; PRAGMA journal_mode = WAL; \
-                     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
+                     PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
                      PRAGMA wal_autocheckpoint = {SQLITE_WRITER_CHECKPOINT_PAGES}; \
                      PRAGMA cache_size = -16000;"
                 ))
