@@ -283,6 +283,19 @@ fn runs(name: &str, runs: &[Duration]) -> String {
     )
 }
 
+/// Lets the store finish with the seeding before anything is timed: otherwise the idle phase
+/// measures SQLite copying the seeding's log back into the file, or PostgreSQL's autovacuum
+/// of a million fresh rows.
+fn settle(store: &Store) {
+    use diesel::connection::SimpleConnection;
+    let mut conn = store.connection().expect("connection");
+    let settle = match &*conn {
+        seatwarden::store::DbConnection::Sqlite(_) => "PRAGMA wal_checkpoint(TRUNCATE);",
+        seatwarden::store::DbConnection::Postgres(_) => "VACUUM ANALYZE;",
+    };
+    conn.batch_execute(settle).expect("settle the store");
+}
+
 async fn bench(backend: &str, database_url: &str) {
     let (target, store) = start(database_url).await;
     let seeding = Instant::now();
@@ -291,6 +304,7 @@ async fn bench(backend: &str, database_url: &str) {
     tokio::task::spawn_blocking(move || {
         seed_decisions(&seed_store, &company_id);
         seed_sessions(&seed_store, &company_id);
+        settle(&seed_store);
     })
     .await
     .expect("seeding");

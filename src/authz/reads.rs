@@ -3,6 +3,14 @@
 //! appended to the log by the queue, and the answer goes out only once they are committed, as
 //! for an action. A long read (a report, the chain check, an audit's input) thus delays no
 //! write.
+//!
+//! Reads run on threads of their own at the lowest CPU priority. On two cores two long reads
+//! would otherwise take half the processor time from the writers and the HTTP workers each
+//! time they are all runnable; at nice 19 a read gets the cores the others leave idle.
+
+use std::sync::LazyLock;
+
+use thread_priority::ThreadPriority;
 
 use super::decision_log::PendingDecision;
 use super::deferred;
@@ -60,15 +68,36 @@ where
     T: Send + 'static,
     E: ActionError + From<diesel::result::Error> + Send + 'static,
 {
-    store
-        .run(move |conn| {
+    let store = store.clone();
+    READERS
+        .spawn_blocking(move || {
+            let mut conn = store.connection()?;
             // Allows are held in the scope instead of appended: the transaction cannot write.
             let scope = deferred::Scope::begin();
-            let result = read_transaction(conn, work);
+            let result = read_transaction(&mut conn, work);
             let decisions = scope.to_log(&result);
-            Ok::<_, StoreError>((result, decisions))
+            Ok((result, decisions))
         })
         .await
+        .map_err(|_| StoreError::Canceled)?
+}
+
+/// The blocking pool the reads run on: it grows with the reads in flight, like tokio's own,
+/// and every thread it starts runs at the lowest priority.
+static READERS: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .thread_name("snapshot-reads")
+        .on_thread_start(lowest_priority)
+        .build()
+        .expect("a runtime for the snapshot reads")
+});
+
+/// Nice 19 on Linux: a thread may always lower its own priority, no privilege needed.
+fn lowest_priority() {
+    if let Err(error) = thread_priority::set_current_thread_priority(ThreadPriority::Min) {
+        tracing::warn!(?error, "snapshot reads run at normal priority");
+    }
 }
 
 #[cfg(test)]
