@@ -22,8 +22,8 @@ use serde_json::{json, Value};
 
 use diesel::RunQueryDsl;
 use seatwarden::config::RawSettings;
-use seatwarden::store::{DatabaseUrl, Store};
 use seatwarden::startup::Application;
+use seatwarden::store::{DatabaseUrl, Store};
 
 const WRK_THREADS: usize = 2;
 const CONNECTIONS: usize = 64;
@@ -309,22 +309,37 @@ async fn seed(base: &str, stored: usize) -> (String, Vec<String>) {
                 "email": format!("admin{c}@example.fr"), "password": "bench password", "display_name": "Bench"}),
         )
         .await;
-        let company = signup["company"]["id"].as_str().expect("company id").to_owned();
+        let company = signup["company"]["id"]
+            .as_str()
+            .expect("company id")
+            .to_owned();
         let token = signup["token"].as_str().expect("token").to_owned();
         // The admin who signed up is one of the company's users.
         let users: Vec<String> = stream::iter(1..size)
             .map(|n| {
-                let mut user = json!({"email": format!("u{c}-{n}@example.fr"), "display_name": "U"});
+                let mut user =
+                    json!({"email": format!("u{c}-{n}@example.fr"), "display_name": "U"});
                 // The principals asked about are active users (a password makes them so) of
                 // four roles; the others stay invited, in free roles, since a billable role
                 // costs the seat check a count of the company's seats.
                 if c == 0 && n < PRINCIPALS {
-                    user["role"] = json!(["standard_sales", "standard_all", "accountant", "reports_only"][n % 4]);
+                    user["role"] = json!(
+                        [
+                            "standard_sales",
+                            "standard_all",
+                            "accountant",
+                            "reports_only"
+                        ][n % 4]
+                    );
                     user["password"] = json!("principal password");
                 } else {
                     user["role"] = json!(["reports_only", "time_tracking"][n % 2]);
                 }
-                post(format!("/v1/companies/{company}/users"), token.clone(), user)
+                post(
+                    format!("/v1/companies/{company}/users"),
+                    token.clone(),
+                    user,
+                )
             })
             .buffered(SEEDING_IN_FLIGHT)
             .map(|user| user["id"].as_str().expect("user id").to_owned())

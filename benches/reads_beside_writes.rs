@@ -284,8 +284,8 @@ fn runs(name: &str, runs: &[Duration]) -> String {
 }
 
 /// Lets the store finish with the seeding before anything is timed: otherwise the idle phase
-/// measures SQLite copying the seeding's log back into the file, or PostgreSQL's autovacuum
-/// of a million fresh rows.
+/// measures SQLite copying the seeding's log back into the file, PostgreSQL's autovacuum of a
+/// million fresh rows, or the kernel writing them out while each commit waits on its flush.
 fn settle(store: &Store) {
     use diesel::connection::SimpleConnection;
     let mut conn = store.connection().expect("connection");
@@ -294,6 +294,9 @@ fn settle(store: &Store) {
         seatwarden::store::DbConnection::Postgres(_) => "VACUUM ANALYZE;",
     };
     conn.batch_execute(settle).expect("settle the store");
+    let synced = std::process::Command::new("sync").status();
+    assert!(synced.is_ok_and(|s| s.success()), "sync failed");
+    std::thread::sleep(Duration::from_secs(3));
 }
 
 async fn bench(backend: &str, database_url: &str) {

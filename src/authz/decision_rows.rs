@@ -59,9 +59,8 @@ struct UnnestDecisions<'a> {
 impl<'a> UnnestDecisions<'a> {
     fn new(records: &'a [DecisionRecord]) -> Self {
         let text = |pick: fn(&'a DecisionRecord) -> &'a str| records.iter().map(pick).collect();
-        let optional = |pick: fn(&'a DecisionRecord) -> Option<&'a str>| {
-            records.iter().map(pick).collect()
-        };
+        let optional =
+            |pick: fn(&'a DecisionRecord) -> Option<&'a str>| records.iter().map(pick).collect();
         Self {
             id: text(|r| &r.id),
             company_id: text(|r| &r.company_id),

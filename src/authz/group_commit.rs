@@ -54,8 +54,12 @@ impl GroupCommit {
             CONCURRENT_WRITERS
         };
         for _ in 0..writers {
-            let (store, authz, admit, receiver) =
-                (store.clone(), authz.clone(), admit.clone(), receiver.clone());
+            let (store, authz, admit, receiver) = (
+                store.clone(),
+                authz.clone(),
+                admit.clone(),
+                receiver.clone(),
+            );
             std::thread::Builder::new()
                 .name("decision-point".into())
                 .spawn(move || run(&store, &authz, &admit, &receiver))
@@ -102,7 +106,9 @@ fn run(store: &Store, authz: &Authz, admit: &Admission, receiver: &Mutex<mpsc::R
 /// The jobs waiting, at least one, and their count of questions; `None` once every sender is
 /// gone. The writer holding the receiver waits for the next job; the others wait their turn.
 fn next_batch(receiver: &Mutex<mpsc::Receiver<Job>>) -> Option<(Vec<Job>, usize)> {
-    let mut receiver = receiver.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut receiver = receiver
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let first = receiver.blocking_recv()?;
     let mut questions = first.requests.len();
     let mut jobs = vec![first];
