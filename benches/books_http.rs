@@ -11,6 +11,8 @@
 //!
 //! Run with `cargo bench --bench books_http`.
 
+#[path = "support/invoicing.rs"]
+mod invoicing;
 mod support;
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -20,74 +22,17 @@ use std::time::{Duration, Instant};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 
+use invoicing::Target;
 use seatwarden::authz::{
     self, Action, Actor, CompanyRules, Engine, Options, Resource, ResourceKind,
 };
-use seatwarden::config::RawSettings;
 use seatwarden::identity::Role;
-use seatwarden::startup::Application;
 use support::PostgresDatabase;
 
 const IN_FLIGHT: usize = 32;
 const WARM_UP: Duration = Duration::from_secs(1);
 const MEASURED: Duration = Duration::from_secs(5);
 const DECISIONS: u32 = 20_000;
-
-struct Target {
-    base: String,
-    token: String,
-    company_id: String,
-    customer_id: String,
-}
-
-async fn start(database_url: &str) -> Target {
-    let raw = RawSettings {
-        host: "127.0.0.1".into(),
-        port: 0,
-        database_url: database_url.into(),
-        database_pool_size: 16,
-        log_filter: "error".into(),
-        ..RawSettings::default()
-    };
-    seatwarden::telemetry::init(&raw.log_filter);
-    let application = Application::build(raw.validate().expect("settings")).expect("server");
-    let base = format!("http://127.0.0.1:{}", application.port());
-    tokio::spawn(application.run_until_stopped());
-    let client = Client::new();
-    let signup: Value = client
-        .post(format!("{base}/v1/signup"))
-        .json(
-            &json!({"company_name": "Bench SARL", "plan": "plus", "email": "bench@example.fr",
-            "password": "correct horse battery", "display_name": "Bench"}),
-        )
-        .send()
-        .await
-        .expect("signup")
-        .json()
-        .await
-        .expect("signup body");
-    let token = signup["token"].as_str().expect("token").to_owned();
-    let company_id = signup["company"]["id"]
-        .as_str()
-        .expect("company")
-        .to_owned();
-    let customer: Value = client
-        .post(format!("{base}/v1/companies/{company_id}/customers"))
-        .bearer_auth(&token)
-        .json(&json!({"name": "Dupont SARL"}))
-        .send()
-        .await
-        .expect("customer")
-        .json()
-        .await
-        .expect("customer body");
-    Target {
-        base,
-        token,
-        company_id,
-        customer_id: customer["id"].as_str().expect("customer id").to_owned(),
-    }
-}
 
 fn invoice(customer_id: &str, n: u64) -> Value {
     json!({"customer_id": customer_id, "date": "2026-03-02", "lines": [
@@ -200,7 +145,7 @@ fn decision_time() -> Duration {
 }
 
 async fn bench(backend: &str, database_url: &str, decision: Duration) {
-    let target = start(database_url).await;
+    let (target, _) = invoicing::start(database_url, "plus").await;
     let (per_second, mean, failed) = run_load(target).await;
     let share = decision.as_secs_f64() / mean.as_secs_f64() * 100.0;
     println!(

@@ -12,6 +12,8 @@
 //!
 //! Run with `cargo bench --bench reads_beside_writes`.
 
+#[path = "support/invoicing.rs"]
+mod invoicing;
 mod support;
 
 use std::sync::{Arc, Mutex};
@@ -21,10 +23,9 @@ use chrono::{TimeDelta, Utc};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 
+use invoicing::Target;
 use seatwarden::authz::decision_log::{self, PendingDecision};
-use seatwarden::config::RawSettings;
 use seatwarden::seats::{import, service};
-use seatwarden::startup::Application;
 use seatwarden::store::{write_transaction, Store};
 use support::PostgresDatabase;
 
@@ -35,64 +36,6 @@ const SESSIONS_PER_LOGIN: usize = 100;
 /// Invoice creations started per second, in both phases.
 const RATE_PER_SECOND: u64 = 200;
 const MEASURED: Duration = Duration::from_secs(15);
-
-struct Target {
-    base: String,
-    token: String,
-    company_id: String,
-    customer_id: String,
-}
-
-async fn start(database_url: &str) -> (Target, Store) {
-    let raw = RawSettings {
-        host: "127.0.0.1".into(),
-        port: 0,
-        database_url: database_url.into(),
-        database_pool_size: 16,
-        log_filter: "error".into(),
-        ..RawSettings::default()
-    };
-    seatwarden::telemetry::init(&raw.log_filter);
-    let application = Application::build(raw.validate().expect("settings")).expect("server");
-    let base = format!("http://127.0.0.1:{}", application.port());
-    let store = application.state().store.clone();
-    tokio::spawn(application.run_until_stopped());
-    let client = Client::new();
-    let signup: Value = client
-        .post(format!("{base}/v1/signup"))
-        .json(
-            &json!({"company_name": "Bench SARL", "plan": "advanced", "email": "bench@example.fr",
-            "password": "correct horse battery", "display_name": "Bench"}),
-        )
-        .send()
-        .await
-        .expect("signup")
-        .json()
-        .await
-        .expect("signup body");
-    let token = signup["token"].as_str().expect("token").to_owned();
-    let company_id = signup["company"]["id"]
-        .as_str()
-        .expect("company")
-        .to_owned();
-    let customer: Value = client
-        .post(format!("{base}/v1/companies/{company_id}/customers"))
-        .bearer_auth(&token)
-        .json(&json!({"name": "Dupont SARL"}))
-        .send()
-        .await
-        .expect("customer")
-        .json()
-        .await
-        .expect("customer body");
-    let target = Target {
-        base,
-        token,
-        company_id,
-        customer_id: customer["id"].as_str().expect("customer id").to_owned(),
-    };
-    (target, store)
-}
 
 /// Appends `DECISIONS_SEEDED` decisions to the company's chain, as the service would.
 fn seed_decisions(store: &Store, company_id: &str) {
@@ -300,7 +243,7 @@ fn settle(store: &Store) {
 }
 
 async fn bench(backend: &str, database_url: &str) {
-    let (target, store) = start(database_url).await;
+    let (target, store) = invoicing::start(database_url, "advanced").await;
     let seeding = Instant::now();
     let company_id = target.company_id.clone();
     let seed_store = store.clone();

@@ -1,0 +1,68 @@
+//! The server the invoicing benches drive: started in-process on `database_url`, with a
+//! company on `plan` and one customer to invoice.
+
+use reqwest::Client;
+use serde_json::{json, Value};
+
+use seatwarden::config::RawSettings;
+use seatwarden::startup::Application;
+use seatwarden::store::Store;
+
+pub struct Target {
+    pub base: String,
+    pub token: String,
+    pub company_id: String,
+    pub customer_id: String,
+}
+
+/// Starts the server; returns what requests need, and its store for direct seeding.
+pub async fn start(database_url: &str, plan: &str) -> (Target, Store) {
+    let raw = RawSettings {
+        host: "127.0.0.1".into(),
+        port: 0,
+        database_url: database_url.into(),
+        database_pool_size: 16,
+        log_filter: "error".into(),
+        ..RawSettings::default()
+    };
+    seatwarden::telemetry::init(&raw.log_filter);
+    let application = Application::build(raw.validate().expect("settings")).expect("server");
+    let base = format!("http://127.0.0.1:{}", application.port());
+    let store = application.state().store.clone();
+    tokio::spawn(application.run_until_stopped());
+    let client = Client::new();
+    let signup: Value = client
+        .post(format!("{base}/v1/signup"))
+        .json(
+            &json!({"company_name": "Bench SARL", "plan": plan, "email": "bench@example.fr",
+            "password": "correct horse battery", "display_name": "Bench"}),
+        )
+        .send()
+        .await
+        .expect("signup")
+        .json()
+        .await
+        .expect("signup body");
+    let token = signup["token"].as_str().expect("token").to_owned();
+    let company_id = signup["company"]["id"]
+        .as_str()
+        .expect("company")
+        .to_owned();
+    let customer: Value = client
+        .post(format!("{base}/v1/companies/{company_id}/customers"))
+        .bearer_auth(&token)
+        .json(&json!({"name": "Dupont SARL"}))
+        .send()
+        .await
+        .expect("customer")
+        .json()
+        .await
+        .expect("customer body");
+    let target = Target {
+        base,
+        token,
+        company_id,
+        customer_id: customer["id"].as_str().expect("customer id").to_owned(),
+    };
+    (target, store)
+}
