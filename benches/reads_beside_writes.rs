@@ -324,7 +324,10 @@ async fn main() {
     );
     let directory = tempfile::tempdir().expect("temporary directory");
     let sqlite_url = format!("sqlite://{}", directory.path().join("bench.db").display());
-    bench("SQLite", &sqlite_url).await;
+    // `BENCH_SKIP_SQLITE=1` leaves SQLite out, to look at PostgreSQL alone.
+    if std::env::var("BENCH_SKIP_SQLITE").map_or(true, |skip| skip != "1") {
+        bench("SQLite", &sqlite_url).await;
+    }
     match std::env::var("BENCH_POSTGRES_URL") {
         Ok(admin_url) if !admin_url.is_empty() => {
             let (_database, url) = PostgresDatabase::create(&admin_url);

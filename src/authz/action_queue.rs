@@ -16,12 +16,14 @@
 //! caused it. A failed commit is answered as such and never retried: it may have taken effect.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
 
 use diesel::Connection;
 use tokio::sync::{mpsc, oneshot};
 
 use super::decision_log::{self, PendingDecision};
 use super::{deferred, ActionError};
+use crate::store::pacing::Pacing;
 use crate::store::{write_transaction, DbConnection, Store, StoreError};
 
 /// Actions waiting before new callers are slowed down.
@@ -106,12 +108,14 @@ impl Job for Record {
 #[derive(Clone)]
 pub struct ActionQueue {
     sender: mpsc::Sender<Box<dyn Job>>,
+    pacing: Arc<Pacing>,
 }
 
 impl ActionQueue {
     /// Starts the writer thread; it stops when the last `ActionQueue` is dropped.
     pub fn start(store: Store) -> Self {
         let (sender, mut receiver) = mpsc::channel(QUEUE_CAPACITY);
+        let pacing = store.pacing().clone();
         std::thread::Builder::new()
             .name("actions".into())
             .spawn(move || {
@@ -120,7 +124,7 @@ impl ActionQueue {
                 }
             })
             .expect("spawning a thread");
-        Self { sender }
+        Self { sender, pacing }
     }
 
     /// Runs `work` as one action of a group commit; the answer comes once it is committed.
@@ -142,6 +146,7 @@ impl ActionQueue {
         T: Send + 'static,
         E: ActionError + From<StoreError> + From<diesel::result::Error> + Send + 'static,
     {
+        let _writing = self.pacing.writing();
         let (done, answered) = oneshot::channel();
         let job = Action {
             work,
@@ -161,6 +166,7 @@ impl ActionQueue {
         if decisions.is_empty() {
             return Ok(());
         }
+        let _writing = self.pacing.writing();
         let (done, answered) = oneshot::channel();
         self.sender
             .send(Box::new(Record { decisions, done }))

@@ -7,7 +7,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::store::schema::{decision_heads, decisions};
-use crate::store::DbConnection;
+use crate::store::{pacing, DbConnection};
 
 /// The hash that precedes a company's first record.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -203,7 +203,8 @@ pub struct ChainCheck {
     pub problem: Option<String>,
 }
 
-/// Re-computes the chain from the stored rows, a page at a time to bound memory.
+/// Re-computes the chain from the stored rows, a page at a time: memory stays bounded, and in
+/// a read on a snapshot the writes go between the pages.
 pub fn verify(
     conn: &mut DbConnection,
     company_id: &str,
@@ -212,13 +213,15 @@ pub fn verify(
     let mut expected_prev = GENESIS_HASH.to_owned();
     let mut expected_seq = 1_i64;
     loop {
-        let page: Vec<DecisionRecord> = decisions::table
-            .filter(decisions::company_id.eq(company_id))
-            .filter(decisions::seq.ge(expected_seq))
-            .order(decisions::seq.asc())
-            .limit(PAGE)
-            .select(DecisionRecord::as_select())
-            .load(conn)?;
+        let page: Vec<DecisionRecord> = pacing::page(|| {
+            decisions::table
+                .filter(decisions::company_id.eq(company_id))
+                .filter(decisions::seq.ge(expected_seq))
+                .order(decisions::seq.asc())
+                .limit(PAGE)
+                .select(DecisionRecord::as_select())
+                .load(conn)
+        })?;
         if page.is_empty() {
             return check_tail(conn, company_id, expected_seq - 1);
         }

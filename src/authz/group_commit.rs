@@ -17,6 +17,7 @@ use super::decision_log::{self, PendingDecision};
 use super::decision_point::{self, Caller, ExternalRequest, Lookups};
 use super::errors::AuthzError;
 use super::Authz;
+use crate::store::pacing::Pacing;
 use crate::store::{write_transaction, Store};
 
 /// Callers waiting for the writer before new ones are slowed down.
@@ -41,6 +42,7 @@ struct Job {
 #[derive(Clone)]
 pub struct GroupCommit {
     sender: mpsc::Sender<Job>,
+    pacing: Arc<Pacing>,
 }
 
 impl GroupCommit {
@@ -48,6 +50,7 @@ impl GroupCommit {
     pub fn start(store: Store, authz: Arc<Authz>, admit: Admission) -> Self {
         let (sender, receiver) = mpsc::channel(QUEUE_CAPACITY);
         let receiver = Arc::new(Mutex::new(receiver));
+        let pacing = store.pacing().clone();
         let writers = if store.writes_are_serial() {
             1
         } else {
@@ -65,11 +68,12 @@ impl GroupCommit {
                 .spawn(move || run(&store, &authz, &admit, &receiver))
                 .expect("spawning a thread");
         }
-        Self { sender }
+        Self { sender, pacing }
     }
 
     /// Decides the caller's questions; the decisions come back once they are committed.
     pub async fn decide(&self, caller: Caller, requests: Vec<ExternalRequest>) -> Answer {
+        let _writing = self.pacing.writing();
         let (done, answered) = oneshot::channel();
         let job = Job {
             caller,

@@ -6,7 +6,9 @@
 //!
 //! Reads run on threads of their own at the lowest CPU priority. On two cores two long reads
 //! would otherwise take half the processor time from the writers and the HTTP workers each
-//! time they are all runnable; at nice 19 a read gets the cores the others leave idle.
+//! time they are all runnable; at nice 19 a read gets the cores the others leave idle. Long
+//! reads also take their rows a page at a time, each after the writes in flight
+//! (`store::pacing`).
 
 use std::sync::LazyLock;
 
@@ -15,6 +17,7 @@ use thread_priority::ThreadPriority;
 use super::decision_log::PendingDecision;
 use super::deferred;
 use super::{ActionError, ActionQueue};
+use crate::store::pacing::Reading;
 use crate::store::{read_transaction, DbConnection, Store, StoreError};
 
 /// Runs `work` (which authorizes, then reads) on a snapshot; logs its decisions, a denial
@@ -72,6 +75,7 @@ where
     READERS
         .spawn_blocking(move || {
             let mut conn = store.connection()?;
+            let _reading = Reading::enter(store.pacing().clone());
             // Allows are held in the scope instead of appended: the transaction cannot write.
             let scope = deferred::Scope::begin();
             let result = read_transaction(&mut conn, work);

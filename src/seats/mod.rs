@@ -2,7 +2,8 @@
 //! login, and the cheapest honest plan.
 //!
 //! The signal modules (`timeline` to `audit`) are pure: plain data in, findings out.
-//! `import` parses other apps' events, `store` reads and writes the tables, `service` holds
+//! `import` parses other apps' events, `store` reads and writes the tables (the large inputs a
+//! page at a time, `time_pages`), `service` holds
 //! the authorized operations, `demo` seeds the company of DESIGN.md and `table` prints findings
 //! for the command line.
 
@@ -25,6 +26,7 @@ pub mod settings;
 pub mod spread;
 pub mod store;
 pub mod table;
+pub mod time_pages;
 pub mod timeline;
 pub mod travel;
 

@@ -18,6 +18,7 @@ use super::records::{
     evidence_class, headcount_estimate, AuditRunRow, FindingRow, FindingState, SessionEventRow,
     ESTIMATE_KEY, EVIDENCE_CLASS_KEY, RESOLVED_BY_AUDIT,
 };
+use super::time_pages::{self, from_lower, within};
 use super::timeline::{sessions_from_events, EventKind, SessionRecord, SignInEvent};
 use crate::authz::Action;
 use crate::identity::models::{status, CompanyRow, UserRow};
@@ -192,21 +193,39 @@ fn imported_sessions(
     since: NaiveDateTime,
     idle_timeout: TimeDelta,
 ) -> QueryResult<Vec<SessionRecord>> {
-    let rows: Vec<StoredEvent> = session_events::table
-        .filter(session_events::company_id.eq(company_id))
-        .filter(session_events::occurred_at.ge(since))
-        .select((
-            session_events::login,
-            session_events::event,
-            session_events::occurred_at,
-            session_events::ip,
-            session_events::user_agent,
-            session_events::device_id,
-            session_events::latitude,
-            session_events::longitude,
-            session_events::country,
-        ))
-        .load(conn)?;
+    let company_events = || {
+        session_events::table
+            .filter(session_events::company_id.eq(company_id))
+            .into_boxed()
+    };
+    let rows: Vec<StoredEvent> = time_pages::read_by_time(
+        conn,
+        since,
+        |conn, lower| {
+            from_lower!(company_events(), session_events::occurred_at, lower)
+                .select(session_events::occurred_at)
+                .order(session_events::occurred_at.asc())
+                .offset(time_pages::PAGE_ROWS - 1)
+                .limit(1)
+                .get_result(conn)
+                .optional()
+        },
+        |conn, window| {
+            within!(company_events(), session_events::occurred_at, window)
+                .select((
+                    session_events::login,
+                    session_events::event,
+                    session_events::occurred_at,
+                    session_events::ip,
+                    session_events::user_agent,
+                    session_events::device_id,
+                    session_events::latitude,
+                    session_events::longitude,
+                    session_events::country,
+                ))
+                .load(conn)
+        },
+    )?;
     Ok(sessions_from_events(&sign_in_events(rows), idle_timeout).0)
 }
 
@@ -310,19 +329,38 @@ fn duty_actions(
     since: NaiveDateTime,
 ) -> QueryResult<Vec<DutyAction>> {
     let names: Vec<&str> = DUTY_ACTIONS.iter().map(|(a, _)| a.name()).collect();
-    let rows: Vec<(Option<String>, Option<String>, String, NaiveDateTime)> = decisions::table
-        .filter(decisions::company_id.eq(company_id))
-        .filter(decisions::decision.eq("allow"))
-        .filter(decisions::decided_at.ge(since))
-        .filter(decisions::session_id.is_not_null())
-        .filter(decisions::action.eq_any(names))
-        .select((
-            decisions::user_id,
-            decisions::session_id,
-            decisions::action,
-            decisions::decided_at,
-        ))
-        .load(conn)?;
+    let company_decisions = || {
+        decisions::table
+            .filter(decisions::company_id.eq(company_id))
+            .into_boxed()
+    };
+    let rows: Vec<(Option<String>, Option<String>, String, NaiveDateTime)> =
+        time_pages::read_by_time(
+            conn,
+            since,
+            |conn, lower| {
+                from_lower!(company_decisions(), decisions::decided_at, lower)
+                    .select(decisions::decided_at)
+                    .order(decisions::decided_at.asc())
+                    .offset(time_pages::PAGE_ROWS - 1)
+                    .limit(1)
+                    .get_result(conn)
+                    .optional()
+            },
+            |conn, window| {
+                within!(company_decisions(), decisions::decided_at, window)
+                    .filter(decisions::decision.eq("allow"))
+                    .filter(decisions::session_id.is_not_null())
+                    .filter(decisions::action.eq_any(&names))
+                    .select((
+                        decisions::user_id,
+                        decisions::session_id,
+                        decisions::action,
+                        decisions::decided_at,
+                    ))
+                    .load(conn)
+            },
+        )?;
     Ok(rows
         .into_iter()
         .filter_map(|(user_id, session_id, action, at)| {

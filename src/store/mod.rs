@@ -8,9 +8,11 @@
 //! execution — measured at an eighth of a decision's time.
 
 mod checkpoints;
+pub mod pacing;
 pub mod schema;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
@@ -148,6 +150,7 @@ pub struct Store {
     pool: Pool,
     backend: &'static str,
     serial_writes: bool,
+    pacing: Arc<pacing::Pacing>,
     _checkpoints: Option<checkpoints::Checkpoints>,
 }
 
@@ -172,6 +175,7 @@ impl Store {
             pool,
             backend: url.backend_name(),
             serial_writes: matches!(url, DatabaseUrl::Sqlite(_)),
+            pacing: pacing::Pacing::new(),
             _checkpoints: checkpoints,
         })
     }
@@ -184,6 +188,11 @@ impl Store {
     /// writer thread would only wait.
     pub fn writes_are_serial(&self) -> bool {
         self.serial_writes
+    }
+
+    /// The writes in flight, which long reads give way to.
+    pub fn pacing(&self) -> &Arc<pacing::Pacing> {
+        &self.pacing
     }
 
     pub fn migrate(&self) -> Result<usize, StoreError> {
