@@ -204,41 +204,55 @@ pub struct ChainCheck {
 }
 
 /// Re-computes the chain from the stored rows, a page at a time: memory stays bounded, and in
-/// a read on a snapshot the writes go between the pages.
+/// a read on a snapshot the writes go between the pages (`pacing::step`).
 pub fn verify(
     conn: &mut DbConnection,
     company_id: &str,
 ) -> Result<ChainCheck, diesel::result::Error> {
-    const PAGE: i64 = 2_000;
+    const PAGE: i64 = 1_000;
     let mut expected_prev = GENESIS_HASH.to_owned();
     let mut expected_seq = 1_i64;
     loop {
-        let page: Vec<DecisionRecord> = pacing::page(|| {
-            decisions::table
+        let checked = pacing::step(|| {
+            let page: Vec<DecisionRecord> = decisions::table
                 .filter(decisions::company_id.eq(company_id))
                 .filter(decisions::seq.ge(expected_seq))
                 .order(decisions::seq.asc())
                 .limit(PAGE)
                 .select(DecisionRecord::as_select())
-                .load(conn)
-        })?;
-        if page.is_empty() {
-            return check_tail(conn, company_id, expected_seq - 1);
-        }
-        for record in &page {
-            if let Some(problem) = check_link(record, expected_seq, &expected_prev) {
-                return Ok(ChainCheck {
-                    records_checked: expected_seq,
-                    intact: false,
-                    first_broken_id: Some(record.id.clone()),
-                    first_broken_seq: Some(expected_seq),
-                    problem: Some(problem),
-                });
+                .load(conn)?;
+            if page.is_empty() {
+                return Ok::<_, diesel::result::Error>(PageCheck::End);
             }
-            expected_prev = record.hash.clone();
-            expected_seq += 1;
+            for record in &page {
+                if let Some(problem) = check_link(record, expected_seq, &expected_prev) {
+                    return Ok(PageCheck::Broken(ChainCheck {
+                        records_checked: expected_seq,
+                        intact: false,
+                        first_broken_id: Some(record.id.clone()),
+                        first_broken_seq: Some(expected_seq),
+                        problem: Some(problem),
+                    }));
+                }
+                expected_prev.clone_from(&record.hash);
+                expected_seq += 1;
+            }
+            Ok(PageCheck::Intact)
+        })?;
+        match checked {
+            PageCheck::Intact => {}
+            PageCheck::Broken(check) => return Ok(check),
+            PageCheck::End => return check_tail(conn, company_id, expected_seq - 1),
         }
     }
+}
+
+/// How a page of the chain checked out.
+enum PageCheck {
+    Intact,
+    Broken(ChainCheck),
+    /// No record left.
+    End,
 }
 
 /// Records cut from the end of the chain leave the head ahead of the last record.

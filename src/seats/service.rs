@@ -25,7 +25,7 @@ use crate::identity::enforcement::EnforcementMode;
 use crate::identity::Role;
 use crate::paging::Page;
 use crate::store::schema::companies;
-use crate::store::DbConnection;
+use crate::store::{pacing, DbConnection};
 
 /// Longest note a person may leave on a finding.
 const MAX_NOTE_CHARS: usize = 2_000;
@@ -127,7 +127,8 @@ pub fn read_audit(
     let now = crate::clock::now();
     let input =
         store::load_audit_input(conn, &company, now - config.lookback, config.idle_timeout)?;
-    let outcome = audit_company(&input, &config.settings, now.and_utc());
+    // One long computation: in a read on a snapshot, it too waits for the writes in flight.
+    let outcome = pacing::step(|| audit_company(&input, &config.settings, now.and_utc()));
     Ok(AuditSnapshot {
         company_id: company_id.to_owned(),
         now,
@@ -318,14 +319,10 @@ pub fn seat_advice(
         &resource,
         Options::default(),
     )??;
-    let company = find_company(conn, company_id)?;
-    let now = crate::clock::now();
-    let input =
-        store::load_audit_input(conn, &company, now - config.lookback, config.idle_timeout)?;
-    let outcome = audit_company(&input, &config.settings, now.and_utc());
+    let audit = read_audit(conn, company_id, config)?;
     Ok(SeatAdviceView {
-        audited_at: rfc3339(now),
-        advice: outcome.advice,
+        audited_at: rfc3339(audit.now),
+        advice: audit.outcome.advice,
     })
 }
 

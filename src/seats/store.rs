@@ -27,7 +27,7 @@ use crate::paging::{Page, SortedPageRequest};
 use crate::store::schema::{
     audit_runs, companies, decisions, findings, self_conflicts, session_events, sessions, users,
 };
-use crate::store::DbConnection;
+use crate::store::{pacing, DbConnection};
 
 /// Rows per insert statement: 13 columns stay far below both backends' parameter limits.
 const INSERT_CHUNK_ROWS: usize = 1_000;
@@ -226,7 +226,9 @@ fn imported_sessions(
                 .load(conn)
         },
     )?;
-    Ok(sessions_from_events(&sign_in_events(rows), idle_timeout).0)
+    Ok(pacing::step(|| {
+        sessions_from_events(&sign_in_events(rows), idle_timeout).0
+    }))
 }
 
 fn sign_in_events(rows: Vec<StoredEvent>) -> Vec<SignInEvent> {

@@ -12,7 +12,7 @@ use diesel::QueryResult;
 use crate::store::{pacing, DbConnection};
 
 /// Rows of the time index one page covers.
-pub const PAGE_ROWS: i64 = 5_000;
+pub const PAGE_ROWS: i64 = 2_000;
 
 /// Where a window starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,7 +41,7 @@ pub fn read_by_time<T>(
     let mut lower = Lower::From(since);
     let mut read = Vec::new();
     loop {
-        let (upper, page) = pacing::page(|| {
+        let (upper, page) = pacing::step(|| {
             let upper = last_of_page(conn, lower)?;
             rows(conn, Window { lower, upper }).map(|page| (upper, page))
         })?;

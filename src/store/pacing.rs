@@ -1,34 +1,38 @@
 //! Long reads give way to writes. A read that walks many rows (the chain check, an audit's
-//! input) takes them a page at a time through `page`. Before each page it waits until no
-//! write is in flight (for at most `MAX_WAIT`, so that a read under a steady stream of writes
-//! still ends), and the long reads' pages run one at a time per pair of cores.
+//! input) does its work in steps through `step`: a page of rows, or the computing over them.
+//! Before each step it waits until no write is in flight (for at most `MAX_WAIT`, so that a
+//! read under a steady stream of writes still ends); a step that writes came during rests as
+//! long as it ran. The long reads' steps run one at a time per pair of cores, so they never
+//! take more than half the cores, nor more than half of that while writes keep coming.
 //!
 //! Why: snapshot reads already run at the lowest CPU priority (`authz::reads`), but that
 //! reaches neither PostgreSQL's server process, which does most of a read's work there, nor
 //! the disk and memory a read shares with the writers. On two cores, two long reads at once
-//! left a write arriving no core at all; paced, a write waits at most for one page.
+//! left a write arriving no idle core: its threads, and PostgreSQL's process serving it,
+//! queued behind the reads' at each step of the transaction. Paced, a core stays free.
 //!
-//! Only reads on a snapshot are paced (`Reading::enter`): a page on the writer's own thread
+//! Only reads on a snapshot are paced (`Reading::enter`): a step on the writer's own thread
 //! (a check run by the CLI, say) must never wait for the writes it holds up.
 
 use std::cell::RefCell;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
-/// Longest a page waits for the writes in flight to end.
+/// Longest a step waits for the writes in flight to end, and longest it rests after itself.
 const MAX_WAIT: Duration = Duration::from_millis(20);
 
 /// The writes in flight and the long reads' turns, shared by a store's clones.
 #[derive(Debug)]
 pub struct Pacing {
     writes: AtomicUsize,
+    /// Writes begun since the start: a step that saw one begin rests after itself.
+    writes_begun: AtomicU64,
     readers_waiting: AtomicUsize,
     quiet: Mutex<()>,
     became_quiet: Condvar,
     max_wait: Duration,
-    /// Turns free for a long read's page.
-    turns: Mutex<usize>,
+    turns: Mutex<Turns>,
     turn_freed: Condvar,
 }
 
@@ -41,11 +45,16 @@ impl Pacing {
     fn with(turns: usize, max_wait: Duration) -> Arc<Self> {
         Arc::new(Self {
             writes: AtomicUsize::new(0),
+            writes_begun: AtomicU64::new(0),
             readers_waiting: AtomicUsize::new(0),
             quiet: Mutex::new(()),
             became_quiet: Condvar::new(),
             max_wait,
-            turns: Mutex::new(turns),
+            turns: Mutex::new(Turns {
+                free: turns,
+                next_ticket: 0,
+                serving: 0,
+            }),
             turn_freed: Condvar::new(),
         })
     }
@@ -53,6 +62,7 @@ impl Pacing {
     /// Marks a write in flight until the guard is dropped.
     pub fn writing(&self) -> Writing<'_> {
         self.writes.fetch_add(1, Ordering::SeqCst);
+        self.writes_begun.fetch_add(1, Ordering::Relaxed);
         Writing(self)
     }
 
@@ -90,17 +100,30 @@ impl Pacing {
         self.readers_waiting.fetch_sub(1, Ordering::SeqCst);
     }
 
+    /// Turns go in the order they were asked for: a read that gives its turn back and asks
+    /// again at once goes behind the others.
     fn take_turn(&self) -> Turn<'_> {
-        let mut free = lock(&self.turns);
-        while *free == 0 {
-            free = self
+        let mut turns = lock(&self.turns);
+        let ticket = turns.next_ticket;
+        turns.next_ticket += 1;
+        while turns.serving != ticket || turns.free == 0 {
+            turns = self
                 .turn_freed
-                .wait(free)
+                .wait(turns)
                 .unwrap_or_else(PoisonError::into_inner);
         }
-        *free -= 1;
+        turns.serving += 1;
+        turns.free -= 1;
+        self.turn_freed.notify_all();
         Turn(self)
     }
+}
+
+#[derive(Debug)]
+struct Turns {
+    free: usize,
+    next_ticket: u64,
+    serving: u64,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -120,8 +143,8 @@ struct Turn<'a>(&'a Pacing);
 
 impl Drop for Turn<'_> {
     fn drop(&mut self) {
-        *lock(&self.0.turns) += 1;
-        self.0.turn_freed.notify_one();
+        lock(&self.0.turns).free += 1;
+        self.0.turn_freed.notify_all();
     }
 }
 
@@ -129,7 +152,7 @@ thread_local! {
     static READING: RefCell<Option<Arc<Pacing>>> = const { RefCell::new(None) };
 }
 
-/// A read on a snapshot, on this thread: its pages are paced until the guard is dropped.
+/// A read on a snapshot, on this thread: its steps are paced until the guard is dropped.
 pub struct Reading(());
 
 impl Reading {
@@ -145,15 +168,23 @@ impl Drop for Reading {
     }
 }
 
-/// Runs one page of a long read: in a read on a snapshot, after the writes in flight and in
+/// Runs one step of a long read: in a read on a snapshot, after the writes in flight and in
 /// its turn; elsewhere at once.
-pub fn page<T>(read: impl FnOnce() -> T) -> T {
+pub fn step<T>(read: impl FnOnce() -> T) -> T {
     let Some(pacing) = READING.with(|reading| reading.borrow().clone()) else {
         return read();
     };
     let _turn = pacing.take_turn();
     pacing.wait_for_quiet();
-    read()
+    let begun = pacing.writes_begun.load(Ordering::Relaxed);
+    let started = Instant::now();
+    let value = read();
+    if pacing.writes_begun.load(Ordering::Relaxed) != begun {
+        // Writes came while it ran: rest as long, turn held, so that long reads take at most
+        // half their cores' time from writers.
+        std::thread::sleep(started.elapsed().min(pacing.max_wait));
+    }
+    value
 }
 
 #[cfg(test)]
@@ -165,7 +196,7 @@ mod tests {
     const LONG: Duration = Duration::from_secs(30);
 
     #[test]
-    fn a_page_waits_for_the_write_in_flight_to_end() {
+    fn a_step_waits_for_the_write_in_flight_to_end() {
         let pacing = Pacing::with(1, LONG);
         let writing = pacing.writing();
         let (asking, asked) = mpsc::channel();
@@ -175,43 +206,90 @@ mod tests {
             move || {
                 let _reading = Reading::enter(pacing);
                 asking.send(()).expect("send");
-                page(|| ran.send(()).expect("send"));
+                step(|| ran.send(()).expect("send"));
             }
         });
-        asked.recv().expect("the reader asks for a page");
+        asked.recv().expect("the reader asks for a step");
         assert!(
             page_ran.recv_timeout(Duration::from_millis(50)).is_err(),
-            "the page ran while a write was in flight"
+            "the step ran while a write was in flight"
         );
         drop(writing);
         page_ran
             .recv_timeout(Duration::from_secs(10))
-            .expect("the page ran once the write ended");
+            .expect("the step ran once the write ended");
         reader.join().expect("reader");
     }
 
     #[test]
-    fn a_page_goes_ahead_when_the_writes_never_stop() {
+    fn a_step_goes_ahead_when_the_writes_never_stop() {
         let max_wait = Duration::from_millis(30);
         let pacing = Pacing::with(1, max_wait);
         let _writing = pacing.writing();
         let _reading = Reading::enter(pacing.clone());
         let asked = Instant::now();
-        assert_eq!(page(|| 7), 7);
+        assert_eq!(step(|| 7), 7);
         assert!(asked.elapsed() >= max_wait);
     }
 
     #[test]
-    fn outside_a_snapshot_read_a_page_never_waits() {
+    fn a_step_that_writes_came_during_rests_as_long_as_it_ran() {
         let pacing = Pacing::with(1, LONG);
-        let _writing = pacing.writing();
+        let _reading = Reading::enter(pacing.clone());
+        let ran_for = Duration::from_millis(40);
         let asked = Instant::now();
-        assert_eq!(page(|| "now"), "now");
-        assert!(asked.elapsed() < LONG, "the writer's own page waited");
+        step(|| {
+            drop(pacing.writing());
+            std::thread::sleep(ran_for);
+        });
+        assert!(asked.elapsed() >= ran_for * 2, "it did not rest");
     }
 
     #[test]
-    fn long_reads_take_their_pages_in_turns() {
+    fn outside_a_snapshot_read_a_step_never_waits() {
+        let pacing = Pacing::with(1, LONG);
+        let _writing = pacing.writing();
+        let asked = Instant::now();
+        assert_eq!(step(|| "now"), "now");
+        assert!(asked.elapsed() < LONG, "the writer's own step waited");
+    }
+
+    #[test]
+    fn a_read_that_asks_again_at_once_goes_behind_the_one_waiting() {
+        let pacing = Pacing::with(1, LONG);
+        let order = Arc::new(Mutex::new(Vec::new()));
+        let (running, first_running) = mpsc::channel();
+        let (release, released) = mpsc::channel::<()>();
+        let first = std::thread::spawn({
+            let (pacing, order) = (pacing.clone(), order.clone());
+            move || {
+                let _reading = Reading::enter(pacing);
+                step(|| {
+                    running.send(()).expect("send");
+                    released.recv().expect("released");
+                });
+                step(|| lock(&order).push("first, again"));
+            }
+        });
+        first_running.recv().expect("the first read runs");
+        let second = std::thread::spawn({
+            let (pacing, order) = (pacing.clone(), order.clone());
+            move || {
+                let _reading = Reading::enter(pacing);
+                step(|| lock(&order).push("second"));
+            }
+        });
+        while lock(&pacing.turns).next_ticket < 2 {
+            std::thread::yield_now();
+        }
+        release.send(()).expect("release");
+        first.join().expect("first");
+        second.join().expect("second");
+        assert_eq!(*lock(&order), ["second", "first, again"]);
+    }
+
+    #[test]
+    fn long_reads_take_their_steps_in_turns() {
         let pacing = Pacing::with(1, LONG);
         let running = Arc::new(AtomicUsize::new(0));
         let most = Arc::new(AtomicUsize::new(0));
@@ -221,7 +299,7 @@ mod tests {
                 std::thread::spawn(move || {
                     let _reading = Reading::enter(pacing);
                     for _ in 0..20 {
-                        page(|| {
+                        step(|| {
                             let now = running.fetch_add(1, Ordering::SeqCst) + 1;
                             most.fetch_max(now, Ordering::SeqCst);
                             std::thread::sleep(Duration::from_micros(200));
