@@ -18,7 +18,7 @@ use super::records::{
     evidence_class, headcount_estimate, AuditRunRow, FindingRow, FindingState, SessionEventRow,
     ESTIMATE_KEY, EVIDENCE_CLASS_KEY, RESOLVED_BY_AUDIT,
 };
-use super::time_pages::{self, from_lower, within};
+use super::time_pages::{self, page_end, within};
 use super::timeline::{sessions_from_events, EventKind, SessionRecord, SignInEvent};
 use crate::authz::Action;
 use crate::identity::models::{status, CompanyRow, UserRow};
@@ -201,15 +201,7 @@ fn imported_sessions(
     let rows: Vec<StoredEvent> = time_pages::read_by_time(
         conn,
         since,
-        |conn, lower| {
-            from_lower!(company_events(), session_events::occurred_at, lower)
-                .select(session_events::occurred_at)
-                .order(session_events::occurred_at.asc())
-                .offset(time_pages::PAGE_ROWS - 1)
-                .limit(1)
-                .get_result(conn)
-                .optional()
-        },
+        |conn, lower| page_end!(conn, company_events(), session_events::occurred_at, lower),
         |conn, window| {
             within!(company_events(), session_events::occurred_at, window)
                 .select((
@@ -340,15 +332,7 @@ fn duty_actions(
         time_pages::read_by_time(
             conn,
             since,
-            |conn, lower| {
-                from_lower!(company_decisions(), decisions::decided_at, lower)
-                    .select(decisions::decided_at)
-                    .order(decisions::decided_at.asc())
-                    .offset(time_pages::PAGE_ROWS - 1)
-                    .limit(1)
-                    .get_result(conn)
-                    .optional()
-            },
+            |conn, lower| page_end!(conn, company_decisions(), decisions::decided_at, lower),
             |conn, window| {
                 within!(company_decisions(), decisions::decided_at, window)
                     .filter(decisions::decision.eq("allow"))

@@ -67,7 +67,7 @@ macro_rules! from_lower {
 macro_rules! within {
     ($query:expr, $column:expr, $window:expr) => {{
         let window: $crate::seats::time_pages::Window = $window;
-        let query = from_lower!($query, $column, window.lower);
+        let query = $crate::seats::time_pages::from_lower!($query, $column, window.lower);
         match window.upper {
             Some(upper) => query.filter($column.le(upper)),
             None => query,
@@ -75,7 +75,21 @@ macro_rules! within {
     }};
 }
 
-pub(crate) use {from_lower, within};
+/// The time of the `PAGE_ROWS`-th row of a boxed query from `$lower` on, if there is one:
+/// a `last_of_page` for `read_by_time`.
+macro_rules! page_end {
+    ($conn:expr, $query:expr, $column:expr, $lower:expr) => {
+        $crate::seats::time_pages::from_lower!($query, $column, $lower)
+            .select($column)
+            .order($column.asc())
+            .offset($crate::seats::time_pages::PAGE_ROWS - 1)
+            .limit(1)
+            .get_result($conn)
+            .optional()
+    };
+}
+
+pub(crate) use {from_lower, page_end, within};
 
 #[cfg(test)]
 mod tests {
@@ -129,15 +143,7 @@ mod tests {
         let mut ids = read_by_time(
             &mut conn,
             since,
-            |conn, lower| {
-                from_lower!(stamps::table.into_boxed(), stamps::at, lower)
-                    .select(stamps::at)
-                    .order(stamps::at.asc())
-                    .offset(PAGE_ROWS - 1)
-                    .limit(1)
-                    .get_result(conn)
-                    .optional()
-            },
+            |conn, lower| page_end!(conn, stamps::table.into_boxed(), stamps::at, lower),
             |conn, window| {
                 within!(stamps::table.into_boxed(), stamps::at, window)
                     .select(stamps::id)
