@@ -1,0 +1,8 @@
+-- The audit reads a company's sign-in events in time order, a page at a time. With every
+-- column it reads in the index, that is one walk along the index; with only the time there,
+-- each row was fetched from the table in import order, a page read per row, and those reads
+-- slowed the writes beside them (benches/reads_beside_writes.rs).
+DROP INDEX session_events_company_time;
+CREATE INDEX session_events_by_time ON session_events(
+    company_id, occurred_at, login, event, ip, user_agent, device_id, latitude, longitude, country
+);
