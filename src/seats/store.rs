@@ -2,10 +2,13 @@
 //! by fingerprint, imported events, external logins and the sessions' shared-login flags.
 //! Every function takes the caller's connection, so it runs inside the caller's transaction.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::LazyLock;
 
 use chrono::{NaiveDateTime, TimeDelta};
+use diesel::dsl::sql;
 use diesel::prelude::*;
+use diesel::sql_types::Bool;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -316,28 +319,39 @@ pub fn login_sessions(
     Ok(found)
 }
 
+/// `action IN (...)` over `DUTY_ACTIONS`, as literal SQL: the predicate of the partial index
+/// `decisions_duty_actions`, which neither planner uses for a list of bound parameters.
+static DUTY_ACTIONS_PREDICATE: LazyLock<String> = LazyLock::new(|| {
+    let names: Vec<String> = DUTY_ACTIONS
+        .iter()
+        .map(|(action, _)| format!("'{}'", action.name()))
+        .collect();
+    format!("action IN ({})", names.join(", "))
+});
+
+/// The duty actions of the lookback, read along their own index: the decision log's reads,
+/// most of it, are never walked.
 fn duty_actions(
     conn: &mut DbConnection,
     company_id: &str,
     logins: &HashMap<&str, &str>,
     since: NaiveDateTime,
 ) -> QueryResult<Vec<DutyAction>> {
-    let names: Vec<&str> = DUTY_ACTIONS.iter().map(|(a, _)| a.name()).collect();
-    let company_decisions = || {
+    let company_duties = || {
         decisions::table
             .filter(decisions::company_id.eq(company_id))
+            .filter(sql::<Bool>(&DUTY_ACTIONS_PREDICATE))
             .into_boxed()
     };
     let rows: Vec<(Option<String>, Option<String>, String, NaiveDateTime)> =
         time_pages::read_by_time(
             conn,
             since,
-            |conn, lower| page_end!(conn, company_decisions(), decisions::decided_at, lower),
+            |conn, lower| page_end!(conn, company_duties(), decisions::decided_at, lower),
             |conn, window| {
-                within!(company_decisions(), decisions::decided_at, window)
+                within!(company_duties(), decisions::decided_at, window)
                     .filter(decisions::decision.eq("allow"))
                     .filter(decisions::session_id.is_not_null())
-                    .filter(decisions::action.eq_any(&names))
                     .select((
                         decisions::user_id,
                         decisions::session_id,
@@ -471,20 +485,24 @@ pub fn save_findings(
     now: NaiveDateTime,
 ) -> QueryResult<FindingChanges> {
     let mut changes = FindingChanges::default();
+    // One read for all the drafts: the audit runs its writes on the writer's thread, where
+    // every statement holds up the writes queued behind it.
+    let prints: Vec<&str> = drafts.iter().map(|d| d.fingerprint.as_str()).collect();
+    let mut stored_by_print: HashMap<String, FindingRow> =
+        findings_by_fingerprint(conn, company_id, &prints)?
+            .into_iter()
+            .map(|row| (row.fingerprint.clone(), row))
+            .collect();
     for draft in drafts {
-        let stored = findings::table
-            .filter(findings::company_id.eq(company_id))
-            .filter(findings::fingerprint.eq(&draft.fingerprint))
-            .select(FindingRow::as_select())
-            .get_result(conn)
-            .optional()?;
-        let Some(stored) = stored else {
+        // A draft written goes back in the map, for a later draft of the same fingerprint.
+        let Some(stored) = stored_by_print.get(&draft.fingerprint).cloned() else {
             let row = new_finding(company_id, draft);
             diesel::insert_into(findings::table)
                 .values(&row)
                 .execute(conn)?;
             crate::alerts::on_finding_written(conn, None, &row)?;
             changes.record(&row, Transition::Opened, None);
+            stored_by_print.insert(row.fingerprint.clone(), row);
             continue;
         };
         // A resolved finding always carries when it was resolved.
@@ -510,6 +528,7 @@ pub fn save_findings(
             Transition::Updated
         };
         changes.record(&next, transition, Some(&stored));
+        stored_by_print.insert(next.fingerprint.clone(), next);
     }
     resolve_unseen(conn, company_id, drafts, now, &mut changes)?;
     Ok(changes)
@@ -654,17 +673,21 @@ pub fn sync_flags(conn: &mut DbConnection, company_id: &str) -> QueryResult<usiz
         .filter(findings::kind.eq(FindingKind::SharedLogin.as_str()))
         .select((findings::login, findings::state, findings::evidence))
         .load(conn)?;
-    let mut flagged = 0;
+    let (mut flagged, mut cleared) = (BTreeSet::new(), BTreeSet::new());
     for (login, state, evidence) in shared {
         let Some(login) = login else { continue };
         let unresolved = state != FindingState::Resolved.as_str()
             && evidence_class(&evidence) == EvidenceClass::Proven;
-        let changed = set_login_flag(conn, company_id, &login, unresolved)?;
         if unresolved {
-            flagged += changed;
+            flagged.insert(login);
+        } else {
+            cleared.insert(login);
         }
     }
-    Ok(flagged)
+    cleared.retain(|login| !flagged.contains(login));
+    // Two statements for all the logins, not two per login: this runs on the writer's thread.
+    set_logins_flag(conn, company_id, &cleared, false)?;
+    set_logins_flag(conn, company_id, &flagged, true)
 }
 
 /// Sets the shared-login flag on the open sessions of a login (clearing reaches every session).
@@ -674,9 +697,27 @@ pub fn set_login_flag(
     login: &str,
     flagged: bool,
 ) -> QueryResult<usize> {
+    set_logins_flag(
+        conn,
+        company_id,
+        &BTreeSet::from([login.to_owned()]),
+        flagged,
+    )
+}
+
+/// `set_login_flag` for several logins at once; the count is of the sessions updated.
+fn set_logins_flag(
+    conn: &mut DbConnection,
+    company_id: &str,
+    logins: &BTreeSet<String>,
+    flagged: bool,
+) -> QueryResult<usize> {
+    if logins.is_empty() {
+        return Ok(0);
+    }
     let holders = users::table
         .filter(users::company_id.eq(company_id))
-        .filter(users::email.eq(login))
+        .filter(users::email.eq_any(logins))
         .select(users::id);
     let targets = sessions::table
         .filter(sessions::company_id.eq(company_id))
@@ -969,6 +1010,43 @@ fn dedup_key(event: &SignInEvent) -> String {
 mod tests {
     use super::*;
     use chrono::{TimeZone, Utc};
+
+    #[derive(QueryableByName)]
+    struct PlanStep {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        detail: String,
+    }
+
+    /// How SQLite would run the audit's read of duty actions, given an index clause.
+    fn duty_actions_plan(indexed: &str) -> QueryResult<String> {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = crate::store::DatabaseUrl::Sqlite(dir.path().join("plan.db"));
+        let store = crate::store::Store::open(&url, 1).expect("store");
+        store.migrate().expect("migrations");
+        let mut conn = store.connection().expect("connection");
+        let steps: Vec<PlanStep> = diesel::sql_query(format!(
+            "EXPLAIN QUERY PLAN SELECT decided_at FROM decisions {indexed} \
+             WHERE company_id = 'c' AND {} AND decided_at >= '2026-03-02 09:00:00' \
+             ORDER BY decided_at LIMIT 1 OFFSET 499",
+            *DUTY_ACTIONS_PREDICATE
+        ))
+        .load(&mut conn)?;
+        Ok(steps.into_iter().map(|step| step.detail).collect())
+    }
+
+    /// The audit's list of duty actions must be the partial index's, word for word, or the
+    /// audit walks the whole decision log again: SQLite refuses `INDEXED BY` an index the
+    /// query cannot use, and its planner picks that index unprompted.
+    #[test]
+    fn the_duty_actions_are_read_along_their_own_index() {
+        let forced = duty_actions_plan("INDEXED BY decisions_duty_actions");
+        assert!(
+            forced.is_ok(),
+            "the index does not serve the query: {forced:?}"
+        );
+        let chosen = duty_actions_plan("").expect("a plan");
+        assert!(chosen.contains("decisions_duty_actions"), "plan: {chosen}");
+    }
 
     fn event(device: Option<&str>) -> SignInEvent {
         SignInEvent {

@@ -11,8 +11,9 @@ use diesel::QueryResult;
 
 use crate::store::{pacing, DbConnection};
 
-/// Rows of the time index one page covers.
-pub const PAGE_ROWS: i64 = 2_000;
+/// Rows of the time index one page covers: a page takes a millisecond or two, so a write that
+/// arrives during it is not held long.
+pub const PAGE_ROWS: i64 = 250;
 
 /// Where a window starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

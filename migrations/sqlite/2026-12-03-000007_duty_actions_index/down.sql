@@ -1,0 +1,1 @@
+DROP INDEX decisions_duty_actions;
