@@ -345,13 +345,8 @@ type LoadedPhase = (Vec<Duration>, Vec<String>, Vec<Duration>, Vec<Duration>);
 /// beside them; `BENCH_LONG_READS=verify` or `=audit` runs only that one.
 async fn beside_long_reads(reads: &LongReads, target: Arc<Target>) -> LoadedPhase {
     let only = std::env::var("BENCH_LONG_READS").unwrap_or_default();
-    let start = |skipped: &str, url: &String, post: bool| {
-        let until = Instant::now()
-            + if only == skipped {
-                Duration::ZERO
-            } else {
-                MEASURED
-            };
+    let start = |runs: bool, url: &String, post: bool| {
+        let until = Instant::now() + if runs { MEASURED } else { Duration::ZERO };
         let (client, url, token) = (reads.client.clone(), url.clone(), reads.token.clone());
         tokio::spawn(async move {
             let request =
@@ -359,8 +354,8 @@ async fn beside_long_reads(reads: &LongReads, target: Arc<Target>) -> LoadedPhas
             repeat(client, request, until).await
         })
     };
-    let verify = start("audit", &reads.verify_url, false);
-    let audit = start("verify", &reads.audit_url, true);
+    let verify = start(only != "audit", &reads.verify_url, false);
+    let audit = start(only != "verify", &reads.audit_url, true);
     let (loaded, failures) = create_invoices(target, reads.client.clone()).await;
     let verifies = verify.await.expect("verify runs");
     let audits = audit.await.expect("audit runs");

@@ -1027,8 +1027,9 @@ mod tests {
         let steps: Vec<PlanStep> = diesel::sql_query(format!(
             "EXPLAIN QUERY PLAN SELECT decided_at FROM decisions {indexed} \
              WHERE company_id = 'c' AND {} AND decided_at >= '2026-03-02 09:00:00' \
-             ORDER BY decided_at LIMIT 1 OFFSET 499",
-            *DUTY_ACTIONS_PREDICATE
+             ORDER BY decided_at LIMIT 1 OFFSET {}",
+            *DUTY_ACTIONS_PREDICATE,
+            time_pages::PAGE_ROWS - 1
         ))
         .load(&mut conn)?;
         Ok(steps.into_iter().map(|step| step.detail).collect())
