@@ -26,10 +26,16 @@ pub struct RawSettings {
     pub login_failures_per_account_per_hour: u32,
     pub login_failures_per_ip_per_hour: u32,
     pub decision_point_requests_per_second: u32,
+    /// How long a request's body may take to arrive, from its head (408 past it).
+    pub request_body_timeout_seconds: u32,
+    /// Requests one client address may have in flight at once (429 past it).
+    pub requests_in_flight_per_address: u32,
     pub default_locale: String,
     /// A directory of `schema.cedarschema` and `*.cedar` files replacing the built-in policies.
     pub policies_dir: Option<PathBuf>,
     pub log_filter: String,
+    /// The bearer token `/metrics` asks for; without one, only this host may read them.
+    pub metrics_token: Option<String>,
     /// How far back the seat auditor reads sessions, events and decisions.
     pub audit_lookback_days: u32,
     /// The seat auditor's tuning and the plans' price table (`[seat_audit]`,
@@ -66,9 +72,12 @@ impl Default for RawSettings {
             login_failures_per_account_per_hour: 100,
             login_failures_per_ip_per_hour: 300,
             decision_point_requests_per_second: 50_000,
+            request_body_timeout_seconds: 10,
+            requests_in_flight_per_address: 256,
             default_locale: "en".into(),
             policies_dir: None,
             log_filter: "info".into(),
+            metrics_token: None,
             audit_lookback_days: 180,
             seat_audit: AuditSettings::default(),
             smtp_host: None,
@@ -99,9 +108,12 @@ pub struct Settings {
     pub login_failures_per_account_per_hour: u32,
     pub login_failures_per_ip_per_hour: u32,
     pub decision_point_requests_per_second: NonZeroU32,
+    pub request_body_timeout: std::time::Duration,
+    pub requests_in_flight_per_address: usize,
     pub default_locale: Locale,
     pub policies_dir: Option<PathBuf>,
     pub log_filter: String,
+    pub metrics_token: Option<Secret>,
     pub audit_lookback: chrono::Duration,
     pub seat_audit: AuditSettings,
     pub mail: MailSettings,
@@ -179,6 +191,14 @@ impl RawSettings {
                     "must be greater than 0".into(),
                 )
             })?;
+        positive(
+            "request_body_timeout_seconds",
+            self.request_body_timeout_seconds,
+        )?;
+        positive(
+            "requests_in_flight_per_address",
+            self.requests_in_flight_per_address,
+        )?;
         let default_locale = Locale::parse(&self.default_locale)
             .ok_or_else(|| invalid("default_locale", "must be `en` or `fr`".into()))?;
         if let Some(dir) = &self.policies_dir {
@@ -189,6 +209,7 @@ impl RawSettings {
                 ));
             }
         }
+        let metrics_token = metrics_token(self.metrics_token.as_deref())?;
         let mail = self.mail_settings()?;
         let schedule = self.schedule_settings()?;
         Ok(Settings {
@@ -205,9 +226,14 @@ impl RawSettings {
             login_failures_per_account_per_hour: self.login_failures_per_account_per_hour,
             login_failures_per_ip_per_hour: self.login_failures_per_ip_per_hour,
             decision_point_requests_per_second,
+            request_body_timeout: std::time::Duration::from_secs(
+                self.request_body_timeout_seconds.into(),
+            ),
+            requests_in_flight_per_address: self.requests_in_flight_per_address as usize,
             default_locale,
             policies_dir: self.policies_dir,
             log_filter: self.log_filter,
+            metrics_token,
             audit_lookback: chrono::Duration::days(self.audit_lookback_days.into()),
             seat_audit: self.seat_audit,
         })
@@ -312,6 +338,25 @@ fn validate_seat_audit(audit: &AuditSettings) -> Result<(), ConfigError> {
     }
 }
 
+/// The shortest `metrics_token` accepted: a guessable one would open the metrics to anyone.
+const METRICS_TOKEN_MIN_CHARS: usize = 24;
+
+/// A blank token is none (the metrics stay on this host); a short one is refused.
+fn metrics_token(token: Option<&str>) -> Result<Option<Secret>, ConfigError> {
+    let Some(token) = token.map(str::trim).filter(|token| !token.is_empty()) else {
+        return Ok(None);
+    };
+    if token.len() < METRICS_TOKEN_MIN_CHARS || !token.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(invalid(
+            "metrics_token",
+            format!(
+                "must be at least {METRICS_TOKEN_MIN_CHARS} visible ASCII characters, without spaces"
+            ),
+        ));
+    }
+    Ok(Some(Secret(token.to_owned())))
+}
+
 fn positive(setting: &'static str, value: u32) -> Result<(), ConfigError> {
     if value == 0 {
         return Err(invalid(setting, "must be greater than 0".into()));
@@ -406,6 +451,26 @@ mod tests {
             error.contains("seat_audit.handover.min_day_share"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn a_short_metrics_token_is_refused_by_name_and_a_blank_one_is_none() {
+        let short = RawSettings {
+            metrics_token: Some("secret".into()),
+            ..RawSettings::default()
+        };
+        let error = short.validate().unwrap_err().to_string();
+        assert!(error.contains("metrics_token"), "{error}");
+        let blank = RawSettings {
+            metrics_token: Some("  ".into()),
+            ..RawSettings::default()
+        };
+        assert!(blank.validate().unwrap().metrics_token.is_none());
+        assert!(RawSettings::default()
+            .validate()
+            .unwrap()
+            .metrics_token
+            .is_none());
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod seats;
 pub mod startup;
 pub mod store;
 pub mod telemetry;
+pub mod text;
 pub mod ui;
 
 /// Every request allocates many small strings and maps (Cedar's entities, JSON, rows);

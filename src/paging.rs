@@ -2,14 +2,18 @@
 //! page, null at the end, so that no list stops silently at a fixed count. Every list of the
 //! service (users, sessions, findings, decisions, the books) pages through here.
 //!
-//! A cursor is the sort key of the last item shown, as base64url of a JSON array of strings:
-//! clients pass it back untouched; the service checks that it decodes to the keys its list
-//! sorts by, else the request is refused with `invalid_cursor`.
+//! A cursor is the sort key of the last item shown, as base64url of a JSON array of strings,
+//! sealed for the list that gave it: an HMAC-SHA256 tag over the list's scope (its path, so
+//! its company, and its filters) and the keys, with a key the nodes share. Clients pass it
+//! back untouched; a cursor of another list, company or filter, or made up, fails its tag
+//! and the request is refused with `invalid_cursor`.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use hmac::{Hmac, Mac};
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
+use sha2::Sha256;
 
 /// Items of a page when the client names no limit.
 pub const DEFAULT_LIMIT: i64 = 50;
@@ -22,6 +26,52 @@ pub enum PagingError {
     InvalidCursor,
     #[error("must be from 1 to {max}")]
     InvalidLimit { max: i64 },
+}
+
+/// Seals cursors to the list that gave them. Kept by the service: clients never see it.
+#[derive(Clone)]
+pub struct CursorKey([u8; 32]);
+
+/// Bytes of the tag a sealed cursor carries: 128 bits, beyond guessing.
+const TAG_BYTES: usize = 16;
+
+impl CursorKey {
+    pub fn from_bytes(key: [u8; 32]) -> Self {
+        Self(key)
+    }
+
+    /// `raw` (a cursor of [`encode_cursor`]) sealed for the list `scope`.
+    pub fn seal(&self, scope: &str, raw: &str) -> String {
+        let tag = self.tag(scope, raw).finalize().into_bytes();
+        format!("{raw}.{}", URL_SAFE_NO_PAD.encode(&tag[..TAG_BYTES]))
+    }
+
+    /// The raw cursor inside `sealed`, if this key sealed it for `scope`.
+    pub fn open(&self, scope: &str, sealed: &str) -> Result<String, PagingError> {
+        let (raw, tag) = sealed
+            .trim()
+            .rsplit_once('.')
+            .ok_or(PagingError::InvalidCursor)?;
+        let tag = URL_SAFE_NO_PAD
+            .decode(tag)
+            .map_err(|_| PagingError::InvalidCursor)?;
+        if tag.len() != TAG_BYTES {
+            return Err(PagingError::InvalidCursor);
+        }
+        self.tag(scope, raw)
+            .verify_truncated_left(&tag)
+            .map_err(|_| PagingError::InvalidCursor)?;
+        Ok(raw.to_owned())
+    }
+
+    fn tag(&self, scope: &str, raw: &str) -> Hmac<Sha256> {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes any key");
+        // The scope's length first, so that no (scope, raw) pair reads as another.
+        mac.update(&(scope.len() as u64).to_be_bytes());
+        mac.update(scope.as_bytes());
+        mac.update(raw.as_bytes());
+        mac
+    }
 }
 
 /// The cursor after an item whose sort keys are `keys`.
@@ -239,6 +289,39 @@ mod tests {
         for made_up in ["42", "%%%", "", "bm90IGpzb24"] {
             assert_eq!(
                 decode_cursor::<1>(made_up),
+                Err(PagingError::InvalidCursor),
+                "{made_up}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_sealed_cursor_opens_only_for_the_list_that_gave_it() {
+        let key = CursorKey::from_bytes([7; 32]);
+        let raw = encode_cursor(&["0192-id"]);
+        let invoices = "/v1/companies/a/invoices?state=open";
+        let sealed = key.seal(invoices, &raw);
+        assert_eq!(key.open(invoices, &sealed), Ok(raw.clone()));
+        for other in [
+            "/v1/companies/a/customers?state=open",
+            "/v1/companies/b/invoices?state=open",
+            "/v1/companies/a/invoices?state=paid",
+        ] {
+            assert_eq!(key.open(other, &sealed), Err(PagingError::InvalidCursor));
+        }
+        let other_key = CursorKey::from_bytes([8; 32]);
+        assert_eq!(
+            other_key.open(invoices, &sealed),
+            Err(PagingError::InvalidCursor)
+        );
+        let forged = format!(
+            "{}.{}",
+            encode_cursor(&["0193-id"]),
+            &sealed[raw.len() + 1..]
+        );
+        for made_up in [raw.as_str(), forged.as_str(), "", ".", "x.", "WyJhIl0.AAAA"] {
+            assert_eq!(
+                key.open(invoices, made_up),
                 Err(PagingError::InvalidCursor),
                 "{made_up}"
             );

@@ -16,7 +16,11 @@ use crate::authz::{self, ActionQueue, Authz, Engines};
 use crate::config::Settings;
 use crate::http::rate_limit::CompanyRateLimiter;
 use crate::http::{self, metrics::Metrics, state::AppState};
+use crate::paging::CursorKey;
 use crate::store::Store;
+
+/// The name of the shared secret that seals list cursors.
+const CURSOR_KEY: &str = "cursor_key";
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -67,6 +71,7 @@ impl Application {
             .local_addr()
             .map_err(|source| StartupError::Bind { address, source })?
             .port();
+        let cursor_key = CursorKey::from_bytes(store.shared_secret(CURSOR_KEY)?);
         let authz = Arc::new(Authz::new(engines));
         let limiter = CompanyRateLimiter::per_second(settings.decision_point_requests_per_second);
         let state = AppState {
@@ -80,6 +85,8 @@ impl Application {
             authz,
             settings: Arc::new(settings),
             metrics: Metrics::new(),
+            in_flight: Default::default(),
+            cursor_key,
         };
         let jobs = JobContext::new(state.store.clone(), state.settings.clone())?;
         let server = serve(listener, state.clone())?;
@@ -127,6 +134,7 @@ fn serve(listener: TcpListener, state: AppState) -> Result<Server, StartupError>
             .wrap(from_fn(http::credentials::authenticate_first))
             .wrap(from_fn(http::metrics::record))
             .wrap(from_fn(http::locale::scope_locale))
+            .wrap(from_fn(http::limits::bound_requests))
             .wrap(TracingLogger::default())
             .configure(http::configure)
             .configure(crate::ui::configure)

@@ -144,3 +144,40 @@ fn serve_in_an_empty_directory_answers_healthz_on_sqlite() {
         "the embedded database was created"
     );
 }
+
+/// A policy 10,000 parentheses deep: it overflowed the parser's stack and aborted the process.
+fn too_deep_policy() -> String {
+    format!(
+        "@id(\"deep\")\npermit (principal, action, resource)\nwhen {{ {}true{} }};\n",
+        "(".repeat(10_000),
+        ")".repeat(10_000)
+    )
+}
+
+#[test]
+fn a_policy_nested_past_the_limit_is_refused_by_validate_and_at_start_naming_file_and_line() {
+    let policies = policies_with("deep.cedar", &too_deep_policy());
+    let validate = seatwarden(
+        &["policy", "validate", policies.path().to_str().unwrap()],
+        &[],
+    );
+    assert_eq!(validate.status.code(), Some(1), "refused, not aborted");
+    let stderr = String::from_utf8_lossy(&validate.stderr);
+    assert!(stderr.contains("deep.cedar:3:"), "{stderr}");
+    assert!(stderr.contains("limit of 32 levels"), "{stderr}");
+
+    let data = tempfile::tempdir().unwrap();
+    let serve = seatwarden(
+        &["serve"],
+        &[
+            ("SEATWARDEN_POLICIES_DIR", policies.path()),
+            ("DATABASE_URL", &data.path().join("sw.db")),
+        ],
+    );
+    assert!(
+        serve.status.code().is_some(),
+        "exited, not killed by a signal"
+    );
+    assert!(!serve.status.success());
+    assert!(String::from_utf8_lossy(&serve.stderr).contains("limit of 32 levels"));
+}

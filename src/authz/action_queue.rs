@@ -117,6 +117,7 @@ impl ActionQueue {
         let (sender, mut receiver) = mpsc::channel(QUEUE_CAPACITY);
         let pacing = store.pacing().clone();
         std::thread::Builder::new()
+            .stack_size(super::WRITER_STACK_BYTES)
             .name("actions".into())
             .spawn(move || {
                 while let Some(jobs) = next_batch(&mut receiver) {

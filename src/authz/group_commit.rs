@@ -64,6 +64,7 @@ impl GroupCommit {
                 receiver.clone(),
             );
             std::thread::Builder::new()
+                .stack_size(super::WRITER_STACK_BYTES)
                 .name("decision-point".into())
                 .spawn(move || run(&store, &authz, &admit, &receiver))
                 .expect("spawning a thread");

@@ -13,6 +13,7 @@ pub mod engines;
 pub mod errors;
 pub mod group_commit;
 pub mod policy_files;
+pub mod policy_limits;
 mod policy_slices;
 pub mod policy_tests;
 mod reads;
@@ -40,6 +41,11 @@ use crate::store::{DbConnection, StoreError};
 static BUILTIN_POLICIES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/policies");
 
 pub const SCHEMA_FILE: &str = "schema.cedarschema";
+
+/// Stack of the threads that may build a company's engine (the writers, when a version
+/// another node saved is first used here): the deepest policy text the limits allow builds
+/// with room to spare (`policy_limits` tests it).
+pub const WRITER_STACK_BYTES: usize = 8 * 1024 * 1024;
 
 /// The built-in schema and policy texts, by file name.
 pub fn builtin_sources() -> (String, Vec<(String, String)>) {
@@ -93,6 +99,15 @@ pub trait ActionError {
 
 pub struct Authz {
     engines: Engines,
+}
+
+/// What a domain operation needs to act: the store for its snapshot reads, the queue of
+/// the writer for its writes, and the policies that decide both.
+#[derive(Clone)]
+pub struct Gate {
+    pub store: crate::store::Store,
+    pub actions: ActionQueue,
+    pub authz: std::sync::Arc<Authz>,
 }
 
 impl Authz {

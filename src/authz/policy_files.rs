@@ -20,6 +20,8 @@ use cedar_policy::{
 };
 use serde::Serialize;
 
+use super::policy_limits;
+
 /// File name used in diagnostics about the schema.
 pub const SCHEMA_FILE: &str = "schema.cedarschema";
 /// Extension of policy files in a policy directory.
@@ -238,6 +240,9 @@ impl Collected {
             name: file.to_owned(),
             text: text.to_owned(),
         });
+        // Bounded first: Cedar's parser recurses per level and would overflow the stack.
+        policy_limits::screen(text)
+            .map_err(|refused| vec![at(file, text, refused.offset, refused.to_string())])?;
         let parsed = PolicySet::from_str(text).map_err(|errors| {
             errors
                 .iter()

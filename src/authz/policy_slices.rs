@@ -10,7 +10,8 @@
 use std::collections::{HashMap, HashSet};
 
 use cedar_policy::{
-    ActionConstraint, Entities, EntityTypeName, EntityUid, Policy, PolicySet, PrincipalConstraint,
+    ActionConstraint, Entities, EntityTypeName, EntityUid, Policy, PolicyId, PolicySet,
+    PrincipalConstraint,
 };
 use serde_json::{json, Value};
 
@@ -42,6 +43,9 @@ impl PolicySlices {
     ) -> Result<Self, String> {
         let role_type = role_uid(Role::PrimaryAdmin).type_name().clone();
         let mut slices = HashMap::new();
+        // A policy specializes alike in every slice it joins: once each way, not once a slice
+        // (a JSON round trip per role and action took minutes for a deep condition).
+        let mut specialized: HashMap<(PolicyId, bool), (Policy, bool)> = HashMap::new();
         for &action in Action::ALL {
             let uid = action_uid(action);
             let groups: HashSet<EntityUid> = actions
@@ -62,7 +66,15 @@ impl PolicySlices {
                         && principal_may_match(&principal, &role_entity, &role_type)
                     {
                         let known = principal == PrincipalConstraint::In(role_entity.clone());
-                        let (policy, reads_action) = specialize(policy, known)?;
+                        let key = (policy.id().clone(), known);
+                        let (policy, reads_action) = match specialized.get(&key) {
+                            Some(done) => done.clone(),
+                            None => {
+                                let done = specialize(policy, known)?;
+                                specialized.insert(key, done.clone());
+                                done
+                            }
+                        };
                         slice.reads_action |= reads_action;
                         slice.policies.add(policy).map_err(|e| e.to_string())?;
                     }
@@ -133,5 +145,52 @@ fn principal_may_match(
             uid.type_name() != role_type || uid == role_uid
         }
         PrincipalConstraint::Any | PrincipalConstraint::Eq(_) | PrincipalConstraint::Is(_) => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use crate::authz::{builtin_base, Engines, PolicyContent, WRITER_STACK_BYTES};
+
+    /// Found by `fuzz/run policy_text`: conditions inside the policy limits (256 `||` within
+    /// 31 parentheses, 256 nested `if`) took 90 s and 130 s to build when each policy was
+    /// specialized again for each of the hundreds of slices it joins.
+    #[test]
+    fn a_deep_condition_is_specialized_once_not_once_a_slice() {
+        let policy = |condition: String| {
+            format!("@id(\"p\") permit(principal, action, resource) when {{ {condition} }};")
+        };
+        let texts = [
+            policy(format!(
+                "{}{}{}",
+                "(".repeat(31),
+                vec!["true"; 256].join(" || "),
+                ")".repeat(31)
+            )),
+            policy(format!("{}true", "if true then true else ".repeat(256))),
+        ];
+        std::thread::Builder::new()
+            .stack_size(WRITER_STACK_BYTES)
+            .spawn(move || {
+                let engines = Engines::new(builtin_base()).expect("the built-in policies build");
+                for text in texts {
+                    let started = Instant::now();
+                    let content = PolicyContent {
+                        text,
+                        links: Vec::new(),
+                    };
+                    engines.build(&content).expect("a valid policy builds");
+                    assert!(
+                        started.elapsed() < Duration::from_secs(30),
+                        "built in {:?}",
+                        started.elapsed()
+                    );
+                }
+            })
+            .expect("a thread")
+            .join()
+            .expect("the builds came back");
     }
 }

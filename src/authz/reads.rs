@@ -91,6 +91,7 @@ static READERS: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .thread_name("snapshot-reads")
+        .thread_stack_size(super::WRITER_STACK_BYTES)
         .on_thread_start(lowest_priority)
         .build()
         .expect("a runtime for the snapshot reads")

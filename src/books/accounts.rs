@@ -235,7 +235,9 @@ pub fn account_problem(error: ChartError) -> BooksError {
     let message = error.to_string();
     match error {
         ChartError::InvalidNumber { .. } => BooksError::invalid("number", message),
-        ChartError::EmptyName { language, .. } | ChartError::NameTooLong { language, .. } => {
+        ChartError::EmptyName { language, .. }
+        | ChartError::NameTooLong { language, .. }
+        | ChartError::NameControlCharacters { language, .. } => {
             let field = if language == "French" {
                 "name_fr"
             } else {

@@ -34,6 +34,11 @@ pub enum ChartError {
         number: String,
         language: &'static str,
     },
+    #[error("account {number}: the {language} name must not contain control characters")]
+    NameControlCharacters {
+        number: String,
+        language: &'static str,
+    },
     #[error("account {number}: its number does not tell its class, so a class must be given")]
     ClassRequired { number: String },
     #[error("account {number} is of class {derived} by its number, not {given}")]
@@ -178,6 +183,8 @@ fn checked_name(number: &str, language: &'static str, name: &str) -> Result<Stri
         Err(ChartError::EmptyName { number, language })
     } else if name.chars().count() > MAX_NAME_CHARS {
         Err(ChartError::NameTooLong { number, language })
+    } else if crate::text::has_control_characters(name) {
+        Err(ChartError::NameControlCharacters { number, language })
     } else {
         Ok(name.to_owned())
     }

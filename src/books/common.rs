@@ -274,6 +274,9 @@ pub fn checked_text(field: &str, text: &str, required: bool) -> Result<String, B
             format!("must be at most {MAX_TEXT_CHARS} characters"),
         ));
     }
+    if crate::text::has_control_characters(text) {
+        return Err(BooksError::invalid(field, crate::text::CONTROL_CHARACTERS));
+    }
     Ok(text.to_owned())
 }
 
@@ -293,7 +296,7 @@ pub fn posting_problem(error: PostingError) -> BooksError {
         | E::TotalTooLarge
         | E::Unbalanced { .. }
         | E::NothingToPost => BooksError::invalid("lines", message),
-        E::MemoTooLong => BooksError::invalid("memo", message),
+        E::MemoTooLong | E::MemoControlCharacters => BooksError::invalid("memo", message),
         E::NotATreasuryAccount { .. } => BooksError::invalid("account_number", message),
         E::InvalidAmount => BooksError::invalid("amount_cents", message),
         E::WrongSource { .. } => BooksError::InvalidState {

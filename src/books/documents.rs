@@ -80,6 +80,8 @@ pub enum LineProblem {
     Empty,
     #[error("must be at most {MAX_DESCRIPTION_CHARS} characters")]
     TooLong,
+    #[error("must not contain control characters")]
+    ControlCharacters,
     #[error("must be a finite number")]
     NotANumber,
     #[error("must be greater than zero")]
@@ -320,6 +322,8 @@ fn checked_description(description: &str) -> Result<String, LineProblem> {
         Err(LineProblem::Empty)
     } else if description.chars().count() > MAX_DESCRIPTION_CHARS {
         Err(LineProblem::TooLong)
+    } else if crate::text::has_control_characters(description) {
+        Err(LineProblem::ControlCharacters)
     } else {
         Ok(description.to_owned())
     }

@@ -11,6 +11,7 @@ pub mod chart;
 pub mod closing;
 pub mod common;
 pub mod credit_notes;
+pub mod dates;
 pub mod document_model;
 pub mod documents;
 pub mod estimates;

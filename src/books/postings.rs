@@ -52,6 +52,8 @@ pub enum PostingError {
     NothingToPost,
     #[error("the memo is longer than {MAX_MEMO_CHARS} characters")]
     MemoTooLong,
+    #[error("the memo must not contain control characters")]
+    MemoControlCharacters,
     #[error("this action applies to entries of kind {expected:?}, not {found:?}")]
     WrongSource {
         expected: SourceKind,
@@ -519,6 +521,9 @@ pub fn manual_entry(
     let memo = input.memo.trim();
     if memo.chars().count() > MAX_MEMO_CHARS {
         return Err(PostingError::MemoTooLong);
+    }
+    if crate::text::has_control_characters(memo) {
+        return Err(PostingError::MemoControlCharacters);
     }
     for (index, line) in input.lines.iter().enumerate() {
         let account = line.account_number.trim();

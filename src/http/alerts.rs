@@ -6,6 +6,7 @@ use utoipa::{OpenApi, ToSchema};
 
 use super::error::ApiError;
 use super::extract::Auth;
+use super::listing::Listing;
 use super::state::AppState;
 use super::versions::expected_version;
 use crate::alerts::outbox::{AlertFilter, AlertState};
@@ -100,6 +101,7 @@ pub async fn list_alerts(
     Auth(actor): Auth,
     path: web::Path<String>,
     query: web::Query<AlertQuery>,
+    listing: Listing,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
     let filter = AlertFilter {
@@ -112,7 +114,7 @@ pub async fn list_alerts(
                 })
             })
             .transpose()?,
-        cursor: query.cursor,
+        cursor: listing.open(query.cursor.as_deref())?,
         limit: match query.limit {
             None => DEFAULT_PAGE,
             Some(limit) if (1..=MAX_PAGE).contains(&limit) => limit,
@@ -121,9 +123,10 @@ pub async fn list_alerts(
     };
     let authz = state.authz.clone();
     let company_id = path.into_inner();
-    let page = authz::read(&state.store, &state.actions, move |conn| {
+    let mut page = authz::read(&state.store, &state.actions, move |conn| {
         service::list_alerts(conn, &authz, &actor, &company_id, &filter)
     })
     .await?;
+    page.next = listing.seal(page.next);
     Ok(HttpResponse::Ok().json(page))
 }

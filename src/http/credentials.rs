@@ -41,6 +41,12 @@ pub async fn authenticate_first(
             Err(error) => return Ok(req.error_response(error).map_into_right_body()),
         }
     }
+    // Before any extractor reads the body as JSON; a protected route without a token still
+    // answers 401 first.
+    if let Some(error) = super::foreign_json(req.request()) {
+        let error = credentials_first(req.request(), error);
+        return Ok(req.error_response(error).map_into_right_body());
+    }
     next.call(req)
         .await
         .map(ServiceResponse::map_into_left_body)

@@ -8,6 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::error::ApiError;
 use super::extract::Auth;
+use super::listing::Listing;
 use super::state::AppState;
 use crate::authz::decision_log::{ChainCheck, DecisionFilter, DecisionRecord};
 use crate::authz::{self, decisions, Action};
@@ -98,7 +99,10 @@ pub(super) fn parse_instant(field: &'static str, text: &str) -> Result<NaiveDate
         .map_err(|_| ApiError::invalid_field(field, "must be an RFC 3339 instant"))
 }
 
-fn parse_filter(query: DecisionQuery) -> Result<(DecisionFilter, i64), ApiError> {
+fn parse_filter(
+    query: DecisionQuery,
+    cursor: Option<&str>,
+) -> Result<(DecisionFilter, i64), ApiError> {
     let allowed = match query.decision.as_deref() {
         None => None,
         Some("allow") => Some(true),
@@ -109,11 +113,7 @@ fn parse_filter(query: DecisionQuery) -> Result<(DecisionFilter, i64), ApiError>
         Action::parse(action)
             .ok_or_else(|| ApiError::invalid_field("action", "is not an action of the schema"))?;
     }
-    let before_seq = query
-        .cursor
-        .filter(|cursor| !cursor.is_empty())
-        .map(|cursor| decision_cursor(&cursor))
-        .transpose()?;
+    let before_seq = cursor.map(decision_cursor).transpose()?;
     let limit = checked_limit(Some(query.limit.unwrap_or(100)), decisions::MAX_PAGE)?;
     let filter = DecisionFilter {
         from: query
@@ -134,12 +134,8 @@ fn parse_filter(query: DecisionQuery) -> Result<(DecisionFilter, i64), ApiError>
     Ok((filter, limit))
 }
 
-/// The sequence number a cursor of the log carries. A bare number is the form earlier
-/// versions gave, still accepted.
+/// The sequence number a cursor of the log carries.
 fn decision_cursor(cursor: &str) -> Result<i64, PagingError> {
-    if let Ok(seq) = cursor.parse::<i64>() {
-        return Ok(seq);
-    }
     let [seq] = decode_cursor::<1>(cursor)?;
     seq.parse().map_err(|_| PagingError::InvalidCursor)
 }
@@ -153,7 +149,8 @@ pub(super) fn wants_csv(req: &HttpRequest) -> bool {
 
 /// The company's decisions, newest first; `Accept: text/csv` gives CSV.
 #[utoipa::path(params(DecisionQuery), responses(
-    (status = 200, body = DecisionPage, description = "JSON, or CSV with Accept: text/csv"),
+    (status = 200, description = "JSON, or CSV with Accept: text/csv",
+        content((DecisionPage = "application/json"), (String = "text/csv"))),
     (status = 403)), tag = "decisions", security(("bearer" = [])))]
 #[get("/v1/companies/{company_id}/decisions")]
 pub async fn list_decisions(
@@ -162,16 +159,19 @@ pub async fn list_decisions(
     req: HttpRequest,
     path: web::Path<String>,
     query: web::Query<DecisionQuery>,
+    listing: Listing,
 ) -> Result<HttpResponse, ApiError> {
     let company_id = path.into_inner();
-    let (filter, limit) = parse_filter(query.into_inner())?;
+    let query = query.into_inner();
+    let after = listing.open(query.cursor.as_deref())?;
+    let (filter, limit) = parse_filter(query, after.as_deref())?;
     let authz = state.authz.clone();
     let (records, next) = authz::read(&state.store, &state.actions, move |conn| {
         decisions::list_decisions(conn, &authz, &actor, &company_id, &filter, limit)
     })
     .await?;
     let items: Vec<DecisionView> = records.into_iter().map(DecisionView::from).collect();
-    let next = next.map(|seq| encode_cursor(&[&seq.to_string()]));
+    let next = listing.seal(next.map(|seq| encode_cursor(&[&seq.to_string()])));
     if wants_csv(&req) {
         let mut response = HttpResponse::Ok();
         response.content_type("text/csv; charset=utf-8");

@@ -74,6 +74,8 @@ pub enum ErrorCode {
     ExceedsOpenAmount,
     /// A list's `cursor` that the list did not give.
     InvalidCursor,
+    /// The request's body did not arrive in time.
+    RequestTimeout,
 }
 
 impl ErrorCode {
@@ -96,6 +98,7 @@ impl ErrorCode {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::InvalidPolicy => StatusCode::UNPROCESSABLE_ENTITY,
             Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
@@ -223,6 +226,10 @@ impl ResponseError for ApiError {
         if let Some(seconds) = self.retry_after_secs {
             response.insert_header((header::RETRY_AFTER, seconds.to_string()));
         }
+        // Every 401 names the scheme that would be accepted (RFC 9110, section 15.5.2).
+        if self.status_code() == StatusCode::UNAUTHORIZED {
+            response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+        }
         response.json(Value::Object(body))
     }
 }
@@ -254,5 +261,22 @@ mod tests {
         assert_eq!(body["error"], "not_found");
         assert_eq!(body["message"], "No such resource.");
         assert_eq!(body["id"], "x1");
+    }
+
+    #[test]
+    fn every_401_names_the_bearer_scheme_and_no_other_answer_does() {
+        for error in [
+            ApiError::unauthenticated(),
+            ApiError::new(ErrorCode::InvalidCredentials, "", ""),
+        ] {
+            let response = error.error_response();
+            assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+            assert_eq!(
+                response.headers().get(header::WWW_AUTHENTICATE).unwrap(),
+                "Bearer"
+            );
+        }
+        let response = ApiError::not_found().error_response();
+        assert!(!response.headers().contains_key(header::WWW_AUTHENTICATE));
     }
 }

@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 
 use super::error::ApiError;
 use super::extract::{client_info, Auth};
+use super::listing::Listing;
 use super::state::AppState;
 use crate::authz;
 use crate::i18n::Locale;
@@ -285,17 +286,19 @@ pub async fn list_own_sessions(
     state: web::Data<AppState>,
     Auth(actor): Auth,
     filter: web::Query<SessionFilter>,
+    cursor: Listing,
 ) -> Result<HttpResponse, ApiError> {
     let authz = state.authz.clone();
     let only_active = filter.active.unwrap_or(false);
-    let request = PageRequest::parse(filter.limit, filter.cursor.as_deref())?;
+    let after = cursor.open(filter.cursor.as_deref())?;
+    let request = PageRequest::parse(filter.limit, after.as_deref())?;
     let page = authz::read(&state.store, &state.actions, move |conn| {
         let company_id = actor.company_id.clone();
         let listing = (SessionScope::Own, only_active);
         sessions::list_sessions(conn, &authz, &actor, &company_id, listing, &request)
     })
     .await?;
-    Ok(session_list(page))
+    Ok(session_list(cursor.sealed(page)))
 }
 
 /// Revokes one of the caller's own sessions.
@@ -324,17 +327,19 @@ pub async fn list_company_sessions(
     Auth(actor): Auth,
     path: web::Path<String>,
     filter: web::Query<SessionFilter>,
+    cursor: Listing,
 ) -> Result<HttpResponse, ApiError> {
     let authz = state.authz.clone();
     let company_id = path.into_inner();
     let only_active = filter.active.unwrap_or(false);
-    let request = PageRequest::parse(filter.limit, filter.cursor.as_deref())?;
+    let after = cursor.open(filter.cursor.as_deref())?;
+    let request = PageRequest::parse(filter.limit, after.as_deref())?;
     let page = authz::read(&state.store, &state.actions, move |conn| {
         let listing = (SessionScope::Company, only_active);
         sessions::list_sessions(conn, &authz, &actor, &company_id, listing, &request)
     })
     .await?;
-    Ok(session_list(page))
+    Ok(session_list(cursor.sealed(page)))
 }
 
 /// Revokes any session of the company (admins).
@@ -370,14 +375,17 @@ pub async fn list_users(
     Auth(actor): Auth,
     path: web::Path<String>,
     query: web::Query<UserPageQuery>,
+    listing: Listing,
 ) -> Result<HttpResponse, ApiError> {
-    let request = PageRequest::parse(query.limit, query.cursor.as_deref())?;
+    let after = listing.open(query.cursor.as_deref())?;
+    let request = PageRequest::parse(query.limit, after.as_deref())?;
     let authz = state.authz.clone();
     let company_id = path.into_inner();
     let page = authz::read(&state.store, &state.actions, move |conn| {
         users::list_users(conn, &authz, &actor, &company_id, &request)
     })
-    .await?;
+    .await
+    .map(|page| listing.sealed(page))?;
     Ok(HttpResponse::Ok().json(UserList {
         items: page.items.into_iter().map(UserView::from).collect(),
         next_cursor: page.next.clone(),

@@ -10,6 +10,8 @@ mod domain_errors;
 pub mod error;
 pub mod extract;
 mod identity;
+pub mod limits;
+pub mod listing;
 pub mod locale;
 pub mod metrics;
 pub mod openapi;
@@ -21,7 +23,8 @@ pub mod state;
 mod system;
 mod versions;
 
-use actix_web::{web, HttpResponse};
+use actix_web::mime;
+use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 
 use error::{ApiError, ErrorCode};
 
@@ -82,9 +85,45 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(policy_review::configure);
 }
 
+/// 415 for a body that says it is JSON of another kind than the contract's
+/// (`application/json-patch+json`, `text/json`, `application/json; charset=latin1`) on any
+/// API route: actix's JSON extractor would read it as JSON, since its own content-type hook
+/// can only widen what it accepts. Other types are refused by the extractor itself.
+pub fn foreign_json(req: &HttpRequest) -> Option<ApiError> {
+    let mime = req.mime_type().ok().flatten()?;
+    let looks_like_json = mime.subtype() == mime::JSON || mime.suffix() == Some(mime::JSON);
+    let api_route = req.path().starts_with("/v1/") && req.match_pattern().is_some();
+    (looks_like_json && !is_json(&mime) && api_route).then(unsupported_media_type)
+}
+
+fn unsupported_media_type() -> ApiError {
+    ApiError::new(
+        ErrorCode::UnsupportedMediaType,
+        "Send the body as application/json (UTF-8).",
+        "Envoyez le corps en application/json (UTF-8).",
+    )
+}
+
+/// The JSON content type the contract names: `application/json`, with no parameter but an
+/// optional `charset=utf-8` (JSON is UTF-8, RFC 8259). Other `+json` types and other charsets
+/// are refused with 415 rather than read as if they were it.
+pub fn is_json(mime: &mime::Mime) -> bool {
+    mime.type_() == mime::APPLICATION
+        && mime.subtype() == mime::JSON
+        && mime.suffix().is_none()
+        && is_utf8_text(mime)
+}
+
+/// No parameter but an optional `charset=utf-8`.
+pub fn is_utf8_text(mime: &mime::Mime) -> bool {
+    mime.params()
+        .all(|(name, value)| name == mime::CHARSET && value.as_str().eq_ignore_ascii_case("utf-8"))
+}
+
 fn json_config() -> web::JsonConfig {
     web::JsonConfig::default()
         .limit(JSON_LIMIT_BYTES)
+        .content_type_required(true)
         .error_handler(|error, req| {
             use actix_web::error::JsonPayloadError as E;
             let api = match &error {
@@ -93,11 +132,7 @@ fn json_config() -> web::JsonConfig {
                     "The request body is too large.",
                     "Le corps de la requête est trop volumineux.",
                 ),
-                E::ContentType => ApiError::new(
-                    ErrorCode::UnsupportedMediaType,
-                    "Send the body as application/json.",
-                    "Envoyez le corps en application/json.",
-                ),
+                E::ContentType => unsupported_media_type(),
                 other => ApiError::new(
                     ErrorCode::InvalidJson,
                     format!("The JSON body is invalid: {other}"),

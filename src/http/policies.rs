@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use actix_web::{get, post, put, web, HttpResponse};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{OpenApi, ToSchema};
 
@@ -11,6 +11,7 @@ use super::error::ApiError;
 use super::extract::Auth;
 use super::state::AppState;
 use crate::authz::{self, policy_files::TemplateLink};
+use crate::policy_admin::operations;
 use crate::policy_admin::versions::{self, PolicyVersion, ProposedChange, VersionSummary};
 
 #[derive(OpenApi)]
@@ -69,7 +70,7 @@ pub async fn get_policies(
 ) -> Result<HttpResponse, ApiError> {
     let company_id = path.into_inner();
     let authz = state.authz.clone();
-    let version = authz::act(&state.actions, move |conn| {
+    let version = authz::read(&state.store, &state.actions, move |conn| {
         versions::active_version(conn, &authz, &actor, &company_id)
     })
     .await?;
@@ -98,17 +99,35 @@ pub async fn put_policies(
         tests: body.tests,
         comment: body.comment.unwrap_or_default(),
     };
-    let company_id = path.into_inner();
-    let authz = state.authz.clone();
-    let version = authz::act(&state.actions, move |conn| {
-        versions::change_policies(conn, &authz, &actor, &company_id, change.clone())
-    })
-    .await?;
+    let version =
+        operations::change_policies(&state.gate(), actor, path.into_inner(), change).await?;
     Ok(HttpResponse::Ok().json(version))
 }
 
-/// Every version of the company's policies, newest first.
-#[utoipa::path(responses((status = 200, body = Vec<VersionSummary>), (status = 403)),
+/// Every version of the company's policies, newest first, in one page: `next` and
+/// `next_cursor` are always null (a company keeps few versions), so the list pages like
+/// every other one.
+#[derive(Serialize, ToSchema)]
+pub struct VersionList {
+    items: Vec<VersionSummary>,
+    /// Always null: every version is on the one page.
+    next: Option<String>,
+    /// Always null: every version is on the one page.
+    next_cursor: Option<String>,
+}
+
+impl VersionList {
+    fn all(items: Vec<VersionSummary>) -> Self {
+        Self {
+            items,
+            next: None,
+            next_cursor: None,
+        }
+    }
+}
+
+/// Every version of the company's policies, newest first, on one page (`next_cursor` null).
+#[utoipa::path(responses((status = 200, body = VersionList), (status = 403)),
     tag = "policies", security(("bearer" = [])))]
 #[get("/v1/companies/{company_id}/policies/versions")]
 pub async fn list_versions(
@@ -118,11 +137,11 @@ pub async fn list_versions(
 ) -> Result<HttpResponse, ApiError> {
     let company_id = path.into_inner();
     let authz = state.authz.clone();
-    let items = authz::act(&state.actions, move |conn| {
+    let items = authz::read(&state.store, &state.actions, move |conn| {
         versions::list_versions(conn, &authz, &actor, &company_id)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({"items": items, "next": null})))
+    Ok(HttpResponse::Ok().json(VersionList::all(items)))
 }
 
 /// One version, with its text.
@@ -136,7 +155,7 @@ pub async fn get_version(
 ) -> Result<HttpResponse, ApiError> {
     let (company_id, number) = path.into_inner();
     let authz = state.authz.clone();
-    let version = authz::act(&state.actions, move |conn| {
+    let version = authz::read(&state.store, &state.actions, move |conn| {
         versions::get_version(conn, &authz, &actor, &company_id, number)
     })
     .await?;
@@ -155,22 +174,17 @@ pub async fn rollback(
     body: web::Json<RollbackRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let company_id = path.into_inner();
-    let authz = state.authz.clone();
     let comment = body
         .comment
         .unwrap_or_else(|| format!("rollback to version {}", body.version));
-    let version = authz::act(&state.actions, move |conn| {
-        versions::rollback(
-            conn,
-            &authz,
-            &actor,
-            &company_id,
-            body.version,
-            body.expected_version,
-            comment.clone(),
-        )
-    })
+    let version = operations::rollback(
+        &state.gate(),
+        actor,
+        path.into_inner(),
+        body.version,
+        body.expected_version,
+        comment,
+    )
     .await?;
     Ok(HttpResponse::Ok().json(version))
 }

@@ -21,6 +21,7 @@ use crate::identity::Role;
 use crate::policy_admin::access_review::AccessReview;
 use crate::policy_admin::diff::PolicyDiff;
 use crate::policy_admin::dry_run::{DryRunReport, Window, MAX_REPLAYED};
+use crate::policy_admin::operations;
 use crate::policy_admin::service::{self, ExplainReason, ExplainRequest, Explanation, Proposal};
 use crate::policy_admin::versions::PolicyVersion;
 
@@ -75,7 +76,7 @@ pub async fn diff_versions(
     let company_id = path.into_inner();
     let DiffQuery { from, to } = query.into_inner();
     let authz = state.authz.clone();
-    let diff = authz::act(&state.actions, move |conn| {
+    let diff = authz::read(&state.store, &state.actions, move |conn| {
         service::diff_versions(conn, &authz, &actor, &company_id, from, to)
     })
     .await?;
@@ -129,19 +130,8 @@ pub async fn test_policies(
         tests,
     } = body.into_inner();
     let proposal = Proposal { policies, links };
-    let company_id = path.into_inner();
-    let authz = state.authz.clone();
-    let report = authz::act(&state.actions, move |conn| {
-        service::test_policies(
-            conn,
-            &authz,
-            &actor,
-            &company_id,
-            proposal.clone(),
-            tests.clone(),
-        )
-    })
-    .await?;
+    let report =
+        operations::test_policies(&state.gate(), actor, path.into_inner(), proposal, tests).await?;
     Ok(HttpResponse::Ok().json(TestRun::from(report)))
 }
 
@@ -203,18 +193,15 @@ pub async fn dry_run(
         policies: body.policies,
         links: body.links,
     };
-    let company_id = path.into_inner();
-    let authz = state.authz.clone();
-    let report = authz::act(&state.actions, move |conn| {
-        service::dry_run(conn, &authz, &actor, &company_id, proposal.clone(), window)
-    })
-    .await?;
+    let report =
+        operations::dry_run(&state.gate(), actor, path.into_inner(), proposal, window).await?;
     Ok(HttpResponse::Ok().json(report))
 }
 
 /// Users × actions under the active policies: allowed, denied, or allowed only under
 /// conditions. CSV with `Accept: text/csv`.
-#[utoipa::path(responses((status = 200, body = AccessReview, description = "JSON, or CSV with Accept: text/csv"), (status = 403)),
+#[utoipa::path(responses((status = 200, description = "JSON, or CSV with Accept: text/csv",
+        content((AccessReview = "application/json"), (String = "text/csv"))), (status = 403)),
     tag = "policies", security(("bearer" = [])))]
 #[get("/v1/companies/{company_id}/access-review")]
 pub async fn access_review(
@@ -225,7 +212,7 @@ pub async fn access_review(
 ) -> Result<HttpResponse, ApiError> {
     let company_id = path.into_inner();
     let authz = state.authz.clone();
-    let review = authz::act(&state.actions, move |conn| {
+    let review = authz::read(&state.store, &state.actions, move |conn| {
         service::access_review(conn, &authz, &actor, &company_id)
     })
     .await?;
@@ -373,8 +360,8 @@ pub async fn explain(
     let company_id = path.into_inner();
     let request = body.into_inner().parse(&company_id)?;
     let authz = state.authz.clone();
-    let explanation = authz::act(&state.actions, move |conn| {
-        service::explain(conn, &authz, &actor, &company_id, request.clone())
+    let explanation = authz::read(&state.store, &state.actions, move |conn| {
+        service::explain(conn, &authz, &actor, &company_id, request)
     })
     .await?;
     let ids: Vec<String> = explanation
@@ -427,19 +414,14 @@ pub async fn link_template(
         resource: body.resource,
     };
     let expected_version = body.expected_version;
-    let company_id = path.into_inner();
-    let authz = state.authz.clone();
-    let version = authz::act(&state.actions, move |conn| {
-        service::link_template(
-            conn,
-            &authz,
-            &actor,
-            &company_id,
-            link.clone(),
-            expected_version,
-            comment.clone(),
-        )
-    })
+    let version = operations::link_template(
+        &state.gate(),
+        actor,
+        path.into_inner(),
+        link,
+        expected_version,
+        comment,
+    )
     .await?;
     Ok(HttpResponse::Created().json(version))
 }
@@ -462,18 +444,15 @@ pub async fn unlink_template(
 ) -> Result<HttpResponse, ApiError> {
     let (company_id, link_id) = path.into_inner();
     let expected_version = query.into_inner().expected_version;
-    let authz = state.authz.clone();
-    let version = authz::act(&state.actions, move |conn| {
-        service::unlink_template(
-            conn,
-            &authz,
-            &actor,
-            &company_id,
-            &link_id,
-            expected_version,
-            format!("unlink {link_id}"),
-        )
-    })
+    let comment = format!("unlink {link_id}");
+    let version = operations::unlink_template(
+        &state.gate(),
+        actor,
+        company_id,
+        link_id,
+        expected_version,
+        comment,
+    )
     .await?;
     Ok(HttpResponse::Ok().json(version))
 }

@@ -1,13 +1,13 @@
 //! The seat auditor over HTTP: seats, audit runs, findings, advice, imported sign-in events
 //! and the enforcement mode. Parse, call the domain, answer.
 
-use actix_web::http::header;
-use actix_web::{get, patch, post, put, web, HttpRequest, HttpResponse};
+use actix_web::{get, patch, post, put, web, HttpMessage, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::error::{ApiError, ErrorCode};
 use super::extract::Auth;
+use super::listing::Listing;
 use super::state::AppState;
 use super::versions::expected_version;
 use crate::authz;
@@ -163,15 +163,18 @@ pub async fn list_findings(
     Auth(actor): Auth,
     path: web::Path<String>,
     query: web::Query<FindingQuery>,
+    listing: Listing,
 ) -> Result<HttpResponse, ApiError> {
     let filter = parse_filter(&query)?;
-    let request = FindingPageRequest::parse(query.limit, query.cursor.as_deref())?;
+    let after = listing.open(query.cursor.as_deref())?;
+    let request = FindingPageRequest::parse(query.limit, after.as_deref())?;
     let authz = state.authz.clone();
     let company_id = path.into_inner();
     let page = authz::read(&state.store, &state.actions, move |conn| {
         service::list_findings(conn, &authz, &actor, &company_id, filter, &request)
     })
-    .await?;
+    .await
+    .map(|page| listing.sealed(page))?;
     Ok(HttpResponse::Ok().json(FindingList {
         items: page.items.into_iter().map(FindingView::from).collect(),
         next_cursor: page.next.clone(),
@@ -254,7 +257,8 @@ pub async fn seat_advice(
 /// Imports sign-in events of another app: `application/json` (an array of objects) or
 /// `text/csv` with the header `login,event,time,ip,user_agent,device_id,latitude,longitude,country,role`.
 /// Bad rows are reported by row and field; good rows are kept; re-importing adds nothing.
-#[utoipa::path(request_body(content = String, description = "JSON array or CSV", content_type = "text/csv"),
+#[utoipa::path(request_body(description = "A JSON array of events, or CSV with the header above",
+        content((Vec<Object> = "application/json"), (String = "text/csv"))),
     responses((status = 200, body = ImportReport), (status = 400), (status = 403), (status = 413), (status = 415)),
     tag = "seats", security(("bearer" = [])))]
 #[post("/v1/companies/{company_id}/session-events")]
@@ -294,17 +298,20 @@ enum BodyFormat {
     Csv,
 }
 
+/// `application/json` or `text/csv`, each with no parameter but an optional `charset=utf-8`:
+/// the body is read as UTF-8.
 fn body_format(req: &HttpRequest) -> Result<BodyFormat, ApiError> {
-    let content_type = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    let essence = content_type.split(';').next().unwrap_or_default().trim();
-    match essence {
-        "application/json" => Ok(BodyFormat::Json),
-        "text/csv" => Ok(BodyFormat::Csv),
+    use actix_web::mime;
+    let content_type = req.mime_type().ok().flatten();
+    match content_type {
+        Some(json) if super::is_json(&json) => Ok(BodyFormat::Json),
+        Some(csv)
+            if csv.type_() == mime::TEXT
+                && csv.subtype() == mime::CSV
+                && super::is_utf8_text(&csv) =>
+        {
+            Ok(BodyFormat::Csv)
+        }
         _ => Err(ApiError::new(
             ErrorCode::UnsupportedMediaType,
             "Send the events as application/json or text/csv.",

@@ -3,12 +3,14 @@
 use std::sync::Arc;
 
 use crate::authz::group_commit::GroupCommit;
-use crate::authz::{ActionQueue, Authz};
+use crate::authz::{ActionQueue, Authz, Gate};
 use crate::config::Settings;
 use crate::identity::login_limits::LoginLimits;
 use crate::identity::sessions::SessionTimeouts;
+use crate::paging::CursorKey;
 use crate::store::Store;
 
+use super::limits::InFlight;
 use super::metrics::Metrics;
 
 #[derive(Clone)]
@@ -21,9 +23,21 @@ pub struct AppState {
     pub metrics: Metrics,
     /// Answers `/v1/authorize`: questions decided and logged in group commits.
     pub decision_point: GroupCommit,
+    /// Requests in flight per client address.
+    pub in_flight: InFlight,
+    /// Seals the cursors of lists to the list that gave them.
+    pub cursor_key: CursorKey,
 }
 
 impl AppState {
+    pub fn gate(&self) -> Gate {
+        Gate {
+            store: self.store.clone(),
+            actions: self.actions.clone(),
+            authz: self.authz.clone(),
+        }
+    }
+
     pub fn session_timeouts(&self) -> SessionTimeouts {
         SessionTimeouts {
             idle: self.settings.session_idle_timeout,

@@ -1,11 +1,10 @@
 //! Health, readiness, metrics and the OpenAPI document.
 
-use actix_web::{get, web, HttpResponse};
+use actix_web::{get, web, HttpRequest, HttpResponse};
 use serde::Serialize;
 
 use super::error::{ApiError, ErrorCode};
 use super::state::AppState;
-use crate::identity::sessions::count_open_sessions;
 use crate::store::{self, StoreError};
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -52,19 +51,30 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
     }))
 }
 
-/// Prometheus text exposition.
-#[utoipa::path(responses((status = 200, description = "Prometheus text format")), tag = "system")]
+/// Prometheus text exposition of the service's own figures (none per company). Without
+/// `metrics_token`, served only to a client on this host that no proxy forwarded; with it,
+/// only with `Authorization: Bearer <metrics_token>`.
+#[utoipa::path(
+    responses(
+        (status = 200, description = "Prometheus text format"),
+        (status = 401, description = "`metrics_token` is set and the request did not carry it"),
+        (status = 403, description = "no `metrics_token` is set and the request came from another host or through a proxy"),
+    ),
+    tag = "system"
+)]
 #[get("/metrics")]
-pub async fn metrics(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let active = state.store.run(count_open_sessions).await?;
-    state.metrics.set_active_sessions(active);
+pub async fn metrics(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    super::metrics::may_scrape(&req, state.settings.metrics_token.as_ref())?;
     Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
         .body(state.metrics.render()))
 }
 
 /// This document.
-#[utoipa::path(responses((status = 200, description = "OpenAPI 3 document")), tag = "system")]
+#[utoipa::path(responses((status = 200, description = "OpenAPI 3 document", body = Object)), tag = "system")]
 #[get("/openapi.json")]
 pub async fn openapi() -> HttpResponse {
     HttpResponse::Ok().json(super::openapi::document())

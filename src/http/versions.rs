@@ -6,7 +6,8 @@ use actix_web::HttpRequest;
 use super::error::ApiError;
 
 /// The version from `If-Match` (`"3"`, `W/"3"` or `3`) or the body's `version` field. One of
-/// them is required; when both are given they must agree.
+/// them is required; when both are given they must agree. A version is from 1 to one less
+/// than `i64::MAX`: the store writes the next one, so the largest could never be followed.
 pub fn expected_version(req: &HttpRequest, body_version: Option<i64>) -> Result<i64, ApiError> {
     let from_header = match req.headers().get(header::IF_MATCH) {
         None => None,
@@ -21,12 +22,17 @@ pub fn expected_version(req: &HttpRequest, body_version: Option<i64>) -> Result<
             "version",
             "differs from the If-Match header",
         )),
-        (Some(version), _) | (None, Some(version)) if version >= 1 => Ok(version),
+        (Some(version), _) | (None, Some(version)) if (1..i64::MAX).contains(&version) => {
+            Ok(version)
+        }
         (None, None) => Err(ApiError::invalid_field(
             "version",
             "is required (or an If-Match header) so that no concurrent change is lost",
         )),
-        _ => Err(ApiError::invalid_field("version", "must be at least 1")),
+        _ => Err(ApiError::invalid_field(
+            "version",
+            &format!("must be from 1 to {}", i64::MAX - 1),
+        )),
     }
 }
 
@@ -53,5 +59,10 @@ mod tests {
         assert_eq!(expected_version(&bare, Some(2)).unwrap(), 2);
         assert!(expected_version(&bare, None).is_err());
         assert!(expected_version(&bare, Some(0)).is_err());
+        assert!(expected_version(&bare, Some(i64::MAX)).is_err());
+        assert_eq!(
+            expected_version(&bare, Some(i64::MAX - 1)).unwrap(),
+            i64::MAX - 1
+        );
     }
 }

@@ -337,14 +337,6 @@ pub fn revoke_session(
     Ok(())
 }
 
-/// Open sessions across the cluster, for the metrics gauge.
-pub fn count_open_sessions(conn: &mut DbConnection) -> Result<i64, IdentityError> {
-    Ok(sessions::table
-        .filter(sessions::ended_at.is_null())
-        .select(diesel::dsl::count_star())
-        .get_result(conn)?)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,6 +8,7 @@ use cedar_policy::PolicySet;
 use serde::Serialize;
 
 use crate::authz::policy_files::TemplateLink;
+use crate::authz::policy_limits;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct PolicyText {
@@ -118,6 +119,7 @@ fn entries(side: &str, sources: &[(String, String)]) -> Result<BTreeMap<String, 
     };
     let mut found = BTreeMap::new();
     for (file, text) in sources {
+        policy_limits::screen(text).map_err(|refused| error(file, refused.to_string()))?;
         let set = PolicySet::from_str(text).map_err(|e| error(file, e.to_string()))?;
         let policies = set.policies().map(|p| {
             let id = p

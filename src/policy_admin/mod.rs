@@ -7,6 +7,7 @@ pub mod access_review;
 pub mod diff;
 pub mod dry_run;
 pub mod errors;
+pub mod operations;
 pub mod service;
 pub mod versions;
 

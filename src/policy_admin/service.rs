@@ -10,7 +10,7 @@ use super::access_review::{self, AccessReview};
 use super::diff::{self, PolicyDiff};
 use super::dry_run::{self, DryRunReport, Window};
 use super::errors::PolicyAdminError;
-use super::versions::{self, PolicyVersion, ProposedChange, TestFiles};
+use super::versions::{self, CheckedChange, PolicyVersion, ProposedChange, TestFiles};
 use crate::authz::engines::POLICIES_FILE;
 use crate::authz::policy_files::TemplateLink;
 use crate::authz::policy_tests::TestReport;
@@ -213,8 +213,9 @@ pub fn explain(
     })
 }
 
-/// A new version with a template linked for a user of the company.
-pub fn link_template(
+/// A new version with a template linked for a user of the company, checked for
+/// [`versions::activate`].
+pub fn check_link(
     conn: &mut DbConnection,
     authz: &Authz,
     actor: &Actor,
@@ -222,7 +223,7 @@ pub fn link_template(
     link: TemplateLink,
     expected_version: i64,
     comment: String,
-) -> Result<PolicyVersion, PolicyAdminError> {
+) -> Result<CheckedChange, PolicyAdminError> {
     versions::authorize(conn, authz, actor, company_id, Action::EditPolicies)?;
     let Some(user_id) = &link.principal else {
         return Err(PolicyAdminError::invalid("principal", "names no user"));
@@ -245,11 +246,11 @@ pub fn link_template(
         tests: None,
         comment,
     };
-    versions::change_authorized(conn, authz, actor, company_id, change)
+    versions::check_authorized(conn, authz, actor, company_id, change)
 }
 
-/// A new version without the link `link_id`.
-pub fn unlink_template(
+/// A new version without the link `link_id`, checked for [`versions::activate`].
+pub fn check_unlink(
     conn: &mut DbConnection,
     authz: &Authz,
     actor: &Actor,
@@ -257,7 +258,7 @@ pub fn unlink_template(
     link_id: &str,
     expected_version: i64,
     comment: String,
-) -> Result<PolicyVersion, PolicyAdminError> {
+) -> Result<CheckedChange, PolicyAdminError> {
     versions::authorize(conn, authz, actor, company_id, Action::EditPolicies)?;
     let active = versions::current(conn, authz, company_id)?;
     if !active.links.iter().any(|l| l.id == link_id) {
@@ -276,7 +277,7 @@ pub fn unlink_template(
         tests: None,
         comment,
     };
-    versions::change_authorized(conn, authz, actor, company_id, change)
+    versions::check_authorized(conn, authz, actor, company_id, change)
 }
 
 fn proposed_content(active: &PolicyVersion, proposal: Proposal) -> PolicyContent {

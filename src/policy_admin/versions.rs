@@ -182,26 +182,27 @@ pub fn get_version(
     find_version(conn, authz, company_id, version)
 }
 
-/// Validates, tests and activates a change; returns the new active version.
-pub fn change_policies(
+/// Authorizes a change, then validates and tests it against the active version: the
+/// heavy part of a change, for a snapshot read off the writer. [`activate`] makes it active.
+pub fn check_change(
     conn: &mut DbConnection,
     authz: &Authz,
     actor: &Actor,
     company_id: &str,
     change: ProposedChange,
-) -> Result<PolicyVersion, PolicyAdminError> {
+) -> Result<CheckedChange, PolicyAdminError> {
     authorize(conn, authz, actor, company_id, Action::EditPolicies)?;
-    change_authorized(conn, authz, actor, company_id, change)
+    check_authorized(conn, authz, actor, company_id, change)
 }
 
-/// [`change_policies`] for a caller that has authorized `edit_policies`.
-pub(super) fn change_authorized(
+/// [`check_change`] for a caller that has authorized `edit_policies`.
+pub(super) fn check_authorized(
     conn: &mut DbConnection,
     authz: &Authz,
     actor: &Actor,
     company_id: &str,
     change: ProposedChange,
-) -> Result<PolicyVersion, PolicyAdminError> {
+) -> Result<CheckedChange, PolicyAdminError> {
     let active = current(conn, authz, company_id)?;
     let proposal = Proposal {
         content: PolicyContent {
@@ -211,8 +212,7 @@ pub(super) fn change_authorized(
         tests: change.tests.or_else(|| active.tests.clone()),
         comment: change.comment,
     };
-    apply(
-        conn,
+    checked(
         authz,
         actor,
         company_id,
@@ -222,8 +222,8 @@ pub(super) fn change_authorized(
     )
 }
 
-/// A new version equal to an old one: its policies, links and tests.
-pub fn rollback(
+/// Authorizes and checks a new version equal to an old one: its policies, links and tests.
+pub fn check_rollback(
     conn: &mut DbConnection,
     authz: &Authz,
     actor: &Actor,
@@ -231,7 +231,7 @@ pub fn rollback(
     to_version: i64,
     expected_version: i64,
     comment: String,
-) -> Result<PolicyVersion, PolicyAdminError> {
+) -> Result<CheckedChange, PolicyAdminError> {
     authorize(conn, authz, actor, company_id, Action::EditPolicies)?;
     let old = find_version(conn, authz, company_id, to_version)?;
     let active = current(conn, authz, company_id)?;
@@ -241,42 +241,69 @@ pub fn rollback(
         comment,
     };
     // Validated and tested again: the schema may have changed since.
-    apply(
-        conn,
-        authz,
-        actor,
-        company_id,
-        expected_version,
-        active,
-        proposal,
-    )
+    checked(authz, actor, company_id, expected_version, active, proposal)
 }
 
 /// What a change makes the next version: its content, its tests (None: the base tests)
 /// and why.
+#[derive(Debug, Clone)]
 struct Proposal {
     content: PolicyContent,
     tests: Option<TestFiles>,
     comment: String,
 }
 
-fn apply(
-    conn: &mut DbConnection,
+/// A change that validated and passed its tests against the version it starts from, by an
+/// actor allowed to make it.
+#[derive(Debug, Clone)]
+pub struct CheckedChange {
+    actor: Actor,
+    company_id: String,
+    active: PolicyVersion,
+    proposal: Proposal,
+}
+
+fn checked(
     authz: &Authz,
     actor: &Actor,
     company_id: &str,
     expected_version: i64,
     active: PolicyVersion,
     proposal: Proposal,
-) -> Result<PolicyVersion, PolicyAdminError> {
+) -> Result<CheckedChange, PolicyAdminError> {
     if expected_version != active.version {
         return Err(PolicyAdminError::StaleVersion {
             expected: expected_version,
             current: active.version,
         });
     }
+    checked_comment(&proposal.comment)?;
     check(authz, &proposal.content, proposal.tests.as_ref())?;
-    activate(conn, actor, company_id, &active, proposal)
+    Ok(CheckedChange {
+        actor: actor.clone(),
+        company_id: company_id.to_owned(),
+        active,
+        proposal,
+    })
+}
+
+/// Longest comment of a change: a sentence or a paragraph saying why.
+const MAX_COMMENT_CHARS: usize = 2_000;
+
+fn checked_comment(comment: &str) -> Result<(), PolicyAdminError> {
+    if comment.chars().count() > MAX_COMMENT_CHARS {
+        return Err(PolicyAdminError::invalid(
+            "comment",
+            format!("must have at most {MAX_COMMENT_CHARS} characters"),
+        ));
+    }
+    if crate::text::has_control_characters(comment) {
+        return Err(PolicyAdminError::invalid(
+            "comment",
+            crate::text::CONTROL_CHARACTERS,
+        ));
+    }
+    Ok(())
 }
 
 /// Strict validation, then the tests; the engine built on the way is kept for the decisions.
@@ -311,18 +338,24 @@ pub fn test_sources(authz: &Authz, tests: Option<&TestFiles>) -> Vec<(String, St
     }
 }
 
-fn activate(
+/// Makes a checked change the next version, unless another became active since it was
+/// checked (409); the writer's part of a change.
+pub fn activate(
     conn: &mut DbConnection,
-    actor: &Actor,
-    company_id: &str,
-    active: &PolicyVersion,
-    proposal: Proposal,
+    change: &CheckedChange,
 ) -> Result<PolicyVersion, PolicyAdminError> {
+    let CheckedChange {
+        actor,
+        company_id,
+        active,
+        proposal,
+    } = change;
+    let company_id = company_id.as_str();
     let Proposal {
         content,
         tests,
         comment,
-    } = proposal;
+    } = proposal.clone();
     let next = active.version + 1;
     let hash = content.hash();
     let updated = diesel::update(

@@ -501,6 +501,10 @@ fn parse_note(state: FindingState, note: Option<String>) -> Result<Option<String
             field: "note",
             problem: format!("must have at most {MAX_NOTE_CHARS} characters"),
         }),
+        Some(text) if crate::text::has_control_characters(text) => Err(SeatsError::Invalid {
+            field: "note",
+            problem: crate::text::CONTROL_CHARACTERS.into(),
+        }),
         _ => Ok(note),
     }
 }

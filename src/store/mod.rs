@@ -10,6 +10,7 @@
 mod checkpoints;
 pub mod pacing;
 pub mod schema;
+mod secrets;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -198,6 +199,12 @@ impl Store {
     pub fn migrate(&self) -> Result<usize, StoreError> {
         let mut conn = self.pool.get()?;
         run_migrations(&mut conn)
+    }
+
+    /// The 32-byte secret `name` every node shares: made by the first node that asks.
+    pub fn shared_secret(&self, name: &str) -> Result<[u8; 32], StoreError> {
+        let mut conn = self.connection()?;
+        secrets::shared_secret(&mut conn, name)
     }
 
     pub fn connection(&self) -> Result<PooledConnection, StoreError> {

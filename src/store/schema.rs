@@ -491,6 +491,13 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    service_secrets (name) {
+        name -> Text,
+        secret -> Text,
+    }
+}
+
 diesel::joinable!(users -> companies (company_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(

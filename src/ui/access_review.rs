@@ -5,9 +5,9 @@ use actix_web::http::header;
 use actix_web::{get, web, HttpResponse};
 use askama::Template;
 
-use super::act;
 use super::error::PageError;
 use super::lang::Lang;
+use super::read;
 use super::session::Page;
 use super::{html, Nav};
 use crate::http::error::ApiError;
@@ -38,7 +38,7 @@ async fn review(
     company_id: &str,
 ) -> Result<AccessReview, PageError> {
     let id = company_id.to_owned();
-    act(state, page, move |conn, authz, actor| {
+    read(state, page, move |conn, authz, actor| {
         service::access_review(conn, authz, actor, &id)
     })
     .await

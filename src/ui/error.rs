@@ -2,12 +2,13 @@
 //! ended session, otherwise an HTML page with the API's status and message in the reader's
 //! language.
 
+use actix_web::error::{PathError, QueryPayloadError, UrlencodedError};
 use actix_web::http::{header, StatusCode};
-use actix_web::{HttpResponse, ResponseError};
+use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use askama::Template;
 
 use super::lang::Lang;
-use super::session;
+use super::{session, FORM_LIMIT_BYTES};
 use crate::authz::AuthzError;
 use crate::http::error::{current_locale, ApiError, ErrorCode};
 use crate::identity::IdentityError;
@@ -30,6 +31,87 @@ impl std::fmt::Display for PageError {
             Self::Api(error) => error.fmt(f),
         }
     }
+}
+
+impl PageError {
+    /// A form past its limit, refused before it is read.
+    pub fn form_too_large(limit_bytes: usize) -> Self {
+        let kib = limit_bytes / 1024;
+        Self::Api(ApiError::new(
+            ErrorCode::PayloadTooLarge,
+            format!("This form is larger than the {kib} KiB the page accepts."),
+            format!("Ce formulaire dépasse les {kib} Kio que la page accepte."),
+        ))
+    }
+
+    /// A form that cannot be read into the page's fields: missing, repeated or garbled ones.
+    /// The parser's words go to the log, not to the reader, whose language they are not in.
+    pub fn unreadable_form(cause: &dyn std::fmt::Display) -> Self {
+        tracing::debug!(%cause, "page form refused");
+        Self::Api(ApiError::new(
+            ErrorCode::InvalidInput,
+            UNREADABLE_FORM[0],
+            UNREADABLE_FORM[1],
+        ))
+    }
+
+    /// A form body that could not be read: too large (413) or cut short (400).
+    pub fn unreadable_body(error: &actix_web::Error) -> Self {
+        if error.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE {
+            Self::form_too_large(FORM_LIMIT_BYTES)
+        } else {
+            Self::unreadable_form(error)
+        }
+    }
+}
+
+/// What a page says of a form it cannot read, in English and French.
+const UNREADABLE_FORM: [&str; 2] = [
+    "This form is incomplete or damaged. Fill it in again.",
+    "Ce formulaire est incomplet ou abîmé. Remplissez-le à nouveau.",
+];
+
+pub fn unreadable_form_message(t: Lang) -> &'static str {
+    t.t(UNREADABLE_FORM[0], UNREADABLE_FORM[1])
+}
+
+/// What a page says of a form without this session's token.
+pub fn forgery_message(t: Lang) -> &'static str {
+    t.t(
+        "This form is out of date or did not come from this site. Reload the page and try again.",
+        "Ce formulaire est périmé ou ne vient pas de ce site. Rechargez la page et réessayez.",
+    )
+}
+
+/// `web::Form` under `/ui`: the page's own error page, 413 past the limit, else 400.
+pub fn form_error(error: UrlencodedError, _: &HttpRequest) -> actix_web::Error {
+    match error {
+        UrlencodedError::Overflow { limit, .. } => PageError::form_too_large(limit),
+        other => PageError::unreadable_form(&other),
+    }
+    .into()
+}
+
+/// `web::Query` under `/ui`: a page address with a value it cannot read.
+pub fn query_error(error: QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
+    tracing::debug!(%error, "page query refused");
+    PageError::Api(ApiError::new(
+        ErrorCode::InvalidInput,
+        "This page's address holds a value the page cannot read. Go back and try again.",
+        "L'adresse de cette page contient une valeur illisible. Revenez en arrière et réessayez.",
+    ))
+    .into()
+}
+
+/// `web::Path` under `/ui`: as an unknown page.
+pub fn path_error(error: PathError, _: &HttpRequest) -> actix_web::Error {
+    tracing::debug!(%error, "page path refused");
+    PageError::Api(ApiError::not_found()).into()
+}
+
+/// Any other path under `/ui`.
+pub async fn not_found() -> Result<HttpResponse, PageError> {
+    Err(PageError::Api(ApiError::not_found()))
 }
 
 impl From<ApiError> for PageError {
@@ -86,10 +168,7 @@ impl ResponseError for PageError {
                     .cookie(session::removal(session::SESSION_COOKIE))
                     .finish();
             }
-            Self::Forgery => t.t(
-                "This form is out of date or did not come from this site. Reload the page and try again.",
-                "Ce formulaire est périmé ou ne vient pas de ce site. Rechargez la page et réessayez.",
-            ),
+            Self::Forgery => forgery_message(t),
             Self::Api(error) => error.message(t.0),
         };
         let status = self.status_code();

@@ -4,6 +4,7 @@
 
 mod access_review;
 mod advice;
+mod assets;
 mod charts;
 mod csrf;
 mod decisions;
@@ -17,7 +18,8 @@ mod sessions;
 mod sign_in;
 
 use actix_web::http::header;
-use actix_web::{get, web, HttpResponse};
+use actix_web::middleware::DefaultHeaders;
+use actix_web::{get, guard, web, HttpResponse};
 use askama::Template;
 
 use crate::authz::{self, ActionError, Actor, Authz};
@@ -26,8 +28,36 @@ use crate::store::{DbConnection, StoreError};
 use error::PageError;
 use session::Page;
 
+/// What a page may load: its stylesheet from this site and nothing else (no script at all, no
+/// inline style); its forms post only here; no other site may frame it.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; \
+    img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+/// Bytes a signed-in page's form may carry (the policy editor's text is the largest); a
+/// larger form is answered 413 before it is read.
+const FORM_LIMIT_BYTES: usize = 256 * 1024;
+
+/// Bytes of the sign-in form: an email, a password and a token.
+const SIGN_IN_FORM_LIMIT_BYTES: usize = 16 * 1024;
+
+/// The pages are one scope: every answer under `/ui` (pages, errors, redirects, the
+/// stylesheet, unknown paths) carries the security headers, and forms and queries that cannot
+/// be read answer with the pages' own error page. Routes keep their full `/ui/...` paths; the
+/// guard keeps the scope to them.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(home)
+    let pages = web::scope("")
+        .guard(guard::fn_guard(|ctx| is_page_path(ctx.head().uri.path())))
+        .wrap(security_headers())
+        .app_data(web::PayloadConfig::new(FORM_LIMIT_BYTES))
+        .app_data(
+            web::FormConfig::default()
+                .limit(SIGN_IN_FORM_LIMIT_BYTES)
+                .error_handler(error::form_error),
+        )
+        .app_data(web::QueryConfig::default().error_handler(error::query_error))
+        .app_data(web::PathConfig::default().error_handler(error::path_error))
+        .service(home)
+        .service(assets::stylesheet)
         .service(sign_in::show_form)
         .service(sign_in::submit)
         .service(sign_in::sign_out)
@@ -45,7 +75,21 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(policies::dry_run)
         .service(policies::rollback)
         .service(access_review::show_review)
-        .service(access_review::export_review);
+        .service(access_review::export_review)
+        .default_service(web::to(error::not_found));
+    cfg.service(pages);
+}
+
+fn is_page_path(path: &str) -> bool {
+    path == "/ui" || path.starts_with("/ui/")
+}
+
+fn security_headers() -> DefaultHeaders {
+    DefaultHeaders::new()
+        .add((header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY))
+        .add((header::X_FRAME_OPTIONS, "DENY"))
+        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .add((header::REFERRER_POLICY, "same-origin"))
 }
 
 /// The menu of every signed-in page.

@@ -10,8 +10,8 @@ use serde::Deserialize;
 
 use super::error::PageError;
 use super::lang::{when, Lang};
+use super::read;
 use super::session::{Page, Posted};
-use super::{act, act_for_domain_error};
 use super::{html, see_other, Nav};
 use crate::authz::policy_files::Diagnostic;
 use crate::http::error::ApiError;
@@ -19,6 +19,7 @@ use crate::http::state::AppState;
 use crate::policy_admin::access_review::AccessChange;
 use crate::policy_admin::diff::{ChangedPolicy, PolicyText};
 use crate::policy_admin::dry_run::{DryRunReport, Window};
+use crate::policy_admin::operations;
 use crate::policy_admin::service::{self, Proposal};
 use crate::policy_admin::versions::{self, PolicyVersion, ProposedChange, VersionSummary};
 use crate::policy_admin::PolicyAdminError;
@@ -180,7 +181,7 @@ async fn show_editor(
     let diff = match query.diff {
         Some(to) if to > 1 => {
             let id = company_id.clone();
-            let found = act(&state, &page, move |conn, authz, actor| {
+            let found = read(&state, &page, move |conn, authz, actor| {
                 service::diff_versions(conn, authz, actor, &id, to - 1, Some(to))
             })
             .await?;
@@ -218,7 +219,7 @@ async fn load(
     company_id: &str,
 ) -> Result<(PolicyVersion, Vec<VersionLine>), PageError> {
     let id = company_id.to_owned();
-    let (active, history) = act(state, page, move |conn, authz, actor| {
+    let (active, history) = read(state, page, move |conn, authz, actor| {
         let active = versions::active_version(conn, authz, actor, &id)?;
         let history = versions::list_versions(conn, authz, actor, &id)?;
         Ok::<_, PolicyAdminError>((active, history))
@@ -252,11 +253,8 @@ async fn save(
         tests: None,
         comment: form.comment.trim().to_owned(),
     };
-    let id = company_id.clone();
-    let saved = act_for_domain_error(&state, &posted.page, move |conn, authz, actor| {
-        versions::change_policies(conn, authz, actor, &id, change.clone())
-    })
-    .await;
+    let actor = posted.page.actor.clone();
+    let saved = operations::change_policies(&state.gate(), actor, company_id.clone(), change).await;
     match saved {
         Ok(version) => Ok(see_other(&format!(
             "/ui/companies/{company_id}/policies?saved={}",
@@ -288,18 +286,10 @@ async fn dry_run(
         policies: Some(text.clone()),
         links: None,
     };
-    let id = company_id.clone();
-    let report = act_for_domain_error(&state, &posted.page, move |conn, authz, actor| {
-        service::dry_run(
-            conn,
-            authz,
-            actor,
-            &id,
-            proposal.clone(),
-            Window::Last(DRY_RUN_DECISIONS),
-        )
-    })
-    .await;
+    let actor = posted.page.actor.clone();
+    let window = Window::Last(DRY_RUN_DECISIONS);
+    let report =
+        operations::dry_run(&state.gate(), actor, company_id.clone(), proposal, window).await;
     let editor = Editor {
         company_id,
         text,
@@ -417,19 +407,18 @@ async fn rollback(
 ) -> Result<HttpResponse, PageError> {
     let company_id = path.into_inner();
     let form = posted.form;
-    let id = company_id.clone();
-    let restored = act(&state, &posted.page, move |conn, authz, actor| {
-        versions::rollback(
-            conn,
-            authz,
-            actor,
-            &id,
-            form.version,
-            form.expected_version,
-            format!("rollback to version {}", form.version),
-        )
-    })
-    .await?;
+    let comment = format!("rollback to version {}", form.version);
+    let actor = posted.page.actor.clone();
+    let restored = operations::rollback(
+        &state.gate(),
+        actor,
+        company_id.clone(),
+        form.version,
+        form.expected_version,
+        comment,
+    )
+    .await
+    .map_err(PageError::from)?;
     Ok(see_other(&format!(
         "/ui/companies/{company_id}/policies?saved={}",
         restored.version

@@ -120,9 +120,11 @@ impl<T: DeserializeOwned + 'static> FromRequest for Posted<T> {
         let token = req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned());
         Box::pin(async move {
             let page = page.await?;
-            let body = body.await.map_err(|_| PageError::Forgery)?;
-            let fields: Vec<(String, String)> =
-                serde_urlencoded::from_bytes(&body).map_err(|_| PageError::Forgery)?;
+            let body = body
+                .await
+                .map_err(|error| PageError::unreadable_body(&error))?;
+            let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&body)
+                .map_err(|error| PageError::unreadable_form(&error))?;
             let submitted = fields
                 .iter()
                 .find(|(name, _)| name == "csrf")
@@ -132,7 +134,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Posted<T> {
                 return Err(PageError::Forgery);
             }
             let form = serde_urlencoded::from_bytes(&body)
-                .map_err(|error| ApiError::invalid_field("form", &error.to_string()))?;
+                .map_err(|error| PageError::unreadable_form(&error))?;
             Ok(Posted { page, form })
         })
     }

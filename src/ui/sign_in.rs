@@ -6,7 +6,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::act;
-use super::error::PageError;
+use super::error::{forgery_message, unreadable_form_message, PageError};
 use super::lang::Lang;
 use super::session::{self, Page, Posted};
 use super::{csrf, html, see_other};
@@ -60,26 +60,43 @@ fn sign_in_page(
 struct SignInForm {
     email: String,
     password: String,
+    /// Missing, it is a wrong token: refused as a forgery.
+    #[serde(default)]
     csrf: String,
 }
 
+/// Every refusal but a form past its size shows the sign-in page again, with why.
 #[post("/ui/sign-in")]
 async fn submit(
     state: web::Data<AppState>,
     req: HttpRequest,
-    form: web::Form<SignInForm>,
+    form: Result<web::Form<SignInForm>, actix_web::Error>,
 ) -> Result<HttpResponse, PageError> {
-    let form = form.into_inner();
+    let t = Lang(current_locale());
+    let form = match form {
+        Ok(form) => form.into_inner(),
+        Err(refused) if refused.as_response_error().status_code() == StatusCode::BAD_REQUEST => {
+            let problem = unreadable_form_message(t).to_owned();
+            return sign_in_page(
+                &state,
+                String::new(),
+                Some(problem),
+                StatusCode::BAD_REQUEST,
+            );
+        }
+        Err(refused) => return Ok(refused.error_response()),
+    };
+    let email = form.email.trim().to_owned();
     let key = req
         .cookie(session::SIGN_IN_COOKIE)
         .map(|c| c.value().to_owned())
         .unwrap_or_default();
     if key.is_empty() || !csrf::verify(&key, &form.csrf) {
-        return Err(PageError::Forgery);
+        let problem = forgery_message(t).to_owned();
+        return sign_in_page(&state, email, Some(problem), StatusCode::FORBIDDEN);
     }
     let client = client_info(&req, None);
     let (limits, timeouts) = (state.login_limits(), state.session_timeouts());
-    let email = form.email.trim().to_owned();
     let parsed = Email::parse(&email).ok();
     let opened = match parsed {
         Some(parsed) if form.password.len() <= Password::MAX_BYTES => {

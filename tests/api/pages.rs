@@ -1,7 +1,8 @@
 //! The pages without a browser: the session cookie's attributes, CSRF refusals, and the same
 //! policies as the API.
 
-use reqwest::header::{HeaderMap, COOKIE, LOCATION, SET_COOKIE};
+use reqwest::header::{HeaderMap, ACCEPT_LANGUAGE, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
+use reqwest::Response;
 use reqwest::{Client, StatusCode};
 use serde_json::Value;
 
@@ -297,4 +298,286 @@ async fn admins_review_access_as_a_matrix_and_as_csv() {
         cookie_value(&sign_in(&app, &demo.officer_email, &demo.officer_password).await);
     let (status, _) = page(&app, &officer_session, &path).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+/// The headers every answer under `/ui` carries: a CSP that lets a page load its stylesheet
+/// from this site and nothing else (no script, no inline style) and forbids framing, and the
+/// older headers to the same effect.
+fn assert_security_headers(answer: &Response, what: &str) {
+    let header = |name: &str| {
+        answer
+            .headers()
+            .get(name)
+            .unwrap_or_else(|| panic!("{what}: no {name} header"))
+            .to_str()
+            .unwrap()
+            .to_owned()
+    };
+    let policy = header("content-security-policy");
+    let directives: Vec<&str> = policy.split(';').map(str::trim).collect();
+    for expected in [
+        "default-src 'none'",
+        "style-src 'self'",
+        "form-action 'self'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    ] {
+        assert!(directives.contains(&expected), "{what}: {policy}");
+    }
+    assert!(
+        !policy.contains("unsafe") && !policy.contains("script-src"),
+        "{what}: no inline code, no script source: {policy}"
+    );
+    assert_eq!(header("x-frame-options"), "DENY", "{what}");
+    assert_eq!(header("x-content-type-options"), "nosniff", "{what}");
+    assert_eq!(header("referrer-policy"), "same-origin", "{what}");
+}
+
+fn content_type(answer: &Response) -> String {
+    answer.headers()[CONTENT_TYPE].to_str().unwrap().to_owned()
+}
+
+async fn get_page(app: &TestApp, session: &str, path: &str) -> Response {
+    client()
+        .get(app.url(path))
+        .header(COOKIE, format!("sw_session={session}"))
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The sign-in form's cookie value and token, as a browser holds them after loading it.
+async fn sign_in_form(app: &TestApp) -> (String, String) {
+    let form = client().get(app.url("/ui/sign-in")).send().await.unwrap();
+    let key = cookie_value(cookie_named(&set_cookies(form.headers()), "sw_signin"));
+    (key, csrf_field(&form.text().await.unwrap()))
+}
+
+#[tokio::test]
+async fn every_page_answer_carries_the_security_headers_and_no_inline_code() {
+    let (app, demo) = spawn_demo_app().await;
+    let admin_token = app
+        .sign_in_with(&demo.admin_email, &demo.admin_password)
+        .await;
+    let finding = shared_login_finding(&app, &demo.company_id, &admin_token).await;
+    let admin = cookie_value(&sign_in(&app, &demo.admin_email, &demo.admin_password).await);
+    let company = format!("/ui/companies/{}", demo.company_id);
+    let finding = format!("/findings/{}", finding["id"].as_str().unwrap());
+    for path in [
+        "",
+        "/findings",
+        finding.as_str(),
+        "/sessions",
+        "/decisions",
+        "/advice",
+        "/access-review",
+        "/policies",
+    ] {
+        let path = format!("{company}{path}");
+        let answer = get_page(&app, &admin, &path).await;
+        assert_eq!(answer.status(), StatusCode::OK, "{path}");
+        assert_security_headers(&answer, &path);
+        let html = answer.text().await.unwrap();
+        assert!(html.contains("href=\"/ui/seatwarden.css\""), "{path}");
+        // What the policy would block: the pages must not rely on it.
+        for inline in ["<script", "<style", " style=", " onclick=", "javascript:"] {
+            assert!(!html.contains(inline), "{path} holds {inline}");
+        }
+    }
+
+    let sign_in_page = client().get(app.url("/ui/sign-in")).send().await.unwrap();
+    assert_eq!(sign_in_page.status(), StatusCode::OK);
+    assert_security_headers(&sign_in_page, "the sign-in page");
+    assert!(!sign_in_page.text().await.unwrap().contains(" style="));
+
+    let stylesheet = client()
+        .get(app.url("/ui/seatwarden.css"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stylesheet.status(), StatusCode::OK);
+    assert_security_headers(&stylesheet, "the stylesheet");
+    assert!(content_type(&stylesheet).starts_with("text/css"));
+    assert!(stylesheet
+        .text()
+        .await
+        .unwrap()
+        .contains("#listing tr.faulty"));
+
+    for (path, status) in [
+        (
+            "/ui/companies/not-a-company".to_owned(),
+            StatusCode::NOT_FOUND,
+        ),
+        ("/ui/no-such-page".to_owned(), StatusCode::NOT_FOUND),
+        (
+            format!("{company}/policies?saved=x"),
+            StatusCode::BAD_REQUEST,
+        ),
+    ] {
+        let answer = get_page(&app, &admin, &path).await;
+        assert_eq!(answer.status(), status, "{path}");
+        assert_security_headers(&answer, &path);
+        assert!(content_type(&answer).starts_with("text/html"), "{path}");
+        assert!(answer
+            .text()
+            .await
+            .unwrap()
+            .contains("id=\"error-message\""));
+    }
+
+    let redirect = client().get(app.url(&company)).send().await.unwrap();
+    assert_eq!(redirect.status(), StatusCode::SEE_OTHER);
+    assert_security_headers(&redirect, "the redirect to the sign-in page");
+}
+
+#[tokio::test]
+async fn a_sign_in_form_without_its_csrf_field_or_fields_shows_the_sign_in_page_with_why() {
+    let app = spawn_app_with(|_| {}).await;
+    let company = app.signup("plus").await;
+    let (key, csrf) = sign_in_form(&app).await;
+    let post = |fields: Vec<(&'static str, String)>, language: &'static str| {
+        client()
+            .post(app.url("/ui/sign-in"))
+            .header(COOKIE, format!("sw_signin={key}"))
+            .header(ACCEPT_LANGUAGE, language)
+            .form(&fields)
+            .send()
+    };
+    let email = || ("email", company.admin_email.clone());
+    let password = || ("password", PASSWORD.to_owned());
+    let cases = [
+        (
+            vec![email(), password()],
+            StatusCode::FORBIDDEN,
+            "fr",
+            "Ce formulaire est périmé",
+        ),
+        (
+            vec![email(), password()],
+            StatusCode::FORBIDDEN,
+            "en",
+            "This form is out of date",
+        ),
+        (
+            vec![email(), ("csrf", csrf.clone())],
+            StatusCode::BAD_REQUEST,
+            "en",
+            "incomplete",
+        ),
+        (
+            vec![("csrf", csrf.clone())],
+            StatusCode::BAD_REQUEST,
+            "fr",
+            "incomplet",
+        ),
+        (
+            vec![email(), email(), password(), ("csrf", csrf.clone())],
+            StatusCode::BAD_REQUEST,
+            "en",
+            "incomplete or damaged",
+        ),
+    ];
+    for (fields, status, language, message) in cases {
+        let names: Vec<&str> = fields.iter().map(|(name, _)| *name).collect();
+        let answer = post(fields, language).await.unwrap();
+        assert_eq!(answer.status(), status, "{names:?}");
+        assert!(content_type(&answer).starts_with("text/html"), "{names:?}");
+        assert_security_headers(&answer, "a refused sign-in");
+        assert!(set_cookies(answer.headers())
+            .iter()
+            .all(|cookie| !cookie.starts_with("sw_session=")));
+        let html = answer.text().await.unwrap();
+        let problem = html
+            .split("id=\"sign-in-problem\">")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{names:?}: no problem shown: {html}"));
+        assert!(problem.contains(message), "{names:?}: {problem}");
+        assert!(html.contains("name=\"csrf\""), "a fresh form to try again");
+    }
+
+    // A body that is not a form at all reads the same way, never as text/plain.
+    let answer = client()
+        .post(app.url("/ui/sign-in"))
+        .header(COOKIE, format!("sw_signin={key}"))
+        .header(CONTENT_TYPE, "application/json")
+        .body(r#"{"email":"a@b.c"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::BAD_REQUEST);
+    assert!(content_type(&answer).starts_with("text/html"));
+    assert!(answer
+        .text()
+        .await
+        .unwrap()
+        .contains("id=\"sign-in-problem\""));
+
+    // The same browser still signs in with the form as it is sent.
+    sign_in(&app, &company.admin_email, PASSWORD).await;
+}
+
+#[tokio::test]
+async fn a_form_over_its_limit_is_answered_413_with_the_error_page() {
+    let app = spawn_app_with(|_| {}).await;
+    let company = app.signup("plus").await;
+    let session = cookie_value(&sign_in(&app, &company.admin_email, PASSWORD).await);
+    let path = format!("/ui/companies/{}/policies", company.id);
+    let editor = get_page(&app, &session, &path).await.text().await.unwrap();
+    let csrf = csrf_field(&editor);
+    let policies = format!("// {}\n", "x".repeat(300 * 1024));
+    for (target, language, message) in [
+        (path.clone(), "en", "256 KiB"),
+        (format!("{path}/dry-run"), "fr", "256 Kio"),
+    ] {
+        let answer = client()
+            .post(app.url(&target))
+            .header(COOKIE, format!("sw_session={session}"))
+            .header(ACCEPT_LANGUAGE, language)
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("expected_version", "1"),
+                ("policies", policies.as_str()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), StatusCode::PAYLOAD_TOO_LARGE, "{target}");
+        assert!(content_type(&answer).starts_with("text/html"), "{target}");
+        assert_security_headers(&answer, &target);
+        let html = answer.text().await.unwrap();
+        assert!(html.contains("id=\"error-message\""), "{target}: {html}");
+        assert!(html.contains(message), "{target}: {html}");
+    }
+    let versions = expect_status(
+        app.get(
+            &format!("/v1/companies/{}/policies", company.id),
+            Some(&company.admin_token),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(versions["version"], 1, "nothing was saved: {versions}");
+
+    // The sign-in form has a limit of its own.
+    let (key, csrf) = sign_in_form(&app).await;
+    let answer = client()
+        .post(app.url("/ui/sign-in"))
+        .header(COOKIE, format!("sw_signin={key}"))
+        .form(&[
+            ("email", company.admin_email.as_str()),
+            ("password", &"p".repeat(20 * 1024)),
+            ("csrf", csrf.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(content_type(&answer).starts_with("text/html"));
+    assert!(answer
+        .text()
+        .await
+        .unwrap()
+        .contains("id=\"error-message\""));
 }

@@ -191,3 +191,88 @@ async fn a_cursor_the_list_did_not_give_is_refused_with_invalid_cursor() {
     )
     .await;
 }
+
+/// The `next_cursor` of `path` at two items a page.
+async fn second_page_cursor(app: &TestApp, path: &str, token: &str) -> String {
+    let separator = if path.contains('?') { '&' } else { '?' };
+    let page = expect_status(
+        app.get(&format!("{path}{separator}limit=2"), Some(token))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    page["next_cursor"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{path} has a second page: {page}"))
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_cursor_works_only_on_the_list_company_and_filters_that_gave_it() {
+    let app = spawn_app().await;
+    let company = company_with_five_users(&app).await;
+    let other = company_with_five_users(&app).await;
+    let token = &company.admin_token;
+    let users = format!("/v1/companies/{}/users", company.id);
+    let cursor = second_page_cursor(&app, &users, token).await;
+
+    // Passed back to its own list, at another page size, it pages on.
+    let next = format!("{users}?limit=3&cursor={cursor}");
+    expect_status(app.get(&next, Some(token)).await, StatusCode::OK).await;
+
+    let other_users = format!("/v1/companies/{}/users?cursor={cursor}", other.id);
+    let elsewhere = [
+        (
+            format!("/v1/companies/{}/sessions?cursor={cursor}", company.id),
+            token.as_str(),
+        ),
+        (
+            format!("/v1/companies/{}/customers?cursor={cursor}", company.id),
+            token.as_str(),
+        ),
+        (other_users, other.admin_token.as_str()),
+        (
+            format!(
+                "/v1/companies/{}/sessions?active=true&cursor={cursor}",
+                company.id
+            ),
+            token.as_str(),
+        ),
+    ];
+    for (path, token) in elsewhere {
+        expect_error(
+            app.get(&path, Some(token)).await,
+            StatusCode::BAD_REQUEST,
+            "invalid_cursor",
+        )
+        .await;
+    }
+
+    // A filter's cursor does not serve the list without it, nor another value of it.
+    let active = format!("/v1/companies/{}/sessions?active=true", company.id);
+    let filtered = second_page_cursor(&app, &active, token).await;
+    for path in [
+        format!("/v1/companies/{}/sessions?cursor={filtered}", company.id),
+        format!(
+            "/v1/companies/{}/sessions?active=false&cursor={filtered}",
+            company.id
+        ),
+    ] {
+        expect_error(
+            app.get(&path, Some(token)).await,
+            StatusCode::BAD_REQUEST,
+            "invalid_cursor",
+        )
+        .await;
+    }
+
+    // A cursor made up in the form of a real one, without the service's seal, is refused.
+    let (raw, _) = cursor.rsplit_once('.').expect("a sealed cursor");
+    let forged = format!("{users}?cursor={raw}");
+    expect_error(
+        app.get(&forged, Some(token)).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_cursor",
+    )
+    .await;
+}

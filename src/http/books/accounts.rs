@@ -10,6 +10,7 @@ use crate::books::chart::Account;
 use crate::books::ledger::parse_class;
 use crate::http::error::ApiError;
 use crate::http::extract::Auth;
+use crate::http::listing::Listing;
 use crate::http::state::AppState;
 use crate::http::versions::expected_version;
 
@@ -56,14 +57,15 @@ pub async fn list_accounts(
     Auth(actor): Auth,
     path: web::Path<String>,
     query: web::Query<PageQuery>,
+    listing: Listing,
 ) -> Result<HttpResponse, ApiError> {
-    let request = page_request(query.into_inner())?;
+    let request = page_request(query.into_inner(), &listing)?;
     let company_id = path.into_inner();
     let page = read(&state, move |conn, authz| {
         accounts::list(conn, authz, &actor, &company_id, &request)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(page))
+    Ok(HttpResponse::Ok().json(listing.sealed(page)))
 }
 
 /// Adds an account to the chart.

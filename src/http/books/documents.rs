@@ -14,6 +14,7 @@ use crate::books::document_model::Move;
 use crate::books::{BooksError, Created, IdempotencyKey, Page, PageRequest, Saved};
 use crate::http::error::ApiError;
 use crate::http::extract::Auth;
+use crate::http::listing::Listing;
 use crate::http::state::AppState;
 use crate::http::versions::expected_version;
 use crate::store::DbConnection;
@@ -65,10 +66,10 @@ pub async fn list<V: Send + 'static>(
     state: web::Data<AppState>,
     Auth(actor): Auth,
     path: web::Path<String>,
-    query: web::Query<PageQuery>,
+    (query, listing): (web::Query<PageQuery>, &Listing),
     list: ListFn<V>,
 ) -> Result<Page<V>, ApiError> {
-    let request = page_request(query.into_inner())?;
+    let request = page_request(query.into_inner(), listing)?;
     let company_id = path.into_inner();
     run(&state, move |conn, authz| {
         list(conn, authz, &actor, &company_id, &request)
@@ -237,8 +238,11 @@ macro_rules! document_routes {
             auth: crate::http::extract::Auth,
             path: actix_web::web::Path<String>,
             query: actix_web::web::Query<super::PageQuery>,
+            listing: crate::http::listing::Listing,
         ) -> Result<actix_web::HttpResponse, crate::http::error::ApiError> {
-            let page = super::documents::list(state, auth, path, query, $list_with).await?;
+            let page = super::documents::list(state, auth, path, (query, &listing), $list_with)
+                .await
+                .map(|page| listing.sealed(page))?;
             Ok(actix_web::HttpResponse::Ok().json($page {
                 items: page.items,
                 next_cursor: page.next.clone(),

@@ -14,6 +14,7 @@ use crate::books::ledger::EntryView;
 use crate::books::postings::{ManualEntryInput, ManualLineInput};
 use crate::http::error::ApiError;
 use crate::http::extract::Auth;
+use crate::http::listing::Listing;
 use crate::http::state::AppState;
 use crate::http::versions::expected_version;
 
@@ -129,14 +130,15 @@ pub async fn list_entries(
     Auth(actor): Auth,
     path: web::Path<String>,
     query: web::Query<PageQuery>,
+    listing: Listing,
 ) -> Result<HttpResponse, ApiError> {
-    let request = page_request(query.into_inner())?;
+    let request = page_request(query.into_inner(), &listing)?;
     let company_id = path.into_inner();
     let page = read(&state, move |conn, authz| {
         journal::list(conn, authz, &actor, &company_id, &request)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(page))
+    Ok(HttpResponse::Ok().json(listing.sealed(page)))
 }
 
 /// Posts a manual journal entry.
@@ -253,12 +255,13 @@ pub async fn list_closing_exceptions(
     Auth(actor): Auth,
     path: web::Path<String>,
     query: web::Query<PageQuery>,
+    listing: Listing,
 ) -> Result<HttpResponse, ApiError> {
-    let request = page_request(query.into_inner())?;
+    let request = page_request(query.into_inner(), &listing)?;
     let company_id = path.into_inner();
     let page = read(&state, move |conn, authz| {
         closing::exceptions(conn, authz, &actor, &company_id, &request)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(page))
+    Ok(HttpResponse::Ok().json(listing.sealed(page)))
 }

@@ -17,8 +17,10 @@ use sha2::{Digest, Sha256};
 use utoipa::OpenApi;
 
 use super::error::ApiError;
+use super::listing::Listing;
 use super::state::AppState;
 use crate::authz::{self, Authz};
+use crate::books::dates;
 use crate::books::documents::{price_document, DocumentError, LineInput, PricedDocument};
 use crate::books::lines::DocumentInput;
 use crate::books::money::Cents;
@@ -29,8 +31,6 @@ use crate::store::DbConnection;
 const IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
 const OVERRIDE_HEADER: &str = "X-Override-Closing-Date";
 const MAX_IDEMPOTENCY_KEY_BYTES: usize = 255;
-/// A document's due date when the client gives none.
-const DEFAULT_TERMS_DAYS: u64 = 30;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     parties::configure(cfg);
@@ -162,13 +162,33 @@ pub struct PageQuery {
     cursor: Option<String>,
 }
 
-fn page_request(query: PageQuery) -> Result<PageRequest, ApiError> {
-    Ok(PageRequest::parse(query.limit, query.cursor.as_deref())?)
+/// The page a list's query asks for, its cursor opened by `listing`.
+fn page_request(query: PageQuery, listing: &Listing) -> Result<PageRequest, ApiError> {
+    let cursor = listing.open(query.cursor.as_deref())?;
+    Ok(PageRequest::parse(query.limit, cursor.as_deref())?)
 }
 
 fn parse_date(field: &str, text: &str) -> Result<NaiveDate, ApiError> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| ApiError::invalid_field(field, "must be a date YYYY-MM-DD"))
+    dates::parse(text).ok_or_else(|| {
+        ApiError::invalid_field(field, "must be a date YYYY-MM-DD of the years 1900 to 9999")
+    })
+}
+
+/// The due date given, or the default terms after `date`; never before `date`.
+fn resolve_due_date(date: NaiveDate, given: Option<&str>) -> Result<NaiveDate, ApiError> {
+    let due = match parse_optional_date("due_date", given)? {
+        Some(due) => due,
+        None => dates::default_due_date(date).ok_or_else(|| {
+            ApiError::invalid_field("due_date", "would fall after 9999-12-31: give one")
+        })?,
+    };
+    if due < date {
+        return Err(ApiError::invalid_field(
+            "due_date",
+            "must not be before date",
+        ));
+    }
+    Ok(due)
 }
 
 fn parse_optional_date(field: &str, text: Option<&str>) -> Result<Option<NaiveDate>, ApiError> {
@@ -206,16 +226,7 @@ fn parse_document(
 ) -> Result<DocumentInput, ApiError> {
     let party_id = required_id(party_field, party_id)?;
     let date = parse_date("date", date)?;
-    let due_date = match parse_optional_date("due_date", due_date)? {
-        Some(due) if due < date => {
-            return Err(ApiError::invalid_field(
-                "due_date",
-                "must not be before date",
-            ))
-        }
-        Some(due) => due,
-        None => date + chrono::Days::new(DEFAULT_TERMS_DAYS),
-    };
+    let due_date = resolve_due_date(date, due_date)?;
     Ok(DocumentInput {
         party_id,
         date,

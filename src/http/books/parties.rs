@@ -8,6 +8,7 @@ use super::{created, idempotency_key, page_request, read, run, saved, PageQuery}
 use crate::books::parties::{self, PartyInput, PartyKind, PartyView};
 use crate::http::error::ApiError;
 use crate::http::extract::Auth;
+use crate::http::listing::Listing;
 use crate::http::state::AppState;
 use crate::http::versions::expected_version;
 
@@ -59,14 +60,14 @@ async fn list(
     actor: crate::authz::Actor,
     company_id: String,
     kind: PartyKind,
-    query: PageQuery,
+    (query, listing): (PageQuery, Listing),
 ) -> Result<HttpResponse, ApiError> {
-    let request = page_request(query)?;
+    let request = page_request(query, &listing)?;
     let page = read(&state, move |conn, authz| {
         parties::list(conn, authz, &actor, &company_id, kind, &request)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(page))
+    Ok(HttpResponse::Ok().json(listing.sealed(page)))
 }
 
 async fn create(
@@ -138,13 +139,14 @@ pub async fn list_customers(
     Auth(actor): Auth,
     path: web::Path<String>,
     query: web::Query<PageQuery>,
+    listing: Listing,
 ) -> Result<HttpResponse, ApiError> {
     list(
         state,
         actor,
         path.into_inner(),
         PartyKind::Customer,
-        query.into_inner(),
+        (query.into_inner(), listing),
     )
     .await
 }
@@ -214,13 +216,14 @@ pub async fn list_vendors(
     Auth(actor): Auth,
     path: web::Path<String>,
     query: web::Query<PageQuery>,
+    listing: Listing,
 ) -> Result<HttpResponse, ApiError> {
     list(
         state,
         actor,
         path.into_inner(),
         PartyKind::Vendor,
-        query.into_inner(),
+        (query.into_inner(), listing),
     )
     .await
 }

@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 use super::documents::{document_routes, document_step, requested_move, run_move, DocumentRequest};
 use super::{
     parse_date, parse_document, parse_lines, parse_optional_date, parse_payment, required_id,
-    LineRequest,
+    resolve_due_date, LineRequest,
 };
 use crate::books::credit_notes::{self, CreditNoteInput, CreditNoteView, CreditNotes};
 use crate::books::document_model::{self as model, Draft};
@@ -233,14 +233,7 @@ pub async fn convert_estimate(
     let asked = requested_move(&req, (body.version, body.override_closing_date))?;
     let date = parse_optional_date("date", body.date.as_deref())?
         .unwrap_or_else(|| chrono::Utc::now().date_naive());
-    let due_date = parse_optional_date("due_date", body.due_date.as_deref())?
-        .unwrap_or(date + chrono::Days::new(super::DEFAULT_TERMS_DAYS));
-    if due_date < date {
-        return Err(ApiError::invalid_field(
-            "due_date",
-            "must not be before date",
-        ));
-    }
+    let due_date = resolve_due_date(date, body.due_date.as_deref())?;
     let conversion = Conversion { date, due_date };
     run_move(
         &state,

@@ -8,6 +8,7 @@ use super::{created, idempotency_key, page_request, parse_date, read, run, saved
 use crate::books::timesheets::{self, TimesheetInput, TimesheetView};
 use crate::http::error::ApiError;
 use crate::http::extract::Auth;
+use crate::http::listing::Listing;
 use crate::http::state::AppState;
 use crate::http::versions::expected_version;
 
@@ -52,14 +53,15 @@ pub async fn list_timesheets(
     Auth(actor): Auth,
     path: web::Path<String>,
     query: web::Query<PageQuery>,
+    listing: Listing,
 ) -> Result<HttpResponse, ApiError> {
-    let request = page_request(query.into_inner())?;
+    let request = page_request(query.into_inner(), &listing)?;
     let company_id = path.into_inner();
     let page = read(&state, move |conn, authz| {
         timesheets::list_own(conn, authz, &actor, &company_id, &request)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(page))
+    Ok(HttpResponse::Ok().json(listing.sealed(page)))
 }
 
 /// Records time worked by the caller.
