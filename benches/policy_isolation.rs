@@ -1,4 +1,4 @@
-//! One company's policy work beside another company's writes: the latency of customer
+//! One company's policy work beside another company's writes: the latency of invoice
 //! creations of company B, idle and while company A has large policy texts checked back to
 //! back (`POST /policies/test` with a 250 KB text inside the limits, each a little different
 //! so that nothing is cached) and 1 MB texts refused. Before the texts were checked off the
@@ -15,6 +15,8 @@ use std::time::{Duration, Instant};
 
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
+
+use invoicing::Target;
 
 const WRITES: usize = 300;
 const LARGE_POLICIES: usize = 900;
@@ -34,15 +36,18 @@ fn percentile(sorted: &[Duration], share: f64) -> Duration {
     sorted[index]
 }
 
-/// Company B's creations one after another; their latencies, sorted.
-async fn writes(client: &Client, url: &str, token: &str) -> Vec<Duration> {
+/// Company B's invoice creations one after another; their latencies, sorted.
+async fn writes(client: &Client, b: &Target) -> Vec<Duration> {
+    let url = format!("{}/v1/companies/{}/invoices", b.base, b.company_id);
     let mut latencies = Vec::with_capacity(WRITES);
     for n in 0..WRITES {
+        let invoice = json!({"customer_id": b.customer_id, "date": "2026-03-02", "lines": [
+            {"description": "Pose de carrelage", "quantity": 2, "unit_price_cents": 10_000 + n, "vat_rate_bp": 2000}]});
         let started = Instant::now();
         let answer = client
-            .post(url)
-            .bearer_auth(token)
-            .json(&json!({"name": format!("Client {n}")}))
+            .post(&url)
+            .bearer_auth(&b.token)
+            .json(&invoice)
             .send()
             .await
             .expect("answered");
@@ -66,30 +71,25 @@ fn print_latencies(label: &str, sorted: &[Duration]) {
 async fn main() {
     let dir = tempfile::tempdir().expect("temporary directory");
     let url = format!("sqlite://{}", dir.path().join("bench.db").display());
-    let (a, _store) = invoicing::start(&url, "advanced").await;
+    let (b, _store) = invoicing::start(&url, "advanced").await;
     let client = Client::new();
-    let b: Value = client
-        .post(format!("{}/v1/signup", a.base))
-        .json(
-            &json!({"company_name": "Other SARL", "plan": "advanced", "email": "other@example.fr",
-            "password": "correct horse battery", "display_name": "Other"}),
-        )
+    let a: Value = client
+        .post(format!("{}/v1/signup", b.base))
+        .json(&json!({"company_name": "Policy SARL", "plan": "advanced",
+            "email": "policy@example.fr", "password": "correct horse battery",
+            "display_name": "Policy"}))
         .send()
         .await
         .expect("signup")
         .json()
         .await
         .expect("signup body");
-    let b_token = b["token"].as_str().expect("token").to_owned();
-    let b_customers = format!(
-        "{}/v1/companies/{}/customers",
-        a.base,
-        b["company"]["id"].as_str().expect("company")
-    );
-    let policies = format!("{}/v1/companies/{}/policies", a.base, a.company_id);
+    let a_token = a["token"].as_str().expect("token").to_owned();
+    let a_company = a["company"]["id"].as_str().expect("company");
+    let policies = format!("{}/v1/companies/{a_company}/policies", b.base);
     let active: Value = client
         .get(&policies)
-        .bearer_auth(&a.token)
+        .bearer_auth(&a_token)
         .send()
         .await
         .expect("policies")
@@ -98,12 +98,12 @@ async fn main() {
         .expect("policies body");
     let active = active["policies"].as_str().expect("text").to_owned();
 
-    writes(&client, &b_customers, &b_token).await;
-    let idle = writes(&client, &b_customers, &b_token).await;
+    writes(&client, &b).await;
+    let idle = writes(&client, &b).await;
 
     let running = Arc::new(AtomicBool::new(true));
     let checker = tokio::spawn({
-        let (client, running, token) = (client.clone(), running.clone(), a.token.clone());
+        let (client, running) = (client.clone(), running.clone());
         let test_url = format!("{policies}/test");
         async move {
             let (mut large, mut refused) = (Vec::new(), Vec::new());
@@ -115,7 +115,7 @@ async fn main() {
                 let started = Instant::now();
                 let answer = client
                     .post(&test_url)
-                    .bearer_auth(&token)
+                    .bearer_auth(&a_token)
                     .json(&body)
                     .send();
                 let status = answer.await.expect("answered").status();
@@ -124,7 +124,7 @@ async fn main() {
                 let started = Instant::now();
                 let answer = client
                     .post(&test_url)
-                    .bearer_auth(&token)
+                    .bearer_auth(&a_token)
                     .json(&json!({"policies": megabyte}))
                     .send();
                 let status = answer.await.expect("answered").status();
@@ -135,13 +135,13 @@ async fn main() {
         }
     });
     tokio::time::sleep(Duration::from_millis(200)).await;
-    let loaded = writes(&client, &b_customers, &b_token).await;
+    let loaded = writes(&client, &b).await;
     running.store(false, Ordering::Relaxed);
     let (large, refused) = checker.await.expect("the checker ran");
 
-    println!("policy_isolation on SQLite, {WRITES} customer creations of company B per phase");
-    print_latencies("B's creations, idle", &idle);
-    print_latencies("B's creations, beside A's policy checks", &loaded);
+    println!("policy_isolation on SQLite, {WRITES} invoice creations of company B per phase");
+    print_latencies("B's invoices, idle", &idle);
+    print_latencies("B's invoices, beside A's policy checks", &loaded);
     let mean = |times: &[Duration]| times.iter().sum::<Duration>() / times.len().max(1) as u32;
     println!(
         "A's 250 KB text ({LARGE_POLICIES} extra policies) checked and tested: {} times, mean {:.0} ms",

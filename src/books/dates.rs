@@ -14,8 +14,9 @@ pub const DEFAULT_TERMS_DAYS: u64 = 30;
 pub fn parse(text: &str) -> Option<NaiveDate> {
     let text = text.trim();
     let digits_at = |range: std::ops::Range<usize>| text[range].bytes().all(|b| b.is_ascii_digit());
+    // ASCII first: every byte is then a character, so the slices below cannot split one.
     let shaped = text.len() == 10
-        && text.is_char_boundary(4)
+        && text.is_ascii()
         && digits_at(0..4)
         && &text[4..5] == "-"
         && digits_at(5..7)
@@ -65,6 +66,16 @@ mod tests {
             "２０２６-01-01",
             "",
         ] {
+            assert_eq!(parse(text), None, "{text}");
+        }
+    }
+
+    /// Found by `fuzz/run books_json`: ten bytes with a two-byte character where a dash or
+    /// a digit goes panicked (a slice inside the character) and the request got no answer.
+    #[test]
+    fn a_character_of_two_bytes_is_refused_not_a_panic() {
+        for text in ["2026é1-01", "2026-0é01", "2026-01é1", "4999é2-15"] {
+            assert_eq!(text.len(), 10);
             assert_eq!(parse(text), None, "{text}");
         }
     }

@@ -171,10 +171,14 @@ fn add_common_answers(path: &str, operation: &mut Operation) {
     ];
     let responses = &mut operation.responses.responses;
     for (applies, status, description) in statuses {
-        if applies {
-            responses
-                .entry(status.to_owned())
-                .or_insert_with(|| Response::new(description).into());
+        let response = responses.get_mut(status);
+        if let Some(RefOr::T(response)) = response {
+            // An annotation's bare `(status = 403)` gets the kind's description.
+            if response.description.is_empty() {
+                response.description = description.to_owned();
+            }
+        } else if applies && response.is_none() {
+            responses.insert(status.to_owned(), Response::new(description).into());
         }
     }
     for (status, response) in responses.iter_mut() {
@@ -188,6 +192,14 @@ fn add_common_answers(path: &str, operation: &mut Operation) {
 
 /// The error body and the headers of an error answer.
 fn document_error(status: &str, response: &mut Response) {
+    if response.description.is_empty() {
+        response.description = match status {
+            "409" => "Conflicts with the record's current version or state.",
+            "422" => "Well-formed but refused: see the error's code and fields.",
+            _ => "An error; see its code.",
+        }
+        .to_owned();
+    }
     if response.content.is_empty() {
         let content = ContentBuilder::new()
             .schema(Some(Ref::from_schema_name(ERROR_SCHEMA)))

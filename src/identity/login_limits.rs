@@ -56,7 +56,6 @@ pub fn check(
         .filter(login_failures::email.eq(email))
         .filter(login_failures::failed_at.gt(since));
     let from_here: (i64, Option<NaiveDateTime>) = of_account
-        .clone()
         .filter(login_failures::ip.eq(ip))
         .select((count_star(), max(login_failures::failed_at)))
         .get_result(conn)?;

@@ -532,3 +532,77 @@ async fn customers_are_listed_in_pages_and_updated_from_their_version() {
         "limit"
     );
 }
+
+#[tokio::test]
+async fn dates_outside_the_years_1900_to_9999_are_refused_naming_the_field() {
+    let books = Books::start().await;
+    let invalid = (StatusCode::BAD_REQUEST, "invalid_input");
+    for date in ["-2026-01-01", "0000-01-01", "+12026-01-01", "1899-12-31"] {
+        let body = books.invoice_body(date, 10_000);
+        let refused = books
+            .refused((Method::POST, "invoices"), books.admin(), &body, invalid)
+            .await;
+        assert_eq!(refused["field"], "date", "{date}: {refused}");
+    }
+    // The last day a ledger holds: its 30-day default due date would fall past it.
+    let body = books.invoice_body("9999-12-31", 10_000);
+    let refused = books
+        .refused((Method::POST, "invoices"), books.admin(), &body, invalid)
+        .await;
+    assert_eq!(refused["field"], "due_date", "{refused}");
+    let mut with_due = books.invoice_body("9999-12-01", 10_000);
+    with_due["due_date"] = json!("9999-12-31");
+    books
+        .expect(
+            (Method::POST, "invoices"),
+            books.admin(),
+            &with_due,
+            StatusCode::CREATED,
+        )
+        .await;
+    let listed = books.read("invoices").await;
+    assert_eq!(
+        listed["items"].as_array().map(Vec::len),
+        Some(1),
+        "{listed}"
+    );
+}
+
+#[tokio::test]
+async fn names_and_descriptions_with_control_characters_are_refused_and_nothing_is_stored() {
+    let books = Books::start().await;
+    let invalid = (StatusCode::BAD_REQUEST, "invalid_input");
+    for name in ["Dupont\u{0} SARL", "Dupont\u{1b}[2J SARL", "Ding\u{7}"] {
+        let refused = books
+            .refused(
+                (Method::POST, "customers"),
+                books.admin(),
+                &json!({"name": name}),
+                invalid,
+            )
+            .await;
+        assert_eq!(refused["field"], "name", "{name:?}: {refused}");
+    }
+    let mut invoice = books.invoice_body("2026-06-15", 10_000);
+    invoice["lines"][0]["description"] = json!("Pose\u{0}de carrelage");
+    let refused = books
+        .refused((Method::POST, "invoices"), books.admin(), &invoice, invalid)
+        .await;
+    assert_eq!(refused["field"], "lines[0].description", "{refused}");
+    let customers = books.read("customers").await;
+    assert_eq!(
+        customers["items"].as_array().map(Vec::len),
+        Some(1),
+        "only the customer Books::start made: {customers}"
+    );
+    // Line breaks and tabs are text, not control.
+    let two_lines = json!({"name": "Dupont\tSARL\nAgence de Lyon"});
+    books
+        .expect(
+            (Method::POST, "customers"),
+            books.admin(),
+            &two_lines,
+            StatusCode::CREATED,
+        )
+        .await;
+}

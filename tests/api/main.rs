@@ -14,6 +14,7 @@ mod credentials;
 mod decision_point;
 mod decisions;
 mod enforcement;
+mod fuzz_regressions;
 mod helpers;
 mod identity;
 mod pages;

@@ -517,14 +517,38 @@ async fn a_sign_in_form_without_its_csrf_field_or_fields_shows_the_sign_in_page_
     sign_in(&app, &company.admin_email, PASSWORD).await;
 }
 
+/// A signed-in admin's policy editor: the session, the editor's path and its form token.
+struct PolicyEditor {
+    session: String,
+    path: String,
+    csrf: String,
+}
+
+async fn policy_editor(app: &TestApp) -> (crate::helpers::Company, PolicyEditor) {
+    let company = app.signup("plus").await;
+    let session = cookie_value(&sign_in(app, &company.admin_email, PASSWORD).await);
+    let path = format!("/ui/companies/{}/policies", company.id);
+    let editor = get_page(app, &session, &path).await.text().await.unwrap();
+    let csrf = csrf_field(&editor);
+    let editor = PolicyEditor {
+        session,
+        path,
+        csrf,
+    };
+    (company, editor)
+}
+
 #[tokio::test]
 async fn a_form_over_its_limit_is_answered_413_with_the_error_page() {
     let app = spawn_app_with(|_| {}).await;
-    let company = app.signup("plus").await;
-    let session = cookie_value(&sign_in(&app, &company.admin_email, PASSWORD).await);
-    let path = format!("/ui/companies/{}/policies", company.id);
-    let editor = get_page(&app, &session, &path).await.text().await.unwrap();
-    let csrf = csrf_field(&editor);
+    let (
+        company,
+        PolicyEditor {
+            session,
+            path,
+            csrf,
+        },
+    ) = policy_editor(&app).await;
     let policies = format!("// {}\n", "x".repeat(300 * 1024));
     for (target, language, message) in [
         (path.clone(), "en", "256 KiB"),
@@ -580,4 +604,40 @@ async fn a_form_over_its_limit_is_answered_413_with_the_error_page() {
         .await
         .unwrap()
         .contains("id=\"error-message\""));
+}
+
+#[tokio::test]
+async fn a_policy_text_nested_past_the_limit_is_shown_back_with_the_limit_on_save_and_dry_run() {
+    let app = spawn_app_with(|_| {}).await;
+    let (
+        _,
+        PolicyEditor {
+            session,
+            path,
+            csrf,
+        },
+    ) = policy_editor(&app).await;
+    // 150 parentheses deep aborted the whole process before the limits.
+    let deep = format!(
+        "@id(\"deep\")\npermit (principal, action, resource)\nwhen {{ {}true{} }};\n",
+        "(".repeat(150),
+        ")".repeat(150)
+    );
+    for target in [path.clone(), format!("{path}/dry-run")] {
+        let answer = client()
+            .post(app.url(&target))
+            .header(COOKIE, format!("sw_session={session}"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("expected_version", "1"),
+                ("policies", deep.as_str()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        let html = answer.text().await.unwrap();
+        assert!(html.contains("limit of 32 levels"), "{target}: {html}");
+    }
+    let health = app.get("/healthz", None).await;
+    expect_status(health, StatusCode::OK).await;
 }
