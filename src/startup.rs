@@ -132,9 +132,11 @@ fn serve(listener: TcpListener, state: AppState) -> Result<Server, StartupError>
         App::new()
             .app_data(data.clone())
             .wrap(from_fn(http::credentials::authenticate_first))
+            // Before authentication reads the database; inside the locale and the metrics,
+            // so that its 408 and 429 speak the request's language and are counted.
+            .wrap(from_fn(http::limits::bound_requests))
             .wrap(from_fn(http::metrics::record))
             .wrap(from_fn(http::locale::scope_locale))
-            .wrap(from_fn(http::limits::bound_requests))
             .wrap(TracingLogger::default())
             .configure(http::configure)
             .configure(crate::ui::configure)

@@ -3,9 +3,11 @@
 //! A company starts on the base policies as version 1, stored only once it first changes.
 //! A change is refused when it started from another version than the active one, when its
 //! text does not validate against the schema, or when the company's policy tests fail on
-//! it; otherwise it is stored as the next version and made active in the same transaction
-//! (one conditional update of the company's row, so two nodes cannot both win), and the
-//! change is appended to the decision log.
+//! it. Those checks are the slow part and run on a snapshot read ([`check_change`]); a
+//! checked change is then stored as the next version and made active in one transaction on
+//! the writer ([`activate`]: one conditional update of the company's row, so two nodes
+//! cannot both win, and a version activated since the check wins), and the change is
+//! appended to the decision log.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
