@@ -73,19 +73,13 @@ async fn main() {
     let url = format!("sqlite://{}", dir.path().join("bench.db").display());
     let (b, _store) = invoicing::start(&url, "advanced").await;
     let client = Client::new();
-    let a: Value = client
-        .post(format!("{}/v1/signup", b.base))
-        .json(&json!({"company_name": "Policy SARL", "plan": "advanced",
-            "email": "policy@example.fr", "password": "correct horse battery",
-            "display_name": "Policy"}))
-        .send()
-        .await
-        .expect("signup")
-        .json()
-        .await
-        .expect("signup body");
-    let a_token = a["token"].as_str().expect("token").to_owned();
-    let a_company = a["company"]["id"].as_str().expect("company");
+    let (a_token, a_company) = invoicing::signup(
+        &client,
+        &b.base,
+        ("Policy SARL", "advanced"),
+        "policy@example.fr",
+    )
+    .await;
     let policies = format!("{}/v1/companies/{a_company}/policies", b.base);
     let active: Value = client
         .get(&policies)

@@ -31,23 +31,8 @@ pub async fn start(database_url: &str, plan: &str) -> (Target, Store) {
     let store = application.state().store.clone();
     tokio::spawn(application.run_until_stopped());
     let client = Client::new();
-    let signup: Value = client
-        .post(format!("{base}/v1/signup"))
-        .json(
-            &json!({"company_name": "Bench SARL", "plan": plan, "email": "bench@example.fr",
-            "password": "correct horse battery", "display_name": "Bench"}),
-        )
-        .send()
-        .await
-        .expect("signup")
-        .json()
-        .await
-        .expect("signup body");
-    let token = signup["token"].as_str().expect("token").to_owned();
-    let company_id = signup["company"]["id"]
-        .as_str()
-        .expect("company")
-        .to_owned();
+    let (token, company_id) =
+        signup(&client, &base, ("Bench SARL", plan), "bench@example.fr").await;
     let customer: Value = client
         .post(format!("{base}/v1/companies/{company_id}/customers"))
         .bearer_auth(&token)
@@ -65,4 +50,29 @@ pub async fn start(database_url: &str, plan: &str) -> (Target, Store) {
         customer_id: customer["id"].as_str().expect("customer id").to_owned(),
     };
     (target, store)
+}
+
+/// Signs up a company named `name` on `plan`, its admin `email`; its token and id.
+pub async fn signup(
+    client: &Client,
+    base: &str,
+    (name, plan): (&str, &str),
+    email: &str,
+) -> (String, String) {
+    let signup: Value = client
+        .post(format!("{base}/v1/signup"))
+        .json(&json!({"company_name": name, "plan": plan, "email": email,
+            "password": "correct horse battery", "display_name": name}))
+        .send()
+        .await
+        .expect("signup")
+        .json()
+        .await
+        .expect("signup body");
+    let token = signup["token"].as_str().expect("token").to_owned();
+    let company_id = signup["company"]["id"]
+        .as_str()
+        .expect("company")
+        .to_owned();
+    (token, company_id)
 }

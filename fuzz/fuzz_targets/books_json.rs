@@ -11,7 +11,7 @@ use libfuzzer_sys::fuzz_target;
 use seatwarden::books::chart::{Account, AccountClass, Chart};
 use seatwarden::books::dates;
 use seatwarden::books::documents::{price_document, LineInput, PricedDocument};
-use seatwarden::books::lines::{reprice, LineRow, LineView};
+use seatwarden::books::lines::{line_rows, reprice, LineView};
 use seatwarden::books::money::Cents;
 use seatwarden::books::postings::{
     self, DocumentRef, EntryDraft, ManualEntryInput, PaymentRef, SourceKind,
@@ -117,7 +117,7 @@ fn check_document(lines: &[LineInput]) {
     assert!(priced.total_cents() <= Cents::MAX_AMOUNT);
     // Stored as the service stores it, the document prices again to the same amounts, and
     // shows as a line view without losing its quantity.
-    let rows = stored(&priced);
+    let rows = line_rows("doc", &priced);
     let again = reprice(&rows).expect("a stored document prices again");
     assert_eq!(again, priced, "stored lines price to other amounts");
     for row in rows {
@@ -130,24 +130,6 @@ fn check_document(lines: &[LineInput]) {
         );
     }
     post_document(&priced);
-}
-
-fn stored(priced: &PricedDocument) -> Vec<LineRow> {
-    priced
-        .lines()
-        .iter()
-        .enumerate()
-        .map(|(position, line)| LineRow {
-            document_id: "doc".to_owned(),
-            position: position as i64,
-            description: line.description.clone(),
-            quantity_milli: line.quantity.milli(),
-            unit_price_cents: line.unit_price_cents.get(),
-            vat_rate_bp: i64::from(line.vat_rate_bp),
-            account_number: line.account_number.clone(),
-            subtotal_cents: line.subtotal_cents.get(),
-        })
-        .collect()
 }
 
 /// What `lines::check_postable` lets through must post: an invoice (then its void and a

@@ -59,15 +59,9 @@ impl From<LineRow> for LineView {
     }
 }
 
-/// Writes a new document's lines; returns them as the API shows them, so the caller need not
-/// read back what it just wrote.
-pub fn insert_lines(
-    conn: &mut DbConnection,
-    company_id: &str,
-    document_id: &str,
-    priced: &PricedDocument,
-) -> Result<Vec<LineView>, BooksError> {
-    let rows: Vec<LineRow> = priced
+/// A priced document's lines as the rows that store them, in order.
+pub fn line_rows(document_id: &str, priced: &PricedDocument) -> Vec<LineRow> {
+    priced
         .lines()
         .iter()
         .enumerate()
@@ -81,7 +75,18 @@ pub fn insert_lines(
             account_number: line.account_number.clone(),
             subtotal_cents: line.subtotal_cents.get(),
         })
-        .collect();
+        .collect()
+}
+
+/// Writes a new document's lines; returns them as the API shows them, so the caller need not
+/// read back what it just wrote.
+pub fn insert_lines(
+    conn: &mut DbConnection,
+    company_id: &str,
+    document_id: &str,
+    priced: &PricedDocument,
+) -> Result<Vec<LineView>, BooksError> {
+    let rows = line_rows(document_id, priced);
     let values: Vec<_> = rows
         .iter()
         .map(|row| {
