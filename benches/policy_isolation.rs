@@ -18,7 +18,7 @@ use serde_json::{json, Value};
 
 use invoicing::Target;
 
-const WRITES: usize = 300;
+const WRITES: usize = 1_000;
 const LARGE_POLICIES: usize = 900;
 
 fn large_text(active: &str, round: usize) -> String {
