@@ -14,6 +14,7 @@ use crate::alerts::scheduler::{self, JobContext};
 use crate::authz::group_commit::GroupCommit;
 use crate::authz::{self, ActionQueue, Authz, Engines};
 use crate::config::Settings;
+use crate::http::limits::RequestLimits;
 use crate::http::rate_limit::CompanyRateLimiter;
 use crate::http::{self, metrics::Metrics, state::AppState};
 use crate::paging::CursorKey;
@@ -85,7 +86,6 @@ impl Application {
             authz,
             settings: Arc::new(settings),
             metrics: Metrics::new(),
-            in_flight: Default::default(),
             cursor_key,
         };
         let jobs = JobContext::new(state.store.clone(), state.settings.clone())?;
@@ -123,6 +123,10 @@ impl Application {
 }
 
 fn serve(listener: TcpListener, state: AppState) -> Result<Server, StartupError> {
+    let limits = web::Data::new(RequestLimits::new(
+        state.settings.request_body_timeout,
+        state.settings.requests_in_flight_per_address,
+    ));
     let data = web::Data::new(state);
     let address = listener
         .local_addr()
@@ -131,6 +135,7 @@ fn serve(listener: TcpListener, state: AppState) -> Result<Server, StartupError>
     let server = HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
+            .app_data(limits.clone())
             .wrap(from_fn(http::credentials::authenticate_first))
             // Before authentication reads the database; inside the locale and the metrics,
             // so that its 408 and 429 speak the request's language and are counted.

@@ -25,11 +25,28 @@ use actix_web::{web, Error, HttpMessage, HttpResponse, ResponseError};
 use futures_core::Stream;
 
 use super::error::{ApiError, ErrorCode};
-use super::state::AppState;
 
-/// Requests in flight per client address, shared by the workers of one node.
+/// The limits of one node, shared by its workers: the settings and the requests in flight
+/// per client address.
+#[derive(Clone)]
+pub struct RequestLimits {
+    body_timeout: Duration,
+    per_address: usize,
+    in_flight: InFlight,
+}
+
+impl RequestLimits {
+    pub fn new(body_timeout: Duration, per_address: usize) -> Self {
+        Self {
+            body_timeout,
+            per_address,
+            in_flight: InFlight::default(),
+        }
+    }
+}
+
 #[derive(Clone, Default)]
-pub struct InFlight {
+struct InFlight {
     by_address: Arc<Mutex<HashMap<IpAddr, usize>>>,
 }
 
@@ -76,24 +93,20 @@ pub async fn bound_requests(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
-    let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
+    let Some(limits) = req.app_data::<web::Data<RequestLimits>>().cloned() else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
-    let settings = &state.settings;
     let _in_flight = match req.peer_addr() {
-        Some(peer) => {
-            let limit = settings.requests_in_flight_per_address;
-            match state.in_flight.enter(peer.ip(), limit) {
-                Some(guard) => Some(guard),
-                None => return Ok(req.into_response(closing(too_many_in_flight()))),
-            }
-        }
+        Some(peer) => match limits.in_flight.enter(peer.ip(), limits.per_address) {
+            Some(guard) => Some(guard),
+            None => return Ok(req.into_response(closing(too_many_in_flight()))),
+        },
         None => None,
     };
     let expired = Arc::new(AtomicBool::new(false));
     let body = Deadline {
         inner: req.take_payload(),
-        sleep: Box::pin(tokio::time::sleep(settings.request_body_timeout)),
+        sleep: Box::pin(tokio::time::sleep(limits.body_timeout)),
         expired: expired.clone(),
     };
     req.set_payload(Payload::Stream {
@@ -103,7 +116,7 @@ pub async fn bound_requests(
     if !expired.load(Ordering::Acquire) {
         return answered.map(ServiceResponse::map_into_boxed_body);
     }
-    let timeout = closing(body_timeout(settings.request_body_timeout));
+    let timeout = closing(body_timeout(limits.body_timeout));
     match answered {
         Ok(response) => Ok(ServiceResponse::new(response.request().clone(), timeout)),
         Err(_) => Err(actix_web::error::InternalError::from_response("", timeout).into()),

@@ -10,7 +10,6 @@ use crate::identity::sessions::SessionTimeouts;
 use crate::paging::CursorKey;
 use crate::store::Store;
 
-use super::limits::InFlight;
 use super::metrics::Metrics;
 
 #[derive(Clone)]
@@ -23,8 +22,6 @@ pub struct AppState {
     pub metrics: Metrics,
     /// Answers `/v1/authorize`: questions decided and logged in group commits.
     pub decision_point: GroupCommit,
-    /// Requests in flight per client address.
-    pub in_flight: InFlight,
     /// Seals the cursors of lists to the list that gave them.
     pub cursor_key: CursorKey,
 }

@@ -10,7 +10,7 @@ use super::service::{self, Proposal};
 use super::versions::{self, CheckedChange, PolicyVersion, ProposedChange, TestFiles};
 use crate::authz::policy_files::TemplateLink;
 use crate::authz::policy_tests::TestReport;
-use crate::authz::{self, Actor, Gate};
+use crate::authz::{self, Actor, Authz, Gate};
 use crate::store::DbConnection;
 
 /// Validates, tests and activates a change; returns the new active version.
@@ -20,9 +20,8 @@ pub async fn change_policies(
     company_id: String,
     change: ProposedChange,
 ) -> Result<PolicyVersion, PolicyAdminError> {
-    let authz = gate.authz.clone();
-    checked_then_activated(gate, move |conn| {
-        versions::check_change(conn, &authz, &actor, &company_id, change)
+    checked_then_activated(gate, move |conn, authz| {
+        versions::check_change(conn, authz, &actor, &company_id, change)
     })
     .await
 }
@@ -36,11 +35,10 @@ pub async fn rollback(
     expected_version: i64,
     comment: String,
 ) -> Result<PolicyVersion, PolicyAdminError> {
-    let authz = gate.authz.clone();
-    checked_then_activated(gate, move |conn| {
+    checked_then_activated(gate, move |conn, authz| {
         versions::check_rollback(
             conn,
-            &authz,
+            authz,
             &actor,
             &company_id,
             to_version,
@@ -60,11 +58,10 @@ pub async fn link_template(
     expected_version: i64,
     comment: String,
 ) -> Result<PolicyVersion, PolicyAdminError> {
-    let authz = gate.authz.clone();
-    checked_then_activated(gate, move |conn| {
+    checked_then_activated(gate, move |conn, authz| {
         service::check_link(
             conn,
-            &authz,
+            authz,
             &actor,
             &company_id,
             link,
@@ -84,11 +81,10 @@ pub async fn unlink_template(
     expected_version: i64,
     comment: String,
 ) -> Result<PolicyVersion, PolicyAdminError> {
-    let authz = gate.authz.clone();
-    checked_then_activated(gate, move |conn| {
+    checked_then_activated(gate, move |conn, authz| {
         service::check_unlink(
             conn,
-            &authz,
+            authz,
             &actor,
             &company_id,
             &link_id,
@@ -107,9 +103,8 @@ pub async fn test_policies(
     proposal: Proposal,
     tests: Option<TestFiles>,
 ) -> Result<TestReport, PolicyAdminError> {
-    let authz = gate.authz.clone();
-    authz::read(&gate.store, &gate.actions, move |conn| {
-        service::test_policies(conn, &authz, &actor, &company_id, proposal, tests)
+    read(gate, move |conn, authz| {
+        service::test_policies(conn, authz, &actor, &company_id, proposal, tests)
     })
     .await
 }
@@ -122,9 +117,8 @@ pub async fn dry_run(
     proposal: Proposal,
     window: Window,
 ) -> Result<DryRunReport, PolicyAdminError> {
-    let authz = gate.authz.clone();
-    authz::read(&gate.store, &gate.actions, move |conn| {
-        service::dry_run(conn, &authz, &actor, &company_id, proposal, window)
+    read(gate, move |conn, authz| {
+        service::dry_run(conn, authz, &actor, &company_id, proposal, window)
     })
     .await
 }
@@ -132,7 +126,21 @@ pub async fn dry_run(
 /// Checks a change on a snapshot, then activates it on the writer.
 async fn checked_then_activated<F>(gate: &Gate, check: F) -> Result<PolicyVersion, PolicyAdminError>
 where
-    F: FnOnce(&mut DbConnection) -> Result<CheckedChange, PolicyAdminError> + Send + 'static,
+    F: FnOnce(&mut DbConnection, &Authz) -> Result<CheckedChange, PolicyAdminError>
+        + Send
+        + 'static,
 {
+    let authz = gate.authz.clone();
+    let check = move |conn: &mut DbConnection| check(conn, &authz);
     authz::read_then_act(&gate.store, &gate.actions, check, versions::activate).await
+}
+
+/// Decides and reads on a snapshot, off the writer.
+async fn read<T, F>(gate: &Gate, work: F) -> Result<T, PolicyAdminError>
+where
+    F: FnOnce(&mut DbConnection, &Authz) -> Result<T, PolicyAdminError> + Send + 'static,
+    T: Send + 'static,
+{
+    let authz = gate.authz.clone();
+    authz::read(&gate.store, &gate.actions, move |conn| work(conn, &authz)).await
 }
