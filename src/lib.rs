@@ -1,6 +1,7 @@
 //! Seatwarden: access policies and seat audit for small-business accounting.
 
 pub mod alerts;
+pub mod app;
 pub mod authz;
 pub mod books;
 pub mod cli;
@@ -17,6 +18,7 @@ pub mod store;
 pub mod telemetry;
 pub mod text;
 pub mod ui;
+pub mod web;
 
 /// Every request allocates many small strings and maps (Cedar's entities, JSON, rows);
 /// mimalloc serves them from per-thread pages instead of glibc's locked arenas.

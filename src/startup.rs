@@ -11,14 +11,16 @@ use tracing_actix_web::TracingLogger;
 use tokio_cron_scheduler::JobScheduler;
 
 use crate::alerts::scheduler::{self, JobContext};
+use crate::app::AppState;
 use crate::authz::group_commit::GroupCommit;
 use crate::authz::{self, ActionQueue, Authz, Engines};
 use crate::config::Settings;
-use crate::http::limits::RequestLimits;
-use crate::http::rate_limit::CompanyRateLimiter;
-use crate::http::{self, metrics::Metrics, state::AppState};
+use crate::http;
 use crate::paging::CursorKey;
 use crate::store::Store;
+use crate::web::limits::RequestLimits;
+use crate::web::metrics::Metrics;
+use crate::web::rate_limit::CompanyRateLimiter;
 
 /// The name of the shared secret that seals list cursors.
 const CURSOR_KEY: &str = "cursor_key";
@@ -85,7 +87,6 @@ impl Application {
             store,
             authz,
             settings: Arc::new(settings),
-            metrics: Metrics::new(),
             cursor_key,
         };
         let jobs = JobContext::new(state.store.clone(), state.settings.clone())?;
@@ -127,6 +128,7 @@ fn serve(listener: TcpListener, state: AppState) -> Result<Server, StartupError>
         state.settings.request_body_timeout,
         state.settings.requests_in_flight_per_address,
     ));
+    let metrics = web::Data::new(Metrics::new());
     let data = web::Data::new(state);
     let address = listener
         .local_addr()
@@ -136,12 +138,13 @@ fn serve(listener: TcpListener, state: AppState) -> Result<Server, StartupError>
         App::new()
             .app_data(data.clone())
             .app_data(limits.clone())
-            .wrap(from_fn(http::credentials::authenticate_first))
+            .app_data(metrics.clone())
+            .wrap(from_fn(crate::web::credentials::authenticate_first))
             // Before authentication reads the database; inside the locale and the metrics,
             // so that its 408 and 429 speak the request's language and are counted.
-            .wrap(from_fn(http::limits::bound_requests))
-            .wrap(from_fn(http::metrics::record))
-            .wrap(from_fn(http::locale::scope_locale))
+            .wrap(from_fn(crate::web::limits::bound_requests))
+            .wrap(from_fn(crate::web::metrics::record))
+            .wrap(from_fn(crate::web::locale::scope_locale))
             .wrap(TracingLogger::default())
             .configure(http::configure)
             .configure(crate::ui::configure)

@@ -5,8 +5,8 @@
 use std::path::Path;
 use std::process::ExitCode;
 
+use crate::app::AppState;
 use crate::config::Settings;
-use crate::http::state::AppState;
 use crate::seats::demo::DemoCompany;
 use crate::seats::import::{self, ParsedImport};
 use crate::seats::records::FindingView;

@@ -4,15 +4,15 @@ use actix_web::{get, put, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use utoipa::{OpenApi, ToSchema};
 
-use super::error::ApiError;
-use super::extract::Auth;
 use super::listing::Listing;
-use super::state::AppState;
 use super::versions::expected_version;
 use crate::alerts::outbox::{AlertFilter, AlertState};
 use crate::alerts::service::{self, AlertPage, MAX_PAGE};
 use crate::alerts::settings::{self, AlertSettings, AlertSettingsView};
+use crate::app::AppState;
 use crate::authz;
+use crate::web::error::ApiError;
+use crate::web::extract::Auth;
 
 #[derive(OpenApi)]
 #[openapi(paths(get_alert_settings, set_alert_settings, list_alerts))]

@@ -6,15 +6,16 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::credentials;
-use super::error::ApiError;
-use super::extract::{bearer_token, client_ip, Auth};
-use super::state::AppState;
+use crate::app::AppState;
 use crate::authz::decision_log::PendingDecision;
 use crate::authz::decision_point::{self, Caller, ExternalRequest, PrincipalRef, MAX_BATCH};
 use crate::authz::{self, Action, Options, Resource, ResourceKind};
 use crate::identity::sessions::Authenticated;
 use crate::identity::Role;
+use crate::web::credentials;
+use crate::web::error::ApiError;
+use crate::web::extract::Auth;
+use crate::web::request::{bearer_token, client_ip};
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -6,13 +6,13 @@ use chrono::{DateTime, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::error::ApiError;
-use super::extract::Auth;
 use super::listing::Listing;
-use super::state::AppState;
+use crate::app::AppState;
 use crate::authz::decision_log::{ChainCheck, DecisionFilter, DecisionRecord};
 use crate::authz::{self, decisions, Action};
 use crate::paging::{checked_limit, decode_cursor, encode_cursor, PagingError};
+use crate::web::error::ApiError;
+use crate::web::extract::Auth;
 
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]

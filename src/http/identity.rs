@@ -4,10 +4,8 @@ use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::error::ApiError;
-use super::extract::{client_info, Auth};
 use super::listing::Listing;
-use super::state::AppState;
+use crate::app::AppState;
 use crate::authz;
 use crate::i18n::Locale;
 use crate::identity::companies::{self, Signup};
@@ -18,6 +16,9 @@ use crate::identity::users::{self, NewUser, UserChanges};
 use crate::identity::{passwords, IdentityError, Plan, Role};
 use crate::paging::{Page, PageRequest};
 use crate::store::write_transaction;
+use crate::web::error::ApiError;
+use crate::web::extract::Auth;
+use crate::web::request::client_info;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

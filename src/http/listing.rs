@@ -7,9 +7,9 @@ use std::future::{ready, Ready};
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpRequest};
 
-use super::error::ApiError;
-use super::state::AppState;
+use crate::app::AppState;
 use crate::paging::{CursorKey, Page, PagingError};
+use crate::web::error::ApiError;
 
 /// Query parameters that page a list rather than choose what it holds.
 const PAGING_PARAMETERS: [&str; 2] = ["cursor", "limit"];

@@ -3,30 +3,22 @@
 
 mod alerts;
 mod books;
-pub mod credentials;
 mod decision_point;
 pub(crate) mod decisions;
-mod domain_errors;
-pub mod error;
-pub mod extract;
 mod identity;
-pub mod limits;
 pub mod listing;
-pub mod locale;
-pub mod metrics;
 pub mod openapi;
 pub mod policies;
 mod policy_review;
-pub mod rate_limit;
 mod seats;
-pub mod state;
 mod system;
 mod versions;
 
-use actix_web::mime;
-use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 
-use error::{ApiError, ErrorCode};
+use crate::web::content_type::unsupported_media_type;
+use crate::web::credentials;
+use crate::web::error::{ApiError, ErrorCode};
 
 /// Bodies above this size are refused before parsing.
 const JSON_LIMIT_BYTES: usize = 2 * 1024 * 1024;
@@ -50,7 +42,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(system::healthz)
         .service(system::readyz)
         .service(system::metrics)
-        .service(system::openapi)
+        .service(openapi::serve_document)
         .service(identity::signup)
         .service(identity::sign_in)
         .service(identity::sign_out)
@@ -83,41 +75,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(books::configure)
         .configure(policies::configure)
         .configure(policy_review::configure);
-}
-
-/// 415 for a body that says it is JSON of another kind than the contract's
-/// (`application/json-patch+json`, `text/json`, `application/json; charset=latin1`) on any
-/// API route: actix's JSON extractor would read it as JSON, since its own content-type hook
-/// can only widen what it accepts. Other types are refused by the extractor itself.
-pub fn foreign_json(req: &HttpRequest) -> Option<ApiError> {
-    let mime = req.mime_type().ok().flatten()?;
-    let looks_like_json = mime.subtype() == mime::JSON || mime.suffix() == Some(mime::JSON);
-    let api_route = req.path().starts_with("/v1/") && req.match_pattern().is_some();
-    (looks_like_json && !is_json(&mime) && api_route).then(unsupported_media_type)
-}
-
-fn unsupported_media_type() -> ApiError {
-    ApiError::new(
-        ErrorCode::UnsupportedMediaType,
-        "Send the body as application/json (UTF-8).",
-        "Envoyez le corps en application/json (UTF-8).",
-    )
-}
-
-/// The JSON content type the contract names: `application/json`, with no parameter but an
-/// optional `charset=utf-8` (JSON is UTF-8, RFC 8259). Other `+json` types and other charsets
-/// are refused with 415 rather than read as if they were it.
-pub fn is_json(mime: &mime::Mime) -> bool {
-    mime.type_() == mime::APPLICATION
-        && mime.subtype() == mime::JSON
-        && mime.suffix().is_none()
-        && is_utf8_text(mime)
-}
-
-/// No parameter but an optional `charset=utf-8`.
-pub fn is_utf8_text(mime: &mime::Mime) -> bool {
-    mime.params()
-        .all(|(name, value)| name == mime::CHARSET && value.as_str().eq_ignore_ascii_case("utf-8"))
 }
 
 fn json_config() -> web::JsonConfig {

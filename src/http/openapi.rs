@@ -1,5 +1,6 @@
 //! The OpenAPI document, generated from the handlers' annotations.
 
+use actix_web::{get, HttpResponse};
 use utoipa::openapi::header::HeaderBuilder;
 use utoipa::openapi::path::{Operation, ParameterIn, PathItem};
 use utoipa::openapi::response::Response;
@@ -14,7 +15,7 @@ use super::{decision_point, decisions, identity, seats, system};
 #[openapi(
     info(title = "Seatwarden", description = "Access policies and seat audit for small-business accounting."),
     paths(
-        system::healthz, system::readyz, system::metrics, system::openapi,
+        system::healthz, system::readyz, system::metrics, serve_document,
         identity::signup, identity::sign_in, identity::sign_out, identity::list_own_sessions,
         identity::revoke_own_session, identity::list_company_sessions,
         identity::revoke_company_session, identity::list_users, identity::add_user,
@@ -27,7 +28,7 @@ use super::{decision_point, decisions, identity, seats, system};
         seats::get_enforcement, seats::set_enforcement,
         seats::get_seat_audit_settings, seats::set_seat_audit_settings,
     ),
-    components(schemas(super::error::ErrorCode)),
+    components(schemas(crate::web::error::ErrorCode)),
     modifiers(&BearerAuth)
 )]
 struct ApiDoc;
@@ -240,4 +241,15 @@ fn is_string(schema: &Option<RefOr<Schema>>) -> bool {
         Some(RefOr::T(Schema::Object(object)))
             if object.schema_type == SchemaType::Type(Type::String)
     )
+}
+
+/// This document.
+#[utoipa::path(
+    operation_id = "openapi",
+    responses((status = 200, description = "OpenAPI 3 document", body = Object)),
+    tag = "system"
+)]
+#[get("/openapi.json")]
+pub async fn serve_document() -> HttpResponse {
+    HttpResponse::Ok().json(document())
 }

@@ -7,12 +7,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{OpenApi, ToSchema};
 
-use super::error::ApiError;
-use super::extract::Auth;
-use super::state::AppState;
+use crate::app::AppState;
 use crate::authz::{self, policy_files::TemplateLink};
 use crate::policy_admin::operations;
 use crate::policy_admin::versions::{self, PolicyVersion, ProposedChange, VersionSummary};
+use crate::web::error::ApiError;
+use crate::web::extract::Auth;
 
 #[derive(OpenApi)]
 #[openapi(paths(get_policies, put_policies, list_versions, get_version, rollback))]

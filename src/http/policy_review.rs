@@ -10,9 +10,7 @@ use serde_json::Value;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use super::decisions::{parse_instant, wants_csv};
-use super::error::{current_locale, ApiError};
-use super::extract::Auth;
-use super::state::AppState;
+use crate::app::AppState;
 use crate::authz::policy_files::{LinkedResource, TemplateLink};
 use crate::authz::policy_tests::{CaseResult, TestReport};
 use crate::authz::{self, Action, Options, Resource, ResourceKind};
@@ -24,6 +22,8 @@ use crate::policy_admin::dry_run::{DryRunReport, Window, MAX_REPLAYED};
 use crate::policy_admin::operations;
 use crate::policy_admin::service::{self, ExplainReason, ExplainRequest, Explanation, Proposal};
 use crate::policy_admin::versions::PolicyVersion;
+use crate::web::error::{current_locale, ApiError};
+use crate::web::extract::Auth;
 
 /// Logged decisions a dry-run replays when the request names no window.
 const DEFAULT_REPLAYED: i64 = 10_000;

@@ -5,11 +5,9 @@ use actix_web::{get, patch, post, put, web, HttpMessage, HttpRequest, HttpRespon
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::error::{ApiError, ErrorCode};
-use super::extract::Auth;
 use super::listing::Listing;
-use super::state::AppState;
 use super::versions::expected_version;
+use crate::app::AppState;
 use crate::authz;
 use crate::identity::enforcement::EnforcementMode;
 use crate::seats::import::{self, ImportError, ParsedImport};
@@ -20,6 +18,8 @@ use crate::seats::service::{
 };
 use crate::seats::settings::{self, SeatAuditSettingsView};
 use crate::seats::store::{FindingFilter, FindingPageRequest};
+use crate::web::error::{ApiError, ErrorCode};
+use crate::web::extract::Auth;
 
 /// Largest import body: about 100,000 CSV rows.
 const IMPORT_LIMIT_BYTES: usize = 20 * 1024 * 1024;
@@ -304,11 +304,11 @@ fn body_format(req: &HttpRequest) -> Result<BodyFormat, ApiError> {
     use actix_web::mime;
     let content_type = req.mime_type().ok().flatten();
     match content_type {
-        Some(json) if super::is_json(&json) => Ok(BodyFormat::Json),
+        Some(json) if crate::web::content_type::is_json(&json) => Ok(BodyFormat::Json),
         Some(csv)
             if csv.type_() == mime::TEXT
                 && csv.subtype() == mime::CSV
-                && super::is_utf8_text(&csv) =>
+                && crate::web::content_type::is_utf8_text(&csv) =>
         {
             Ok(BodyFormat::Csv)
         }

@@ -1,11 +1,12 @@
-//! Health, readiness, metrics and the OpenAPI document.
+//! Health, readiness and metrics.
 
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use serde::Serialize;
 
-use super::error::{ApiError, ErrorCode};
-use super::state::AppState;
+use crate::app::AppState;
 use crate::store::{self, StoreError};
+use crate::web::error::{ApiError, ErrorCode};
+use crate::web::metrics::{may_scrape, Metrics};
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct Health {
@@ -65,17 +66,11 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
 #[get("/metrics")]
 pub async fn metrics(
     state: web::Data<AppState>,
+    metrics: web::Data<Metrics>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    super::metrics::may_scrape(&req, state.settings.metrics_token.as_ref())?;
+    may_scrape(&req, state.settings.metrics_token.as_ref())?;
     Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
-        .body(state.metrics.render()))
-}
-
-/// This document.
-#[utoipa::path(responses((status = 200, description = "OpenAPI 3 document", body = Object)), tag = "system")]
-#[get("/openapi.json")]
-pub async fn openapi() -> HttpResponse {
-    HttpResponse::Ok().json(super::openapi::document())
+        .body(metrics.render()))
 }

@@ -3,7 +3,7 @@
 use actix_web::http::header;
 use actix_web::HttpRequest;
 
-use super::error::ApiError;
+use crate::web::error::ApiError;
 
 /// The version from `If-Match` (`"3"`, `W/"3"` or `3`) or the body's `version` field. One of
 /// them is required; when both are given they must agree. A version is from 1 to one less

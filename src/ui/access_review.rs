@@ -10,10 +10,10 @@ use super::lang::Lang;
 use super::read;
 use super::session::Page;
 use super::{html, Nav};
-use crate::http::error::ApiError;
-use crate::http::state::AppState;
+use crate::app::AppState;
 use crate::policy_admin::access_review::{Access, AccessReview};
 use crate::policy_admin::service;
+use crate::web::error::ApiError;
 
 struct ReviewLine {
     email: String,

@@ -9,7 +9,7 @@ use super::lang::{money, Lang};
 use super::read;
 use super::session::Page;
 use super::{html, Nav};
-use crate::http::state::AppState;
+use crate::app::AppState;
 use crate::seats::advice::SeatAdvice;
 use crate::seats::service::{self, AuditConfig};
 

@@ -15,12 +15,12 @@ use super::lang::{when, Lang};
 use super::read;
 use super::session::Page;
 use super::{html, Nav};
+use crate::app::AppState;
 use crate::authz::decision_log::{ChainCheck, DecisionFilter, DecisionRecord};
 use crate::authz::{decisions, Action, AuthzError};
 use crate::http::decisions::{to_csv, DecisionView};
-use crate::http::error::ApiError;
-use crate::http::state::AppState;
 use crate::identity::users;
+use crate::web::error::ApiError;
 
 /// Rows of one page of the search.
 const PAGE_ROWS: i64 = 100;

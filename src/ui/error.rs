@@ -10,9 +10,9 @@ use askama::Template;
 use super::lang::Lang;
 use super::{session, FORM_LIMIT_BYTES};
 use crate::authz::AuthzError;
-use crate::http::error::{current_locale, ApiError, ErrorCode};
 use crate::identity::IdentityError;
 use crate::seats::SeatsError;
+use crate::web::error::{current_locale, ApiError, ErrorCode};
 
 #[derive(Debug)]
 pub enum PageError {

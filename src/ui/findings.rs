@@ -13,12 +13,12 @@ use super::error::PageError;
 use super::lang::{when, Lang};
 use super::session::{Page, Posted};
 use super::{act, html, read, see_other, Nav};
-use crate::http::error::ApiError;
-use crate::http::state::AppState;
+use crate::app::AppState;
 use crate::seats::explain;
 use crate::seats::records::{FindingRow, FindingState};
 use crate::seats::service::{self, StateChange};
 use crate::seats::store::FindingFilter;
+use crate::web::error::ApiError;
 
 /// A finding as a row of a page, its words in the reader's language.
 struct FindingLine {

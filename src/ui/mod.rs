@@ -22,8 +22,8 @@ use actix_web::middleware::DefaultHeaders;
 use actix_web::{get, guard, web, HttpResponse};
 use askama::Template;
 
+use crate::app::AppState;
 use crate::authz::{self, ActionError, Actor, Authz};
-use crate::http::state::AppState;
 use crate::store::{DbConnection, StoreError};
 use error::PageError;
 use session::Page;

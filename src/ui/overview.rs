@@ -10,7 +10,7 @@ use super::error::PageError;
 use super::lang::{when, Lang};
 use super::session::Page;
 use super::{html, read, Nav};
-use crate::http::state::AppState;
+use crate::app::AppState;
 use crate::seats::records::{FindingState, SEVERITIES};
 use crate::seats::service::{self, SeatsView};
 use crate::seats::store::FindingFilter;

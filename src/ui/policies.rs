@@ -13,9 +13,8 @@ use super::lang::{when, Lang};
 use super::read;
 use super::session::{Page, Posted};
 use super::{html, see_other, Nav};
+use crate::app::AppState;
 use crate::authz::policy_files::Diagnostic;
-use crate::http::error::ApiError;
-use crate::http::state::AppState;
 use crate::policy_admin::access_review::AccessChange;
 use crate::policy_admin::diff::{ChangedPolicy, PolicyText};
 use crate::policy_admin::dry_run::{DryRunReport, Window};
@@ -23,6 +22,7 @@ use crate::policy_admin::operations;
 use crate::policy_admin::service::{self, Proposal};
 use crate::policy_admin::versions::{self, PolicyVersion, ProposedChange, VersionSummary};
 use crate::policy_admin::PolicyAdminError;
+use crate::web::error::ApiError;
 
 /// One line of the submitted text, with the problems found on it.
 struct ListingLine {

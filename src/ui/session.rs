@@ -13,11 +13,11 @@ use serde::de::DeserializeOwned;
 use super::csrf;
 use super::error::PageError;
 use super::lang::Lang;
+use crate::app::AppState;
 use crate::authz::Actor;
-use crate::http::error::{current_locale, prefer_company_locale, ApiError};
-use crate::http::extract::client_ip;
-use crate::http::state::AppState;
 use crate::identity::sessions;
+use crate::web::error::{current_locale, prefer_company_locale, ApiError};
+use crate::web::request::client_ip;
 
 pub const SESSION_COOKIE: &str = "sw_session";
 /// Holds the random key of the sign-in form's token until the sign-in.

@@ -10,7 +10,7 @@ use super::lang::{when, Lang};
 use super::session::{Page, Posted};
 use super::{act, read};
 use super::{html, see_other, Nav};
-use crate::http::state::AppState;
+use crate::app::AppState;
 use crate::identity::sessions::{self, SessionScope};
 use crate::identity::users;
 

@@ -10,12 +10,12 @@ use super::error::{forgery_message, unreadable_form_message, PageError};
 use super::lang::Lang;
 use super::session::{self, Page, Posted};
 use super::{csrf, html, see_other};
-use crate::http::error::{current_locale, ApiError};
-use crate::http::extract::client_info;
-use crate::http::state::AppState;
+use crate::app::AppState;
 use crate::identity::fields::{Email, Password};
 use crate::identity::sessions;
 use crate::identity::IdentityError;
+use crate::web::error::{current_locale, ApiError};
+use crate::web::request::client_info;
 
 #[derive(Template)]
 #[template(path = "ui/sign_in.html")]

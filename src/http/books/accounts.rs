@@ -5,14 +5,14 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{created, idempotency_key, page_request, read, run, saved, PageQuery};
+use crate::app::AppState;
 use crate::books::accounts::{self, account_problem, AccountNames, AccountView};
 use crate::books::chart::Account;
 use crate::books::ledger::parse_class;
-use crate::http::error::ApiError;
-use crate::http::extract::Auth;
 use crate::http::listing::Listing;
-use crate::http::state::AppState;
 use crate::http::versions::expected_version;
+use crate::web::error::ApiError;
+use crate::web::extract::Auth;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(list_accounts)

@@ -9,15 +9,15 @@ use utoipa::ToSchema;
 
 use super::{created, idempotency_key, optional_version, override_requested, page_request, run};
 use super::{saved, PageQuery};
+use crate::app::AppState;
 use crate::authz::{Actor, Authz};
 use crate::books::document_model::Move;
 use crate::books::{BooksError, Created, IdempotencyKey, Page, PageRequest, Saved};
-use crate::http::error::ApiError;
-use crate::http::extract::Auth;
 use crate::http::listing::Listing;
-use crate::http::state::AppState;
 use crate::http::versions::expected_version;
 use crate::store::DbConnection;
+use crate::web::error::ApiError;
+use crate::web::extract::Auth;
 
 /// A request body that writes a document or a payment.
 pub trait DocumentRequest: DeserializeOwned + Serialize + Send + 'static {
@@ -234,12 +234,12 @@ macro_rules! document_routes {
         )]
         #[get($collection)]
         pub async fn $list(
-            state: actix_web::web::Data<crate::http::state::AppState>,
-            auth: crate::http::extract::Auth,
+            state: actix_web::web::Data<crate::app::AppState>,
+            auth: crate::web::extract::Auth,
             path: actix_web::web::Path<String>,
             query: actix_web::web::Query<super::PageQuery>,
             listing: crate::http::listing::Listing,
-        ) -> Result<actix_web::HttpResponse, crate::http::error::ApiError> {
+        ) -> Result<actix_web::HttpResponse, crate::web::error::ApiError> {
             let page = super::documents::list(state, auth, path, (query, &listing), $list_with)
                 .await
                 .map(|page| listing.sealed(page))?;
@@ -266,12 +266,12 @@ macro_rules! document_routes {
         )]
         #[post($collection)]
         pub async fn $create(
-            state: actix_web::web::Data<crate::http::state::AppState>,
-            auth: crate::http::extract::Auth,
+            state: actix_web::web::Data<crate::app::AppState>,
+            auth: crate::web::extract::Auth,
             req: actix_web::HttpRequest,
             path: actix_web::web::Path<String>,
             body: actix_web::web::Json<$request>,
-        ) -> Result<actix_web::HttpResponse, crate::http::error::ApiError> {
+        ) -> Result<actix_web::HttpResponse, crate::web::error::ApiError> {
             super::documents::create(state, auth, (req, path), body, $create_with).await
         }
 
@@ -284,10 +284,10 @@ macro_rules! document_routes {
         )]
         #[get($item)]
         pub async fn $get(
-            state: actix_web::web::Data<crate::http::state::AppState>,
-            auth: crate::http::extract::Auth,
+            state: actix_web::web::Data<crate::app::AppState>,
+            auth: crate::web::extract::Auth,
             path: actix_web::web::Path<(String, String)>,
-        ) -> Result<actix_web::HttpResponse, crate::http::error::ApiError> {
+        ) -> Result<actix_web::HttpResponse, crate::web::error::ApiError> {
             super::documents::get(state, auth, path, $get_with).await
         }
 
@@ -305,12 +305,12 @@ macro_rules! document_routes {
             )]
             #[route($item, method = "PUT", method = "PATCH")]
             pub async fn $update(
-                state: actix_web::web::Data<crate::http::state::AppState>,
-                auth: crate::http::extract::Auth,
+                state: actix_web::web::Data<crate::app::AppState>,
+                auth: crate::web::extract::Auth,
                 req: actix_web::HttpRequest,
                 path: actix_web::web::Path<(String, String)>,
                 body: actix_web::web::Json<$request>,
-            ) -> Result<actix_web::HttpResponse, crate::http::error::ApiError> {
+            ) -> Result<actix_web::HttpResponse, crate::web::error::ApiError> {
                 super::documents::update(state, auth, (req, path), body, $update_with).await
             }
         )?
@@ -323,12 +323,12 @@ macro_rules! document_step {
         #[utoipa::path(post, path = $path, request_body = super::documents::ActionRequest, responses((status = 200, body = $view), (status = 403), (status = 409, description = "conflict or invalid_state")), tag = $tag, security(("bearer" = [])))]
         #[post($path)]
         pub async fn $name(
-            state: actix_web::web::Data<crate::http::state::AppState>,
-            auth: crate::http::extract::Auth,
+            state: actix_web::web::Data<crate::app::AppState>,
+            auth: crate::web::extract::Auth,
             req: actix_web::HttpRequest,
             path: actix_web::web::Path<(String, String)>,
             body: Option<actix_web::web::Json<super::documents::ActionRequest>>,
-        ) -> Result<actix_web::HttpResponse, crate::http::error::ApiError> {
+        ) -> Result<actix_web::HttpResponse, crate::web::error::ApiError> {
             super::documents::step(state, auth, req, path, body, $act).await
         }
     };

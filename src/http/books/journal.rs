@@ -8,15 +8,15 @@ use super::{
     created, idempotency_key, override_requested, page_request, parse_date, parse_optional_date,
     read, run, saved, PageQuery,
 };
+use crate::app::AppState;
 use crate::books::closing::{self, ClosingDateView, ExceptionView};
 use crate::books::journal;
 use crate::books::ledger::EntryView;
 use crate::books::postings::{ManualEntryInput, ManualLineInput};
-use crate::http::error::ApiError;
-use crate::http::extract::Auth;
 use crate::http::listing::Listing;
-use crate::http::state::AppState;
 use crate::http::versions::expected_version;
+use crate::web::error::ApiError;
+use crate::web::extract::Auth;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(list_entries)

@@ -16,9 +16,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::OpenApi;
 
-use super::error::ApiError;
 use super::listing::Listing;
-use super::state::AppState;
+use crate::app::AppState;
 use crate::authz::{self, Authz};
 use crate::books::dates;
 use crate::books::documents::{price_document, DocumentError, LineInput, PricedDocument};
@@ -27,6 +26,7 @@ use crate::books::money::Cents;
 use crate::books::payments::PaymentInput;
 use crate::books::{BooksError, Created, IdempotencyKey, PageRequest, Saved};
 use crate::store::DbConnection;
+use crate::web::error::ApiError;
 
 const IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
 const OVERRIDE_HEADER: &str = "X-Override-Closing-Date";

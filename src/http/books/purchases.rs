@@ -11,7 +11,7 @@ use crate::books::bills::{self, BillView, Bills};
 use crate::books::common::checked_text;
 use crate::books::document_model::{self as model, Draft};
 use crate::books::payments::PaymentInput;
-use crate::http::error::ApiError;
+use crate::web::error::ApiError;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(list_bills)

@@ -5,13 +5,13 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::{parse_optional_date, read};
+use crate::app::AppState;
 use crate::authz::{Actor, Authz};
 use crate::books::reports::ReportPeriod;
 use crate::books::{reporting, BooksError};
-use crate::http::error::ApiError;
-use crate::http::extract::Auth;
-use crate::http::state::AppState;
 use crate::store::DbConnection;
+use crate::web::error::ApiError;
+use crate::web::extract::Auth;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(profit_and_loss)

@@ -9,14 +9,14 @@ use super::{
     parse_date, parse_document, parse_lines, parse_optional_date, parse_payment, required_id,
     resolve_due_date, LineRequest,
 };
+use crate::app::AppState;
 use crate::books::credit_notes::{self, CreditNoteInput, CreditNoteView, CreditNotes};
 use crate::books::document_model::{self as model, Draft};
 use crate::books::estimates::{self, Conversion, EstimateView, Estimates};
 use crate::books::invoices::{self, InvoiceView, Invoices};
 use crate::books::payments::{self, PaymentInput, PaymentView};
-use crate::http::error::ApiError;
-use crate::http::extract::Auth;
-use crate::http::state::AppState;
+use crate::web::error::ApiError;
+use crate::web::extract::Auth;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(list_estimates)

@@ -5,12 +5,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{created, idempotency_key, page_request, parse_date, read, run, saved, PageQuery};
+use crate::app::AppState;
 use crate::books::timesheets::{self, TimesheetInput, TimesheetView};
-use crate::http::error::ApiError;
-use crate::http::extract::Auth;
 use crate::http::listing::Listing;
-use crate::http::state::AppState;
 use crate::http::versions::expected_version;
+use crate::web::error::ApiError;
+use crate::web::extract::Auth;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(list_timesheets)

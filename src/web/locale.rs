@@ -21,7 +21,7 @@ pub async fn scope_locale(
         .and_then(|value| value.to_str().ok())
         .and_then(Locale::from_accept_language);
     let default = req
-        .app_data::<actix_web::web::Data<super::state::AppState>>()
+        .app_data::<actix_web::web::Data<crate::app::AppState>>()
         .map(|state| state.settings.default_locale)
         .unwrap_or_default();
     let choice = LocaleChoice {

@@ -1,4 +1,4 @@
-//! What every handler can reach: the store, the policy engine, settings and metrics.
+//! The application: what both faces (the API and the pages) act through, built in `startup`.
 
 use std::sync::Arc;
 
@@ -10,8 +10,6 @@ use crate::identity::sessions::SessionTimeouts;
 use crate::paging::CursorKey;
 use crate::store::Store;
 
-use super::metrics::Metrics;
-
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
@@ -19,7 +17,6 @@ pub struct AppState {
     pub actions: ActionQueue,
     pub authz: Arc<Authz>,
     pub settings: Arc<Settings>,
-    pub metrics: Metrics,
     /// Answers `/v1/authorize`: questions decided and logged in group commits.
     pub decision_point: GroupCommit,
     /// Seals the cursors of lists to the list that gave them.

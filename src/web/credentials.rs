@@ -14,8 +14,8 @@ use actix_web::middleware::Next;
 use actix_web::{web, Error, HttpMessage, HttpRequest};
 
 use super::error::ApiError;
-use super::extract::{bearer_token, client_ip};
-use super::state::AppState;
+use super::request::{bearer_token, client_ip};
+use crate::app::AppState;
 use crate::authz::decision_point;
 use crate::identity::sessions::{self, Authenticated};
 
@@ -43,7 +43,7 @@ pub async fn authenticate_first(
     }
     // Before any extractor reads the body as JSON; a protected route without a token still
     // answers 401 first.
-    if let Some(error) = super::foreign_json(req.request()) {
+    if let Some(error) = super::content_type::foreign_json(req.request()) {
         let error = credentials_first(req.request(), error);
         return Ok(req.error_response(error).map_into_right_body());
     }

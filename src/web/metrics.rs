@@ -17,8 +17,7 @@ use prometheus::{
 use sha2::{Digest, Sha256};
 
 use super::error::{ApiError, ErrorCode};
-use super::extract::bearer_token;
-use super::state::AppState;
+use super::request::bearer_token;
 use crate::alerts::mailer::Secret;
 
 #[derive(Clone)]
@@ -87,9 +86,7 @@ pub async fn record(
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let started = Instant::now();
-    let metrics = req
-        .app_data::<web::Data<AppState>>()
-        .map(|s| s.metrics.clone());
+    let metrics = req.app_data::<web::Data<Metrics>>().cloned();
     let method = method_label(req.method());
     let route = req
         .match_pattern()

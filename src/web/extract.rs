@@ -1,18 +1,17 @@
-//! Extractors: the authenticated actor, the client's description of itself, and the
-//! request's language.
+//! The authenticated actor of an API request.
 
 use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::dev::Payload;
-use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 
 use super::credentials;
 use super::error::{prefer_company_locale, ApiError};
-use super::state::AppState;
+use super::request::{bearer_token, client_ip};
+use crate::app::AppState;
 use crate::authz::Actor;
-use crate::identity::sessions::{Authenticated, ClientInfo};
+use crate::identity::sessions::Authenticated;
 
 /// The signed-in user acting through a bearer session token.
 pub struct Auth(pub Actor);
@@ -40,31 +39,5 @@ impl FromRequest for Auth {
             prefer_company_locale(authenticated.company_locale);
             Ok(Auth(authenticated.actor))
         })
-    }
-}
-
-pub fn bearer_token(req: &HttpRequest) -> Option<String> {
-    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = value.split_once(' ')?;
-    let token = token.trim();
-    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then(|| token.to_owned())
-}
-
-/// The peer address. Forwarded headers are not trusted: a client could forge them to dodge
-/// the per-address sign-in limit.
-pub fn client_ip(req: &HttpRequest) -> Option<String> {
-    req.peer_addr().map(|addr| addr.ip().to_string())
-}
-
-/// Address and user agent of the request, with the device id the client may give.
-pub fn client_info(req: &HttpRequest, device_id: Option<String>) -> ClientInfo {
-    ClientInfo {
-        ip: client_ip(req),
-        user_agent: req
-            .headers()
-            .get(header::USER_AGENT)
-            .and_then(|v| v.to_str().ok())
-            .map(|agent| agent.chars().take(512).collect()),
-        device_id,
     }
 }
