@@ -25,11 +25,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn gate(&self) -> Gate {
-        Gate {
-            store: self.store.clone(),
-            actions: self.actions.clone(),
-            authz: self.authz.clone(),
-        }
+        Gate::new(self.store.clone(), self.actions.clone(), self.authz.clone())
     }
 
     pub fn session_timeouts(&self) -> SessionTimeouts {

@@ -17,7 +17,7 @@ pub mod settings;
 
 pub use outbox::on_finding_written;
 
-use crate::authz::{ActionError, Denial};
+use crate::authz::Denial;
 use crate::identity::IdentityError;
 use crate::store::StoreError;
 use settings::AlertSettingsView;
@@ -46,18 +46,6 @@ pub enum AlertsError {
     Store(#[from] StoreError),
 }
 
-impl From<diesel::result::Error> for AlertsError {
-    fn from(error: diesel::result::Error) -> Self {
-        Self::Store(StoreError::Query(error))
-    }
-}
-
-impl From<Denial> for AlertsError {
-    fn from(denial: Denial) -> Self {
-        Self::Denied(denial)
-    }
-}
-
 impl From<IdentityError> for AlertsError {
     fn from(error: IdentityError) -> Self {
         match error {
@@ -72,15 +60,4 @@ impl From<IdentityError> for AlertsError {
     }
 }
 
-impl ActionError for AlertsError {
-    fn denial(&self) -> Option<&Denial> {
-        match self {
-            Self::Denied(denial) => Some(denial),
-            _ => None,
-        }
-    }
-
-    fn failed_on_store(&self) -> bool {
-        matches!(self, Self::Store(_))
-    }
-}
+crate::action_error!(AlertsError);

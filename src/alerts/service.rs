@@ -74,7 +74,7 @@ pub fn list_alerts(
         Action::ViewAlerts,
         &resource,
         Options::default(),
-    )??;
+    )?;
     find_company(conn, company_id)?;
     let rows = outbox::list(conn, company_id, filter)?;
     let full = i64::try_from(rows.len()).unwrap_or(i64::MAX) == filter.limit;

@@ -161,7 +161,7 @@ pub fn get_alert_settings(
         Action::ViewAlertSettings,
         &resource,
         Options::default(),
-    )??;
+    )?;
     find_company(conn, company_id)?;
     Ok(view(conn, company_id)?)
 }
@@ -181,7 +181,7 @@ pub fn set_alert_settings(
         Action::EditAlertSettings,
         &resource,
         Options::default(),
-    )??;
+    )?;
     save(
         conn,
         company_id,

@@ -86,7 +86,7 @@ pub fn create_api_key(
         Action::EditSettings,
         &resource,
         Options::default(),
-    )??;
+    )?;
     let key = format!("{API_KEY_PREFIX}{}", uuid::Uuid::new_v4().simple());
     let row = ApiKeyRow {
         id: uuid::Uuid::now_v7().to_string(),
@@ -127,7 +127,7 @@ pub fn authorize_session_caller(
         Action::UseDecisionPoint,
         &resource,
         Options::default(),
-    )??;
+    )?;
     Ok(())
 }
 

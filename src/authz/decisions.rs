@@ -23,7 +23,7 @@ pub fn list_decisions(
         Action::ViewDecisions,
         &resource,
         Options::default(),
-    )??;
+    )?;
     Ok(decision_log::list(
         conn,
         company_id,
@@ -45,6 +45,6 @@ pub fn verify_decisions(
         Action::ViewDecisions,
         &resource,
         Options::default(),
-    )??;
+    )?;
     Ok(decision_log::verify(conn, company_id)?)
 }

@@ -1,6 +1,6 @@
 //! Errors of the authorization module's own operations (decision log, decision point).
 
-use super::{ActionError, Denial};
+use super::Denial;
 use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -32,27 +32,4 @@ impl AuthzError {
     }
 }
 
-impl From<diesel::result::Error> for AuthzError {
-    fn from(error: diesel::result::Error) -> Self {
-        Self::Store(StoreError::Query(error))
-    }
-}
-
-impl From<Denial> for AuthzError {
-    fn from(denial: Denial) -> Self {
-        Self::Denied(denial)
-    }
-}
-
-impl ActionError for AuthzError {
-    fn denial(&self) -> Option<&Denial> {
-        match self {
-            Self::Denied(denial) => Some(denial),
-            _ => None,
-        }
-    }
-
-    fn failed_on_store(&self) -> bool {
-        matches!(self, Self::Store(_))
-    }
-}
+crate::action_error!(AuthzError);

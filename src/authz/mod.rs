@@ -8,9 +8,12 @@ pub mod decision_point;
 mod decision_rows;
 pub mod decisions;
 mod deferred;
+#[macro_use]
+mod error_glue;
 pub mod engine;
 pub mod engines;
 pub mod errors;
+pub mod gate;
 pub mod group_commit;
 pub mod policy_files;
 pub mod policy_limits;
@@ -27,6 +30,7 @@ pub use actions::Action;
 pub use engine::{Actor, CompanyRules, Engine, Options, Verdict};
 pub use engines::{BasePolicies, Engines, PolicyContent};
 pub use errors::AuthzError;
+pub use gate::Gate;
 pub use reads::{read, read_then_act};
 pub use resource::{Resource, ResourceKind};
 
@@ -89,6 +93,21 @@ impl Denial {
     }
 }
 
+/// Why `authorize` gave no allow; every domain error converts from it (`action_error!`).
+#[derive(Debug)]
+pub enum Refusal {
+    /// The policies refused: logged by `act` or `read` once the action's writes are undone.
+    Denied(Denial),
+    /// The company's setup could not be read, or the allow not appended to the log.
+    Store(diesel::result::Error),
+}
+
+impl From<diesel::result::Error> for Refusal {
+    fn from(error: diesel::result::Error) -> Self {
+        Self::Store(error)
+    }
+}
+
 /// Errors of the domain functions `act` and `read` run: a denial is logged once the action's writes
 /// are undone; an action that failed on the store runs again alone, since the failure may
 /// not be its own (a deadlock with a writer outside the queue, a batch that could not commit).
@@ -99,15 +118,6 @@ pub trait ActionError {
 
 pub struct Authz {
     engines: Engines,
-}
-
-/// What a domain operation needs to act: the store for its snapshot reads, the queue of
-/// the writer for its writes, and the policies that decide both.
-#[derive(Clone)]
-pub struct Gate {
-    pub store: crate::store::Store,
-    pub actions: ActionQueue,
-    pub authz: std::sync::Arc<Authz>,
 }
 
 impl Authz {
@@ -127,7 +137,8 @@ impl Authz {
     /// Decides `action` on `resource` for `actor` inside the caller's write transaction, by
     /// the actor's company's active policies. An allow is appended to the log in that
     /// transaction (held until the end of the batch inside `act`) and its id returned; a
-    /// denial comes back as `Err` for `act` to log once the action's writes are undone.
+    /// denial comes back as the caller's error, for `act` to log once the action's writes are
+    /// undone.
     pub fn authorize(
         &self,
         conn: &mut DbConnection,
@@ -135,7 +146,7 @@ impl Authz {
         action: Action,
         resource: &Resource,
         options: Options,
-    ) -> Result<Result<String, Denial>, diesel::result::Error> {
+    ) -> Result<String, Refusal> {
         let setup = load_company_setup(conn, &actor.company_id)?;
         let engine =
             self.engines
@@ -147,9 +158,9 @@ impl Authz {
             if let Some(pending) = deferred::hold(pending) {
                 decision_log::append(conn, [&pending])?;
             }
-            return Ok(Ok(id));
+            return Ok(id);
         }
-        Ok(Err(Denial {
+        Err(Refusal::Denied(Denial {
             other_tenant: resource.company_id != actor.company_id,
             decision: Box::new(pending),
         }))

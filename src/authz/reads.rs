@@ -144,24 +144,7 @@ mod tests {
         Probe(String),
     }
 
-    impl From<diesel::result::Error> for ProbeError {
-        fn from(error: diesel::result::Error) -> Self {
-            Self::Store(StoreError::Query(error))
-        }
-    }
-
-    impl ActionError for ProbeError {
-        fn denial(&self) -> Option<&Denial> {
-            match self {
-                Self::Denied(denial) => Some(denial),
-                Self::Store(_) | Self::Probe(_) => None,
-            }
-        }
-
-        fn failed_on_store(&self) -> bool {
-            matches!(self, Self::Store(_))
-        }
-    }
+    crate::action_error!(ProbeError);
 
     fn decision(id: &str, allowed: bool) -> PendingDecision {
         PendingDecision {

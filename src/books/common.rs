@@ -26,7 +26,7 @@ pub fn authorize(
     action: Action,
     resource: &Resource,
 ) -> Result<(), BooksError> {
-    authz.authorize(conn, actor, action, resource, Options::default())??;
+    authz.authorize(conn, actor, action, resource, Options::default())?;
     Ok(())
 }
 
@@ -44,7 +44,7 @@ pub fn authorize_dated(
         override_closing_date,
         ..Options::default()
     };
-    authz.authorize(conn, actor, action, resource, options)??;
+    authz.authorize(conn, actor, action, resource, options)?;
     if !override_closing_date {
         return Ok(());
     }

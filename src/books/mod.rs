@@ -27,7 +27,7 @@ pub mod reporting;
 pub mod reports;
 pub mod timesheets;
 
-use crate::authz::{ActionError, Denial};
+use crate::authz::Denial;
 use crate::store::StoreError;
 
 pub use common::{Conflict, Created, IdempotencyKey, Page, PageRequest, Saved};
@@ -76,27 +76,4 @@ impl BooksError {
     }
 }
 
-impl From<diesel::result::Error> for BooksError {
-    fn from(error: diesel::result::Error) -> Self {
-        Self::Store(StoreError::Query(error))
-    }
-}
-
-impl From<Denial> for BooksError {
-    fn from(denial: Denial) -> Self {
-        Self::Denied(denial)
-    }
-}
-
-impl ActionError for BooksError {
-    fn denial(&self) -> Option<&Denial> {
-        match self {
-            Self::Denied(denial) => Some(denial),
-            _ => None,
-        }
-    }
-
-    fn failed_on_store(&self) -> bool {
-        matches!(self, Self::Store(_))
-    }
-}
+crate::action_error!(BooksError);

@@ -12,7 +12,7 @@ pub mod users;
 
 pub use roles::{Plan, Role};
 
-use crate::authz::{ActionError, Denial};
+use crate::authz::Denial;
 use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -56,27 +56,4 @@ pub enum IdentityError {
     Store(#[from] StoreError),
 }
 
-impl From<diesel::result::Error> for IdentityError {
-    fn from(error: diesel::result::Error) -> Self {
-        Self::Store(StoreError::Query(error))
-    }
-}
-
-impl From<Denial> for IdentityError {
-    fn from(denial: Denial) -> Self {
-        Self::Denied(denial)
-    }
-}
-
-impl ActionError for IdentityError {
-    fn denial(&self) -> Option<&Denial> {
-        match self {
-            Self::Denied(denial) => Some(denial),
-            _ => None,
-        }
-    }
-
-    fn failed_on_store(&self) -> bool {
-        matches!(self, Self::Store(_))
-    }
-}
+crate::action_error!(IdentityError);

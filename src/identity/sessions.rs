@@ -282,7 +282,7 @@ pub fn list_sessions(
             Resource::new(ResourceKind::Session, "all", company_id).owned_by(&actor.user_id),
         ),
     };
-    authz.authorize(conn, actor, action, &resource, Options::default())??;
+    authz.authorize(conn, actor, action, &resource, Options::default())?;
     let mut query = sessions::table
         .filter(sessions::company_id.eq(company_id))
         .into_boxed();
@@ -332,7 +332,7 @@ pub fn revoke_session(
     let resource = Resource::new(ResourceKind::Session, session_id, company_id)
         .owned_by(&owner)
         .owner_role(owner_role);
-    authz.authorize(conn, actor, action, &resource, Options::default())??;
+    authz.authorize(conn, actor, action, &resource, Options::default())?;
     end_session(conn, session_id, "revoked", crate::clock::now())?;
     Ok(())
 }

@@ -46,7 +46,7 @@ pub fn list_users(
         Action::ViewUsers,
         &resource,
         Options::default(),
-    )??;
+    )?;
     let rows = users::table
         .filter(users::company_id.eq(company_id))
         .filter(users::id.gt(request.after()))
@@ -76,7 +76,7 @@ pub fn get_user(
         Action::ViewUsers,
         &as_resource(&user),
         Options::default(),
-    )??;
+    )?;
     Ok(user)
 }
 
@@ -89,7 +89,7 @@ pub fn add_user(
     new_user: NewUser,
 ) -> Result<(UserRow, Option<String>), IdentityError> {
     let resource = Resource::user("new", company_id, new_user.role.as_str(), true);
-    authz.authorize(conn, actor, Action::AddUser, &resource, Options::default())??;
+    authz.authorize(conn, actor, Action::AddUser, &resource, Options::default())?;
     if new_user.role == Role::PrimaryAdmin {
         return Err(IdentityError::PrimaryAdminRequired);
     }
@@ -144,7 +144,7 @@ pub fn update_user(
         Action::UpdateUser,
         &as_resource(&user),
         options,
-    )??;
+    )?;
     if user.version != changes.expected_version {
         return Err(IdentityError::Conflict {
             expected: changes.expected_version,
@@ -192,7 +192,7 @@ pub fn disable_user(
         Action::DisableUser,
         &as_resource(&user),
         Options::default(),
-    )??;
+    )?;
     if user.role == Role::PrimaryAdmin.as_str() {
         return Err(IdentityError::PrimaryAdminRequired);
     }
@@ -216,7 +216,7 @@ pub fn enable_user(
         Action::EnableUser,
         &as_resource(&user),
         Options::default(),
-    )??;
+    )?;
     if user.status != status::DISABLED {
         return Ok(user);
     }

@@ -2,7 +2,7 @@
 
 use crate::authz::policy_files::Diagnostic;
 use crate::authz::policy_tests::CaseResult;
-use crate::authz::{ActionError, Denial};
+use crate::authz::Denial;
 use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -38,27 +38,4 @@ impl PolicyAdminError {
     }
 }
 
-impl From<diesel::result::Error> for PolicyAdminError {
-    fn from(error: diesel::result::Error) -> Self {
-        Self::Store(StoreError::Query(error))
-    }
-}
-
-impl From<Denial> for PolicyAdminError {
-    fn from(denial: Denial) -> Self {
-        Self::Denied(denial)
-    }
-}
-
-impl ActionError for PolicyAdminError {
-    fn denial(&self) -> Option<&Denial> {
-        match self {
-            Self::Denied(denial) => Some(denial),
-            _ => None,
-        }
-    }
-
-    fn failed_on_store(&self) -> bool {
-        matches!(self, Self::Store(_))
-    }
-}
+crate::action_error!(PolicyAdminError);

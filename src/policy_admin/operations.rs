@@ -10,7 +10,7 @@ use super::service::{self, Proposal};
 use super::versions::{self, CheckedChange, PolicyVersion, ProposedChange, TestFiles};
 use crate::authz::policy_files::TemplateLink;
 use crate::authz::policy_tests::TestReport;
-use crate::authz::{self, Actor, Authz, Gate};
+use crate::authz::{Actor, Authz, Gate};
 use crate::store::DbConnection;
 
 /// Validates, tests and activates a change; returns the new active version.
@@ -103,7 +103,7 @@ pub async fn test_policies(
     proposal: Proposal,
     tests: Option<TestFiles>,
 ) -> Result<TestReport, PolicyAdminError> {
-    read(gate, move |conn, authz| {
+    gate.read(move |conn, authz| {
         service::test_policies(conn, authz, &actor, &company_id, proposal, tests)
     })
     .await
@@ -117,7 +117,7 @@ pub async fn dry_run(
     proposal: Proposal,
     window: Window,
 ) -> Result<DryRunReport, PolicyAdminError> {
-    read(gate, move |conn, authz| {
+    gate.read(move |conn, authz| {
         service::dry_run(conn, authz, &actor, &company_id, proposal, window)
     })
     .await
@@ -130,17 +130,6 @@ where
         + Send
         + 'static,
 {
-    let authz = gate.authz.clone();
-    let check = move |conn: &mut DbConnection| check(conn, &authz);
-    authz::read_then_act(&gate.store, &gate.actions, check, versions::activate).await
-}
-
-/// Decides and reads on a snapshot, off the writer.
-async fn read<T, F>(gate: &Gate, work: F) -> Result<T, PolicyAdminError>
-where
-    F: FnOnce(&mut DbConnection, &Authz) -> Result<T, PolicyAdminError> + Send + 'static,
-    T: Send + 'static,
-{
-    let authz = gate.authz.clone();
-    authz::read(&gate.store, &gate.actions, move |conn| work(conn, &authz)).await
+    gate.read_then_act(check, |conn, _, checked| versions::activate(conn, checked))
+        .await
 }

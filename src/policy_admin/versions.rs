@@ -123,7 +123,7 @@ pub fn authorize(
     action: Action,
 ) -> Result<(), PolicyAdminError> {
     let resource = Resource::company_wide(ResourceKind::PolicySet, company_id);
-    authz.authorize(conn, actor, action, &resource, Default::default())??;
+    authz.authorize(conn, actor, action, &resource, Default::default())?;
     Ok(())
 }
 

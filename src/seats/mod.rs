@@ -30,7 +30,7 @@ pub mod time_pages;
 pub mod timeline;
 pub mod travel;
 
-use crate::authz::{ActionError, Denial};
+use crate::authz::Denial;
 use crate::identity::IdentityError;
 use crate::store::StoreError;
 use records::FindingView;
@@ -69,18 +69,6 @@ pub enum SeatsError {
     Store(#[from] StoreError),
 }
 
-impl From<diesel::result::Error> for SeatsError {
-    fn from(error: diesel::result::Error) -> Self {
-        Self::Store(StoreError::Query(error))
-    }
-}
-
-impl From<Denial> for SeatsError {
-    fn from(denial: Denial) -> Self {
-        Self::Denied(denial)
-    }
-}
-
 /// Identity's answers keep their meaning: a missing company is a missing resource here too.
 impl From<IdentityError> for SeatsError {
     fn from(error: IdentityError) -> Self {
@@ -93,15 +81,4 @@ impl From<IdentityError> for SeatsError {
     }
 }
 
-impl ActionError for SeatsError {
-    fn denial(&self) -> Option<&Denial> {
-        match self {
-            Self::Denied(denial) => Some(denial),
-            _ => None,
-        }
-    }
-
-    fn failed_on_store(&self) -> bool {
-        matches!(self, Self::Store(_))
-    }
-}
+crate::action_error!(SeatsError);

@@ -90,7 +90,7 @@ pub fn audit_snapshot(
     config: &AuditConfig,
 ) -> Result<AuditSnapshot, SeatsError> {
     let resource = Resource::company_wide(ResourceKind::Settings, company_id);
-    authz.authorize(conn, actor, Action::RunAudit, &resource, Options::default())??;
+    authz.authorize(conn, actor, Action::RunAudit, &resource, Options::default())?;
     read_audit(conn, company_id, config)
 }
 
@@ -253,7 +253,7 @@ pub fn seats(
         Action::ViewSeats,
         &resource,
         Options::default(),
-    )??;
+    )?;
     let company = find_company(conn, company_id)?;
     let plan = store::seat_plan(&company);
     let users = store::seat_users(&store::company_users(conn, company_id)?);
@@ -318,7 +318,7 @@ pub fn seat_advice(
         Action::ViewSeats,
         &resource,
         Options::default(),
-    )??;
+    )?;
     let audit = read_audit(conn, company_id, config)?;
     Ok(SeatAdviceView {
         audited_at: rfc3339(audit.now),
@@ -345,7 +345,7 @@ pub fn list_findings(
         Action::ViewFindings,
         &resource,
         Options::default(),
-    )??;
+    )?;
     Ok(store::list_findings(conn, company_id, filter, request)?)
 }
 
@@ -363,7 +363,7 @@ pub fn get_finding(
         Action::ViewFindings,
         &resource,
         Options::default(),
-    )??;
+    )?;
     store::find_finding(conn, company_id, finding_id)?.ok_or(SeatsError::NotFound)
 }
 
@@ -452,7 +452,7 @@ pub fn change_finding_state(
         Action::UpdateFinding,
         &resource,
         Options::default(),
-    )??;
+    )?;
     let stored = store::find_finding(conn, company_id, finding_id)?.ok_or(SeatsError::NotFound)?;
     let conflict = |current: FindingRow| SeatsError::Conflict {
         expected: change.expected_version,
@@ -539,7 +539,7 @@ pub fn import_session_events(
         Action::ImportSessionEvents,
         &resource,
         Options::default(),
-    )??;
+    )?;
     import_now(conn, company_id, parsed)
 }
 

@@ -43,7 +43,7 @@ pub fn authorize_settings_view(
         Action::ViewSeats,
         &resource,
         Options::default(),
-    )??;
+    )?;
     Ok(())
 }
 
@@ -64,7 +64,7 @@ pub fn claim_settings_version(
         Action::EditSettings,
         &resource,
         Options::default(),
-    )??;
+    )?;
     let now: NaiveDateTime = crate::clock::now();
     let written = diesel::update(companies::table.find(company_id))
         .filter(companies::version.eq(expected_version))
