@@ -26,7 +26,8 @@ use serde_json::{json, Value};
 
 use invoicing::Target;
 use seatwarden::authz::decision_log::{self, PendingDecision};
-use seatwarden::seats::{import, service};
+use seatwarden::seats::import;
+use seatwarden::seats::service::imports::import_now;
 use seatwarden::store::{write_transaction, Store};
 use support::PostgresDatabase;
 
@@ -107,10 +108,8 @@ fn seed_sessions(store: &Store, company_id: &str) {
         );
         let parsed = import::parse_csv(&text, now).expect("bench import parses");
         assert!(parsed.errors.is_empty(), "bench rows: {:?}", parsed.errors);
-        write_transaction(&mut conn, |conn| {
-            service::import_now(conn, company_id, parsed)
-        })
-        .expect("seed sessions");
+        write_transaction(&mut conn, |conn| import_now(conn, company_id, parsed))
+            .expect("seed sessions");
     }
 }
 

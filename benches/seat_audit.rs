@@ -11,8 +11,8 @@ use std::time::Instant;
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use seatwarden::identity::roles::{Plan, Role};
 use seatwarden::seats::audit::{audit_company, AuditInput, AuditSettings};
-use seatwarden::seats::conflicts::SelfConflict;
-use seatwarden::seats::duty::{DutyAction, DutyGroup};
+use seatwarden::seats::detectors::conflicts::SelfConflict;
+use seatwarden::seats::detectors::duty::{DutyAction, DutyGroup};
 use seatwarden::seats::plans::{SeatPlan, SeatUser};
 use seatwarden::seats::timeline::{GeoPoint, SessionRecord};
 

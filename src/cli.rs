@@ -12,8 +12,10 @@ use crate::config::Settings;
 use crate::startup::Application;
 use crate::store::Store;
 
+pub mod demo;
 mod policy_diff;
 mod seat_commands;
+mod table;
 
 #[derive(Parser)]
 #[command(
@@ -33,7 +35,7 @@ struct Cli {
 enum Command {
     /// Serve the API and pages.
     Serve {
-        /// On an empty database, seed DESIGN.md's problem company and audit it first.
+        /// On an empty database, seed a demo company (nine people on five seats, three shared team logins) and audit it first.
         #[arg(long)]
         demo: bool,
     },

@@ -12,11 +12,13 @@ pub mod i18n;
 pub mod identity;
 pub mod paging;
 pub mod policy_admin;
+pub mod roles;
 pub mod seats;
 pub mod startup;
 pub mod store;
 pub mod telemetry;
 pub mod text;
+pub mod tokens;
 pub mod ui;
 pub mod web;
 

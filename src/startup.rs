@@ -10,7 +10,7 @@ use tracing_actix_web::TracingLogger;
 
 use tokio_cron_scheduler::JobScheduler;
 
-use crate::alerts::scheduler::{self, JobContext};
+use crate::alerts::scheduler::{self, JobContext, JobSettings};
 use crate::app::AppState;
 use crate::authz::group_commit::GroupCommit;
 use crate::authz::{self, ActionQueue, Authz, Engines};
@@ -89,7 +89,7 @@ impl Application {
             settings: Arc::new(settings),
             cursor_key,
         };
-        let jobs = JobContext::new(state.store.clone(), state.settings.clone())?;
+        let jobs = JobContext::new(state.store.clone(), job_settings(&state))?;
         let server = serve(listener, state.clone())?;
         Ok(Self {
             port,
@@ -120,6 +120,16 @@ impl Application {
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
+    }
+}
+
+/// What the scheduled jobs take from the configuration.
+fn job_settings(state: &AppState) -> JobSettings {
+    JobSettings {
+        schedule: state.settings.schedule.clone(),
+        audit: state.settings.audit_config(),
+        session_timeouts: state.session_timeouts(),
+        mail: state.settings.mail.clone(),
     }
 }
 

@@ -4,14 +4,18 @@
 use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 
+use super::audits::audit_now;
+use super::error::AlertsError;
 use super::mailer::{Mailer, SendOutcome};
 use super::message::{self, MailContext};
-use super::outbox::{self, FindingSnapshot, Payload, MAX_DIGEST_FINDINGS};
-use super::{settings, AlertsError};
+use super::outbox::queue::queue;
+use super::outbox::{sending, FindingSnapshot, Payload, MAX_DIGEST_FINDINGS};
+use super::settings;
 use crate::identity::sessions::{self, SessionTimeouts};
 use crate::seats::records::FindingRow;
-use crate::seats::service::{self, AuditConfig};
-use crate::seats::store as seat_store;
+use crate::seats::service::audit_runs::AuditConfig;
+use crate::seats::storage::findings::unresolved_findings;
+use crate::seats::storage::users::company_ids;
 use crate::store::schema::companies;
 use crate::store::{DbConnection, Store};
 
@@ -31,14 +35,14 @@ pub struct AuditRound {
 /// alerts in that same transaction. One company's failure is logged and the others go on.
 pub async fn run_audits(store: &Store, config: &AuditConfig) -> Result<AuditRound, AlertsError> {
     let ids = store
-        .run(|conn| Ok::<_, AlertsError>(seat_store::company_ids(conn)?))
+        .run(|conn| Ok::<_, AlertsError>(company_ids(conn)?))
         .await?;
     let mut round = AuditRound::default();
     for company_id in ids {
         let config = config.clone();
         let id = company_id.clone();
         let audited = store
-            .write(move |conn| service::audit_now(conn, &id, &config, "scheduler"))
+            .write(move |conn| audit_now(conn, &id, &config, "scheduler"))
             .await;
         match audited {
             Ok(_) => round.audited += 1,
@@ -56,7 +60,7 @@ pub async fn run_audits(store: &Store, config: &AuditConfig) -> Result<AuditRoun
 /// run on the same day queues nothing).
 pub async fn queue_digests(store: &Store, now: NaiveDateTime) -> Result<usize, AlertsError> {
     let ids = store
-        .run(|conn| Ok::<_, AlertsError>(seat_store::company_ids(conn)?))
+        .run(|conn| Ok::<_, AlertsError>(company_ids(conn)?))
         .await?;
     let mut queued = 0;
     for company_id in ids {
@@ -76,16 +80,12 @@ fn queue_digest(
     if !settings.digest_enabled || settings.recipients.is_empty() {
         return Ok(0);
     }
-    let mut open: Vec<FindingRow> = seat_store::unresolved_findings(conn, company_id)?;
+    let mut open: Vec<FindingRow> = unresolved_findings(conn, company_id)?;
     if open.is_empty() {
         return Ok(0);
     }
     // Most severe first: high, medium, low.
-    open.sort_by_key(|row| match row.severity.as_str() {
-        "high" => 0,
-        "medium" => 1,
-        _ => 2,
-    });
+    open.sort_by_key(|row| std::cmp::Reverse(row.severity));
     let day = now.date().format("%Y-%m-%d").to_string();
     let payload = Payload::Digest {
         day: day.clone(),
@@ -101,7 +101,7 @@ fn queue_digest(
         .iter()
         .map(|email| email.as_str().to_owned())
         .collect();
-    Ok(outbox::queue(
+    Ok(queue(
         conn,
         company_id,
         None,
@@ -147,7 +147,7 @@ pub async fn deliver_mail(
         return Ok(delivery);
     };
     let due = store
-        .run(move |conn| Ok::<_, AlertsError>(outbox::due(conn, now, MAX_MAILS_PER_RUN)?))
+        .run(move |conn| Ok::<_, AlertsError>(sending::due(conn, now, MAX_MAILS_PER_RUN)?))
         .await?;
     for row in due {
         let id = row.id.clone();
@@ -182,9 +182,9 @@ pub async fn deliver_mail(
         store
             .write(move |conn| {
                 match &outcome {
-                    SendOutcome::Delivered => outbox::mark_sent(conn, &row, now)?,
-                    SendOutcome::Retry(error) => outbox::mark_retry(conn, &row, error, now)?,
-                    SendOutcome::Permanent(error) => outbox::mark_failed(conn, &row, error)?,
+                    SendOutcome::Delivered => sending::mark_sent(conn, &row, now)?,
+                    SendOutcome::Retry(error) => sending::mark_retry(conn, &row, error, now)?,
+                    SendOutcome::Permanent(error) => sending::mark_failed(conn, &row, error)?,
                 }
                 Ok::<_, AlertsError>(())
             })
@@ -200,7 +200,7 @@ fn claim(
     company_id: &str,
     now: NaiveDateTime,
 ) -> Result<Option<String>, AlertsError> {
-    if !outbox::claim(conn, id, now, now + TimeDelta::seconds(CLAIM_SECS))? {
+    if !sending::claim(conn, id, now, now + TimeDelta::seconds(CLAIM_SECS))? {
         return Ok(None);
     }
     Ok(Some(

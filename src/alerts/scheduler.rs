@@ -7,32 +7,40 @@ use std::sync::Arc;
 use chrono::TimeDelta;
 use tokio_cron_scheduler::{Job as CronJob, JobScheduler};
 
+use super::error::AlertsError;
 use super::jobs;
 use super::lease;
-use super::mailer::Mailer;
-use super::schedule::Job;
-use super::AlertsError;
-use crate::config::Settings;
+use super::mailer::{MailSettings, Mailer};
+use super::schedule::{Job, ScheduleSettings};
 use crate::identity::sessions::SessionTimeouts;
-use crate::seats::service::AuditConfig;
+use crate::seats::service::audit_runs::AuditConfig;
 use crate::store::Store;
+
+/// What the jobs take from the configuration, built at start.
+#[derive(Debug, Clone)]
+pub struct JobSettings {
+    pub schedule: ScheduleSettings,
+    pub audit: AuditConfig,
+    pub session_timeouts: SessionTimeouts,
+    pub mail: MailSettings,
+}
 
 /// What the jobs of one node work with.
 #[derive(Clone)]
 pub struct JobContext {
     pub store: Store,
-    pub settings: Arc<Settings>,
+    pub settings: Arc<JobSettings>,
     pub mailer: Option<Mailer>,
     /// This node, as the lease names its holder.
     pub node_id: String,
 }
 
 impl JobContext {
-    pub fn new(store: Store, settings: Arc<Settings>) -> Result<Self, AlertsError> {
+    pub fn new(store: Store, settings: JobSettings) -> Result<Self, AlertsError> {
         let mailer = Mailer::from_settings(&settings.mail).map_err(AlertsError::Mailer)?;
         Ok(Self {
             store,
-            settings,
+            settings: Arc::new(settings),
             mailer,
             node_id: uuid::Uuid::new_v4().to_string(),
         })
@@ -77,8 +85,7 @@ pub async fn run_job(context: &JobContext, job: Job) -> Result<(), AlertsError> 
     let now = crate::clock::now();
     match job {
         Job::Audit => {
-            let round =
-                jobs::run_audits(&context.store, &AuditConfig::from_settings(settings)).await?;
+            let round = jobs::run_audits(&context.store, &settings.audit).await?;
             tracing::info!(
                 audited = round.audited,
                 failed = round.failed,
@@ -90,11 +97,8 @@ pub async fn run_job(context: &JobContext, job: Job) -> Result<(), AlertsError> 
             tracing::info!(queued, "digests queued");
         }
         Job::SessionExpiry => {
-            let timeouts = SessionTimeouts {
-                idle: settings.session_idle_timeout,
-                lifetime: settings.session_lifetime,
-            };
-            let ended = jobs::expire_sessions(&context.store, timeouts, now).await?;
+            let ended =
+                jobs::expire_sessions(&context.store, settings.session_timeouts, now).await?;
             tracing::debug!(ended, "idle and expired sessions ended");
         }
         Job::Mail => {

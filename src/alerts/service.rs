@@ -3,9 +3,10 @@
 
 use serde::Serialize;
 
+use super::error::AlertsError;
 use super::message;
-use super::outbox::{self, AlertFilter, AlertRow};
-use super::AlertsError;
+use super::outbox::listing::{self, AlertFilter};
+use super::outbox::{AlertRow, AlertState};
 use crate::authz::{Action, Actor, Authz, Options, Resource, ResourceKind};
 use crate::clock::rfc3339;
 use crate::identity::companies::find_company;
@@ -35,7 +36,7 @@ pub struct AlertView {
 
 impl From<AlertRow> for AlertView {
     fn from(row: AlertRow) -> Self {
-        let queued = row.state == outbox::AlertState::Queued.as_str();
+        let queued = row.state == AlertState::Queued;
         Self {
             subject: message::subject(&row),
             delivered: row.sent_at.is_some(),
@@ -44,7 +45,7 @@ impl From<AlertRow> for AlertView {
             kind: row.kind,
             finding_id: row.finding_id,
             recipient: row.recipient,
-            state: row.state,
+            state: row.state.as_str().to_owned(),
             attempts: row.attempts,
             last_error: row.last_error,
             created_at: rfc3339(row.created_at),
@@ -76,7 +77,7 @@ pub fn list_alerts(
         Options::default(),
     )?;
     find_company(conn, company_id)?;
-    let rows = outbox::list(conn, company_id, filter)?;
+    let rows = listing::list(conn, company_id, filter)?;
     let full = i64::try_from(rows.len()).unwrap_or(i64::MAX) == filter.limit;
     let next = full
         .then(|| rows.last().map(|row| row.id.clone()))

@@ -4,15 +4,14 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde::Serialize;
 
-use super::AlertsError;
+use super::error::AlertsError;
+use super::settings_view::AlertSettingsView;
 use crate::authz::{Action, Actor, Authz, Options, Resource, ResourceKind};
 use crate::clock::rfc3339;
 use crate::identity::companies::find_company;
 use crate::identity::fields::Email;
 use crate::seats::findings::Severity;
-use crate::seats::records::parse_severity;
 use crate::store::schema::alert_settings;
 use crate::store::DbConnection;
 
@@ -51,7 +50,7 @@ impl AlertSettings {
                 problem: format!("must name at most {MAX_RECIPIENTS} addresses"),
             });
         }
-        let min_severity = parse_severity(min_severity).ok_or_else(|| AlertsError::Invalid {
+        let min_severity = Severity::parse(min_severity).ok_or_else(|| AlertsError::Invalid {
             field: "min_severity",
             problem: "must be low, medium or high".into(),
         })?;
@@ -78,19 +77,6 @@ struct AlertSettingsRow {
     version: i64,
     updated_by: Option<String>,
     updated_at: NaiveDateTime,
-}
-
-/// The settings as the API shows them.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct AlertSettingsView {
-    pub recipients: Vec<String>,
-    /// low, medium or high: findings from this severity up are mailed at once.
-    pub min_severity: String,
-    /// A daily mail summing up the open findings.
-    pub digest_enabled: bool,
-    pub version: i64,
-    pub updated_by: Option<String>,
-    pub updated_at: Option<String>,
 }
 
 /// The stored settings, or the defaults; with their version.
@@ -126,7 +112,7 @@ fn settings_of(row: &AlertSettingsRow) -> AlertSettings {
             .iter()
             .filter_map(|text| Email::parse(text).ok())
             .collect(),
-        min_severity: parse_severity(&row.min_severity).unwrap_or(DEFAULT_MIN_SEVERITY),
+        min_severity: Severity::parse(&row.min_severity).unwrap_or(DEFAULT_MIN_SEVERITY),
         digest_enabled: row.digest_enabled,
     }
 }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::engine::{Actor, CompanyRules, Options};
 use super::resource::{Resource, ResourceKind};
-use crate::identity::Role;
+use crate::roles::Role;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DecisionInputs {

@@ -1,16 +1,14 @@
 //! The decision log: every decision appended to its company's SHA-256 hash chain, in the
-//! transaction of the action it decided.
+//! transaction of the action it decided, and read back a filtered page at a time.
 
-use chrono::{NaiveDateTime, SecondsFormat};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde::Serialize;
-use sha2::{Digest, Sha256};
 
+pub use super::decision_chain::{verify, ChainCheck};
+pub use super::decision_record::DecisionRecord;
+use super::decision_record::GENESIS_HASH;
 use crate::store::schema::{decision_heads, decisions};
-use crate::store::{pacing, DbConnection};
-
-/// The hash that precedes a company's first record.
-pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+use crate::store::DbConnection;
 
 /// A decision to append, before it has its place in the chain.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,77 +28,6 @@ pub struct PendingDecision {
     pub policy_version: String,
     /// What the decision was decided on, as JSON (see `decision_inputs`), for replays.
     pub inputs: Option<String>,
-}
-
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize)]
-#[diesel(table_name = decisions)]
-pub struct DecisionRecord {
-    pub id: String,
-    pub company_id: String,
-    pub seq: i64,
-    pub decided_at: NaiveDateTime,
-    pub user_id: Option<String>,
-    pub session_id: Option<String>,
-    pub action: String,
-    pub resource_type: String,
-    pub resource_id: String,
-    pub decision: String,
-    pub policy_ids: String,
-    pub errors: String,
-    pub client_ip: Option<String>,
-    pub policy_version: String,
-    pub prev_hash: String,
-    pub hash: String,
-    pub inputs: Option<String>,
-}
-
-impl DecisionRecord {
-    /// The hash of this record's fields chained to `prev_hash`. Fields are hashed as a JSON
-    /// array so no two different records can serialize alike. Inputs, recorded since policy
-    /// administration, are hashed only when present, as `[fields, inputs]`: records written
-    /// before keep their hash.
-    pub fn compute_hash(&self) -> String {
-        let fields = (
-            &self.prev_hash,
-            &self.id,
-            &self.company_id,
-            self.seq,
-            self.decided_at
-                .and_utc()
-                .to_rfc3339_opts(SecondsFormat::Micros, true),
-            &self.user_id,
-            &self.session_id,
-            &self.action,
-            &self.resource_type,
-            &self.resource_id,
-            &self.decision,
-            &self.policy_ids,
-            &self.errors,
-            &self.client_ip,
-            &self.policy_version,
-        );
-        // Written straight into the hasher: the same bytes as the JSON text of the array.
-        let mut hasher = HashWriter(Sha256::new());
-        match &self.inputs {
-            None => serde_json::to_writer(&mut hasher, &fields),
-            Some(inputs) => serde_json::to_writer(&mut hasher, &(fields, inputs)),
-        }
-        .expect("strings and numbers serialize");
-        hex::encode(hasher.0.finalize())
-    }
-}
-
-struct HashWriter(Sha256);
-
-impl std::io::Write for HashWriter {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.update(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 /// Appends decisions, keeping each company's order. The head row of a company is advanced
@@ -193,115 +120,6 @@ fn advance_head(
     }
 }
 
-/// Where a company's chain first breaks, if it does.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
-pub struct ChainCheck {
-    pub records_checked: i64,
-    pub intact: bool,
-    pub first_broken_id: Option<String>,
-    pub first_broken_seq: Option<i64>,
-    pub problem: Option<String>,
-}
-
-/// Re-computes the chain from the stored rows, a page at a time: memory stays bounded, and in
-/// a read on a snapshot the writes go between the pages (`pacing::step`).
-pub fn verify(
-    conn: &mut DbConnection,
-    company_id: &str,
-) -> Result<ChainCheck, diesel::result::Error> {
-    // Short pages: a write that arrives during one is not held long.
-    const PAGE: i64 = 100;
-    let mut expected_prev = GENESIS_HASH.to_owned();
-    let mut expected_seq = 1_i64;
-    loop {
-        let checked = pacing::step(|| {
-            let page: Vec<DecisionRecord> = decisions::table
-                .filter(decisions::company_id.eq(company_id))
-                .filter(decisions::seq.ge(expected_seq))
-                .order(decisions::seq.asc())
-                .limit(PAGE)
-                .select(DecisionRecord::as_select())
-                .load(conn)?;
-            if page.is_empty() {
-                return Ok::<_, diesel::result::Error>(PageCheck::End);
-            }
-            for record in &page {
-                if let Some(problem) = check_link(record, expected_seq, &expected_prev) {
-                    return Ok(PageCheck::Broken(ChainCheck {
-                        records_checked: expected_seq,
-                        intact: false,
-                        first_broken_id: Some(record.id.clone()),
-                        first_broken_seq: Some(expected_seq),
-                        problem: Some(problem),
-                    }));
-                }
-                expected_prev.clone_from(&record.hash);
-                expected_seq += 1;
-            }
-            Ok(PageCheck::Intact)
-        })?;
-        match checked {
-            PageCheck::Intact => {}
-            PageCheck::Broken(check) => return Ok(check),
-            PageCheck::End => return check_tail(conn, company_id, expected_seq - 1),
-        }
-    }
-}
-
-/// How a page of the chain checked out.
-enum PageCheck {
-    Intact,
-    Broken(ChainCheck),
-    /// No record left.
-    End,
-}
-
-/// Records cut from the end of the chain leave the head ahead of the last record.
-fn check_tail(
-    conn: &mut DbConnection,
-    company_id: &str,
-    last_seq: i64,
-) -> Result<ChainCheck, diesel::result::Error> {
-    let head_seq: Option<i64> = decision_heads::table
-        .find(company_id)
-        .select(decision_heads::seq)
-        .get_result(conn)
-        .optional()?;
-    match head_seq {
-        Some(head) if head != last_seq => Ok(ChainCheck {
-            records_checked: last_seq,
-            intact: false,
-            first_broken_id: None,
-            first_broken_seq: Some(last_seq + 1),
-            problem: Some(format!("records {} to {head} are missing", last_seq + 1)),
-        }),
-        _ => Ok(intact(last_seq)),
-    }
-}
-
-fn intact(records_checked: i64) -> ChainCheck {
-    ChainCheck {
-        records_checked,
-        intact: true,
-        first_broken_id: None,
-        first_broken_seq: None,
-        problem: None,
-    }
-}
-
-fn check_link(record: &DecisionRecord, expected_seq: i64, expected_prev: &str) -> Option<String> {
-    if record.seq != expected_seq {
-        return Some(format!("record {expected_seq} is missing"));
-    }
-    if record.prev_hash != expected_prev {
-        return Some("its previous hash does not match the record before it".into());
-    }
-    if record.compute_hash() != record.hash {
-        return Some("its content does not match its hash".into());
-    }
-    None
-}
-
 /// Which decisions a listing shows.
 #[derive(Debug, Clone, Default)]
 pub struct DecisionFilter {
@@ -354,53 +172,4 @@ pub fn list(
         None
     };
     Ok((rows, next))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn record() -> DecisionRecord {
-        DecisionRecord {
-            id: "0192-id".into(),
-            company_id: "company-1".into(),
-            seq: 42,
-            decided_at: chrono::NaiveDate::from_ymd_opt(2026, 11, 29)
-                .unwrap()
-                .and_hms_micro_opt(6, 21, 49, 123_456)
-                .unwrap(),
-            user_id: Some("user-1".into()),
-            session_id: None,
-            action: "create_invoice".into(),
-            resource_type: "Invoice".into(),
-            resource_id: "facture \"n°7\"\n".into(),
-            decision: "deny".into(),
-            policy_ids: "tenant-wall,closed-books".into(),
-            errors: String::new(),
-            client_ip: Some("10.0.0.1".into()),
-            policy_version: "abcdef012345".into(),
-            prev_hash: GENESIS_HASH.into(),
-            hash: String::new(),
-            inputs: None,
-        }
-    }
-
-    /// Chains written by earlier versions must still verify: the hashed form never changes.
-    #[test]
-    fn the_hashed_form_of_a_record_is_stable() {
-        assert_eq!(
-            record().compute_hash(),
-            "4fbfe5eb6c3877961da47622ee9f86fc024aba85c2bb76d0a8d5eb55deeae792"
-        );
-    }
-
-    #[test]
-    fn recorded_inputs_are_covered_by_the_hash() {
-        let mut with_inputs = record();
-        with_inputs.inputs = Some("{\"role\":\"standard_sales\"}".into());
-        let hash = with_inputs.compute_hash();
-        assert_ne!(hash, record().compute_hash());
-        with_inputs.inputs = Some("{\"role\":\"primary_admin\"}".into());
-        assert_ne!(with_inputs.compute_hash(), hash);
-    }
 }

@@ -14,10 +14,10 @@ use super::{
     load_company_setup, Action, Actor, Authz, CompanyRules, Engine, Engines, Options, Resource,
     ResourceKind,
 };
-use crate::identity::sessions::hash_token;
-use crate::identity::Role;
+use crate::roles::{user_status, Role};
 use crate::store::schema::{api_keys, users};
 use crate::store::DbConnection;
+use crate::tokens::hash_token;
 
 /// Requests in one batch call.
 pub const MAX_BATCH: usize = 100;
@@ -306,8 +306,7 @@ fn external_actor(user: &PrincipalRow, request: &ExternalRequest) -> Option<Acto
         user_id: user.id.clone(),
         company_id: user.company_id.clone(),
         role: Role::parse(&user.role)?,
-        active: user.status == crate::identity::models::status::ACTIVE
-            || user.status == crate::identity::models::status::EXTERNAL,
+        active: user.status == user_status::ACTIVE || user.status == user_status::EXTERNAL,
         session_id: request.session_id.clone(),
         session_flagged: request.session_flagged,
         client_ip: request.client_ip.clone(),

@@ -10,7 +10,7 @@ use diesel::prelude::*;
 use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 use diesel::sql_types::{Array, BigInt, Nullable, Text, Timestamp};
 
-use super::decision_log::DecisionRecord;
+use super::decision_record::DecisionRecord;
 use crate::store::schema::decisions;
 use crate::store::DbConnection;
 

@@ -79,6 +79,13 @@ impl Gate {
         .await
     }
 
+    /// Whether the database answers, for readiness: the name of its backend when it does.
+    pub async fn database_answers(&self) -> Result<&'static str, StoreError> {
+        let backend = self.store.backend_name();
+        self.store.run(crate::store::ping).await?;
+        Ok(backend)
+    }
+
     /// Work that no policy decides because no one is signed in yet (checking a session
     /// token, signing in), on a pooled connection off the async threads.
     pub async fn unauthenticated<T, E, F>(&self, work: F) -> Result<T, E>

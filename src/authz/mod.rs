@@ -2,10 +2,13 @@
 
 pub mod action_queue;
 pub mod actions;
+mod decision_chain;
 pub mod decision_inputs;
 pub mod decision_log;
 pub mod decision_point;
+mod decision_record;
 mod decision_rows;
+pub mod decision_views;
 pub mod decisions;
 mod deferred;
 #[macro_use]
@@ -15,6 +18,7 @@ pub mod engines;
 pub mod errors;
 pub mod gate;
 pub mod group_commit;
+pub mod operations;
 pub mod policy_files;
 pub mod policy_limits;
 mod policy_slices;

@@ -16,7 +16,7 @@ use cedar_policy::{
 use serde_json::{json, Value};
 
 use super::actions::Action;
-use crate::identity::Role;
+use crate::roles::Role;
 
 pub struct PolicySlices {
     slices: HashMap<(Role, Action), Slice>,

@@ -5,31 +5,33 @@
 use std::path::Path;
 use std::process::ExitCode;
 
+use super::demo::{self, DemoCompany};
+use super::table::findings_table;
+use crate::alerts::audits::audit_now;
 use crate::app::AppState;
 use crate::config::Settings;
-use crate::seats::demo::DemoCompany;
 use crate::seats::import::{self, ParsedImport};
 use crate::seats::records::FindingView;
-use crate::seats::service::{self, AuditConfig};
-use crate::seats::table::findings_table;
-use crate::seats::{demo, store as seat_store, SeatsError};
+use crate::seats::service::imports::import_now;
+use crate::seats::storage::users::company_ids;
+use crate::seats::SeatsError;
 use crate::store::{write_transaction, Store};
 
 /// Exit code of `audit` when a high-severity finding is open.
 const HIGH_SEVERITY_OPEN: u8 = 3;
 
 pub fn audit(settings: Settings, company: Option<String>) -> ExitCode {
-    let config = AuditConfig::from_settings(&settings);
+    let config = settings.audit_config();
     let result = open_store(&settings).and_then(|store| {
         let mut conn = store.connection().map_err(|e| e.to_string())?;
         let companies = match company {
             Some(id) => vec![id],
-            None => seat_store::company_ids(&mut conn).map_err(|e| e.to_string())?,
+            None => company_ids(&mut conn).map_err(|e| e.to_string())?,
         };
         let mut high_open = false;
         for company_id in companies {
             let summary = write_transaction(&mut conn, |conn| {
-                service::audit_now(conn, &company_id, &config, "cli")
+                audit_now(conn, &company_id, &config, "cli")
             })
             .map_err(|error| describe(&company_id, error))?;
             println!(
@@ -66,10 +68,8 @@ pub fn import_sessions(settings: Settings, file: &Path, company_id: &str) -> Exi
     let result = read_import(file).and_then(|parsed| {
         let store = open_store(&settings)?;
         let mut conn = store.connection().map_err(|e| e.to_string())?;
-        write_transaction(&mut conn, |conn| {
-            service::import_now(conn, company_id, parsed)
-        })
-        .map_err(|error| describe(company_id, error))
+        write_transaction(&mut conn, |conn| import_now(conn, company_id, parsed))
+            .map_err(|error| describe(company_id, error))
     });
     match result {
         Ok(report) => {
@@ -140,7 +140,7 @@ fn describe(company_id: &str, error: SeatsError) -> String {
 /// the API and to the pages served on `port`.
 pub async fn seed_demo(state: &AppState, port: u16) -> Result<Option<DemoCompany>, String> {
     let authz = state.authz.clone();
-    let config = AuditConfig::from_settings(&state.settings);
+    let config = state.settings.audit_config();
     let seeded = state
         .store
         .write(move |conn| demo::seed_if_empty(conn, &authz, &config))

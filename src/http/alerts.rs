@@ -6,11 +6,13 @@ use utoipa::{OpenApi, ToSchema};
 
 use super::listing::Listing;
 use super::versions::expected_version;
-use crate::alerts::outbox::{AlertFilter, AlertState};
-use crate::alerts::service::{self, AlertPage, MAX_PAGE};
-use crate::alerts::settings::{self, AlertSettings, AlertSettingsView};
+use crate::alerts::operations;
+use crate::alerts::outbox::listing::AlertFilter;
+use crate::alerts::outbox::AlertState;
+use crate::alerts::service::{AlertPage, MAX_PAGE};
+use crate::alerts::settings::AlertSettings;
+use crate::alerts::settings_view::AlertSettingsView;
 use crate::app::AppState;
-use crate::authz;
 use crate::web::error::ApiError;
 use crate::web::extract::Auth;
 
@@ -58,12 +60,7 @@ pub async fn get_alert_settings(
     Auth(actor): Auth,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let authz = state.authz.clone();
-    let company_id = path.into_inner();
-    let view = authz::read(&state.store, &state.actions, move |conn| {
-        settings::get_alert_settings(conn, &authz, &actor, &company_id)
-    })
-    .await?;
+    let view = operations::alert_settings(&state.gate(), actor, path.into_inner()).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -83,12 +80,9 @@ pub async fn set_alert_settings(
     let body = body.into_inner();
     let update = AlertSettings::parse(&body.recipients, &body.min_severity, body.digest_enabled)?;
     let version = expected_version(&req, body.version)?;
-    let authz = state.authz.clone();
-    let company_id = path.into_inner();
-    let view = authz::act(&state.actions, move |conn| {
-        settings::set_alert_settings(conn, &authz, &actor, &company_id, &update, version)
-    })
-    .await?;
+    let view =
+        operations::set_alert_settings(&state.gate(), actor, path.into_inner(), update, version)
+            .await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -121,12 +115,7 @@ pub async fn list_alerts(
             Some(_) => return Err(ApiError::invalid_field("limit", "must be from 1 to 200")),
         },
     };
-    let authz = state.authz.clone();
-    let company_id = path.into_inner();
-    let mut page = authz::read(&state.store, &state.actions, move |conn| {
-        service::list_alerts(conn, &authz, &actor, &company_id, &filter)
-    })
-    .await?;
+    let mut page = operations::list_alerts(&state.gate(), actor, path.into_inner(), filter).await?;
     page.next = listing.seal(page.next);
     Ok(HttpResponse::Ok().json(page))
 }

@@ -9,9 +9,9 @@ use utoipa::ToSchema;
 use crate::app::AppState;
 use crate::authz::decision_log::PendingDecision;
 use crate::authz::decision_point::{self, Caller, ExternalRequest, PrincipalRef, MAX_BATCH};
-use crate::authz::{self, Action, Options, Resource, ResourceKind};
+use crate::authz::{operations, Action, Options, Resource, ResourceKind};
 use crate::identity::sessions::Authenticated;
-use crate::identity::Role;
+use crate::roles::Role;
 use crate::web::credentials;
 use crate::web::error::ApiError;
 use crate::web::extract::Auth;
@@ -195,11 +195,7 @@ async fn session_company(
     };
     let actor = authenticated.actor;
     let company_id = actor.company_id.clone();
-    let authz = state.authz.clone();
-    authz::act(&state.actions, move |conn| {
-        decision_point::authorize_session_caller(conn, &authz, &actor)
-    })
-    .await?;
+    operations::authorize_session_caller(&state.gate(), actor).await?;
     Ok(company_id)
 }
 
@@ -283,11 +279,7 @@ pub async fn create_api_key(
         ));
     }
     let company_id = path.into_inner();
-    let authz = state.authz.clone();
-    let (row, key) = authz::act(&state.actions, move |conn| {
-        decision_point::create_api_key(conn, &authz, &actor, &company_id, &name)
-    })
-    .await?;
+    let (row, key) = operations::create_api_key(&state.gate(), actor, company_id, name).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(ApiKeyCreated {

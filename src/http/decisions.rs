@@ -8,8 +8,9 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::listing::Listing;
 use crate::app::AppState;
-use crate::authz::decision_log::{ChainCheck, DecisionFilter, DecisionRecord};
-use crate::authz::{self, decisions, Action};
+use crate::authz::decision_log::{ChainCheck, DecisionFilter};
+use crate::authz::decision_views::{to_csv, DecisionView};
+use crate::authz::{decisions, operations, Action};
 use crate::paging::{checked_limit, decode_cursor, encode_cursor, PagingError};
 use crate::web::error::ApiError;
 use crate::web::extract::Auth;
@@ -32,65 +33,11 @@ pub struct DecisionQuery {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct DecisionView {
-    id: String,
-    seq: i64,
-    decided_at: String,
-    user_id: Option<String>,
-    session_id: Option<String>,
-    action: String,
-    resource_type: String,
-    resource_id: String,
-    decision: String,
-    policy_ids: Vec<String>,
-    errors: Vec<String>,
-    client_ip: Option<String>,
-    policy_version: String,
-    prev_hash: String,
-    hash: String,
-}
-
-impl From<DecisionRecord> for DecisionView {
-    fn from(record: DecisionRecord) -> Self {
-        Self {
-            decided_at: rfc3339_micros(record.decided_at),
-            policy_ids: split_nonempty(&record.policy_ids, ','),
-            errors: split_nonempty(&record.errors, '\n'),
-            id: record.id,
-            seq: record.seq,
-            user_id: record.user_id,
-            session_id: record.session_id,
-            action: record.action,
-            resource_type: record.resource_type,
-            resource_id: record.resource_id,
-            decision: record.decision,
-            client_ip: record.client_ip,
-            policy_version: record.policy_version,
-            prev_hash: record.prev_hash,
-            hash: record.hash,
-        }
-    }
-}
-
-#[derive(Serialize, ToSchema)]
 pub struct DecisionPage {
     items: Vec<DecisionView>,
     /// The cursor of the next page; null at the end (also as `next_cursor`).
     next: Option<String>,
     next_cursor: Option<String>,
-}
-
-fn split_nonempty(text: &str, separator: char) -> Vec<String> {
-    text.split(separator)
-        .filter(|part| !part.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
-fn rfc3339_micros(instant: NaiveDateTime) -> String {
-    instant
-        .and_utc()
-        .to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
 }
 
 pub(super) fn parse_instant(field: &'static str, text: &str) -> Result<NaiveDateTime, ApiError> {
@@ -165,11 +112,8 @@ pub async fn list_decisions(
     let query = query.into_inner();
     let after = listing.open(query.cursor.as_deref())?;
     let (filter, limit) = parse_filter(query, after.as_deref())?;
-    let authz = state.authz.clone();
-    let (records, next) = authz::read(&state.store, &state.actions, move |conn| {
-        decisions::list_decisions(conn, &authz, &actor, &company_id, &filter, limit)
-    })
-    .await?;
+    let (records, next) =
+        operations::list_decisions(&state.gate(), actor, company_id, filter, limit).await?;
     let items: Vec<DecisionView> = records.into_iter().map(DecisionView::from).collect();
     let next = listing.seal(next.map(|seq| encode_cursor(&[&seq.to_string()])));
     if wants_csv(&req) {
@@ -178,59 +122,14 @@ pub async fn list_decisions(
         if let Some(cursor) = &next {
             response.insert_header(("X-Next-Cursor", cursor.as_str()));
         }
-        return Ok(response.body(to_csv(&items)?));
+        let csv = to_csv(&items).map_err(|e| ApiError::internal(&e))?;
+        return Ok(response.body(csv));
     }
     Ok(HttpResponse::Ok().json(DecisionPage {
         items,
         next_cursor: next.clone(),
         next,
     }))
-}
-
-pub(crate) fn to_csv(items: &[DecisionView]) -> Result<Vec<u8>, ApiError> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer
-        .write_record([
-            "id",
-            "seq",
-            "decided_at",
-            "user_id",
-            "session_id",
-            "action",
-            "resource_type",
-            "resource_id",
-            "decision",
-            "policy_ids",
-            "errors",
-            "client_ip",
-            "policy_version",
-            "prev_hash",
-            "hash",
-        ])
-        .map_err(|e| ApiError::internal(&e))?;
-    for item in items {
-        let seq = item.seq.to_string();
-        writer
-            .write_record([
-                item.id.as_str(),
-                &seq,
-                &item.decided_at,
-                item.user_id.as_deref().unwrap_or(""),
-                item.session_id.as_deref().unwrap_or(""),
-                &item.action,
-                &item.resource_type,
-                &item.resource_id,
-                &item.decision,
-                &item.policy_ids.join(" "),
-                &item.errors.join(" | "),
-                item.client_ip.as_deref().unwrap_or(""),
-                &item.policy_version,
-                &item.prev_hash,
-                &item.hash,
-            ])
-            .map_err(|e| ApiError::internal(&e))?;
-    }
-    writer.into_inner().map_err(|e| ApiError::internal(&e))
 }
 
 /// Re-computes the company's hash chain and names the first broken record.
@@ -242,10 +141,6 @@ pub async fn verify_decisions(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let company_id = path.into_inner();
-    let authz = state.authz.clone();
-    let check = authz::read(&state.store, &state.actions, move |conn| {
-        decisions::verify_decisions(conn, &authz, &actor, &company_id)
-    })
-    .await?;
+    let check = operations::verify_decisions(&state.gate(), actor, company_id).await?;
     Ok(HttpResponse::Ok().json(check))
 }

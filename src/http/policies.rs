@@ -8,9 +8,9 @@ use serde_json::Value;
 use utoipa::{OpenApi, ToSchema};
 
 use crate::app::AppState;
-use crate::authz::{self, policy_files::TemplateLink};
+use crate::authz::policy_files::TemplateLink;
 use crate::policy_admin::operations;
-use crate::policy_admin::versions::{self, PolicyVersion, ProposedChange, VersionSummary};
+use crate::policy_admin::versions::{PolicyVersion, ProposedChange, VersionSummary};
 use crate::web::error::ApiError;
 use crate::web::extract::Auth;
 
@@ -69,11 +69,7 @@ pub async fn get_policies(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let company_id = path.into_inner();
-    let authz = state.authz.clone();
-    let version = authz::read(&state.store, &state.actions, move |conn| {
-        versions::active_version(conn, &authz, &actor, &company_id)
-    })
-    .await?;
+    let version = operations::active_version(&state.gate(), actor, company_id).await?;
     Ok(HttpResponse::Ok().json(version))
 }
 
@@ -136,11 +132,7 @@ pub async fn list_versions(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let company_id = path.into_inner();
-    let authz = state.authz.clone();
-    let items = authz::read(&state.store, &state.actions, move |conn| {
-        versions::list_versions(conn, &authz, &actor, &company_id)
-    })
-    .await?;
+    let items = operations::list_versions(&state.gate(), actor, company_id).await?;
     Ok(HttpResponse::Ok().json(VersionList::all(items)))
 }
 
@@ -154,11 +146,7 @@ pub async fn get_version(
     path: web::Path<(String, i64)>,
 ) -> Result<HttpResponse, ApiError> {
     let (company_id, number) = path.into_inner();
-    let authz = state.authz.clone();
-    let version = authz::read(&state.store, &state.actions, move |conn| {
-        versions::get_version(conn, &authz, &actor, &company_id, number)
-    })
-    .await?;
+    let version = operations::get_version(&state.gate(), actor, company_id, number).await?;
     Ok(HttpResponse::Ok().json(version))
 }
 

@@ -7,17 +7,19 @@ use utoipa::ToSchema;
 
 use super::listing::Listing;
 use super::versions::expected_version;
+use crate::alerts::operations as alert_operations;
 use crate::app::AppState;
-use crate::authz;
 use crate::identity::enforcement::EnforcementMode;
+use crate::seats::findings::Severity;
 use crate::seats::import::{self, ImportError, ParsedImport};
-use crate::seats::records::{parse_kind, parse_severity, FindingState, FindingView};
-use crate::seats::service::{
-    self, AuditConfig, AuditSummary, EnforcementView, ImportReport, SeatAdviceView, SeatsView,
-    StateChange,
-};
-use crate::seats::settings::{self, SeatAuditSettingsView};
-use crate::seats::store::{FindingFilter, FindingPageRequest};
+use crate::seats::operations;
+use crate::seats::records::{parse_kind, FindingState, FindingView};
+use crate::seats::service::audit_runs::AuditSummary;
+use crate::seats::service::findings::StateChange;
+use crate::seats::service::imports::ImportReport;
+use crate::seats::service::seat_counts::{SeatAdviceView, SeatsView};
+use crate::seats::setting_views::{EnforcementView, SeatAuditSettingsView};
+use crate::seats::storage::findings::{FindingFilter, FindingPageRequest};
 use crate::web::error::{ApiError, ErrorCode};
 use crate::web::extract::Auth;
 
@@ -75,10 +77,6 @@ pub struct SeatAuditSettingsUpdate {
     version: Option<i64>,
 }
 
-fn audit_config(state: &AppState) -> AuditConfig {
-    AuditConfig::from_settings(&state.settings)
-}
-
 fn parse_filter(query: &FindingQuery) -> Result<FindingFilter, ApiError> {
     Ok(FindingFilter {
         state: query
@@ -106,7 +104,7 @@ fn parse_filter(query: &FindingQuery) -> Result<FindingFilter, ApiError> {
             .severity
             .as_deref()
             .map(|text| {
-                parse_severity(text).ok_or_else(|| {
+                Severity::parse(text).ok_or_else(|| {
                     ApiError::invalid_field("severity", "must be low, medium or high")
                 })
             })
@@ -123,12 +121,7 @@ pub async fn get_seats(
     Auth(actor): Auth,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let authz = state.authz.clone();
-    let company_id = path.into_inner();
-    let view = authz::read(&state.store, &state.actions, move |conn| {
-        service::seats(conn, &authz, &actor, &company_id)
-    })
-    .await?;
+    let view = operations::seats(&state.gate(), actor, path.into_inner()).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -140,18 +133,9 @@ pub async fn run_audit(
     Auth(actor): Auth,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let authz = state.authz.clone();
-    let config = audit_config(&state);
-    let company_id = path.into_inner();
-    let triggered_by = actor.user_id.clone();
-    // The audit reads its input off the writer; the writer only stores what it found.
-    let summary = authz::read_then_act(
-        &state.store,
-        &state.actions,
-        move |conn| service::audit_snapshot(conn, &authz, &actor, &company_id, &config),
-        move |conn, snapshot| service::store_audit(conn, snapshot, &triggered_by),
-    )
-    .await?;
+    let config = state.settings.audit_config();
+    let summary =
+        alert_operations::run_audit(&state.gate(), actor, path.into_inner(), config).await?;
     Ok(HttpResponse::Ok().json(summary))
 }
 
@@ -168,13 +152,9 @@ pub async fn list_findings(
     let filter = parse_filter(&query)?;
     let after = listing.open(query.cursor.as_deref())?;
     let request = FindingPageRequest::parse(query.limit, after.as_deref())?;
-    let authz = state.authz.clone();
-    let company_id = path.into_inner();
-    let page = authz::read(&state.store, &state.actions, move |conn| {
-        service::list_findings(conn, &authz, &actor, &company_id, filter, &request)
-    })
-    .await
-    .map(|page| listing.sealed(page))?;
+    let page = operations::list_findings(&state.gate(), actor, path.into_inner(), filter, request)
+        .await
+        .map(|page| listing.sealed(page))?;
     Ok(HttpResponse::Ok().json(FindingList {
         items: page.items.into_iter().map(FindingView::from).collect(),
         next_cursor: page.next.clone(),
@@ -190,12 +170,8 @@ pub async fn get_finding(
     Auth(actor): Auth,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    let authz = state.authz.clone();
     let (company_id, finding_id) = path.into_inner();
-    let row = authz::read(&state.store, &state.actions, move |conn| {
-        service::get_finding(conn, &authz, &actor, &company_id, &finding_id)
-    })
-    .await?;
+    let row = operations::finding(&state.gate(), actor, company_id, finding_id).await?;
     Ok(HttpResponse::Ok().json(FindingView::from(row)))
 }
 
@@ -220,19 +196,10 @@ pub async fn update_finding(
         note: body.note,
         expected_version: expected_version(&req, body.version)?,
     };
-    let authz = state.authz.clone();
     let (company_id, finding_id) = path.into_inner();
-    let row = authz::act(&state.actions, move |conn| {
-        service::change_finding_state(
-            conn,
-            &authz,
-            &actor,
-            &company_id,
-            &finding_id,
-            change.clone(),
-        )
-    })
-    .await?;
+    let row =
+        operations::change_finding_state(&state.gate(), actor, company_id, finding_id, change)
+            .await?;
     Ok(HttpResponse::Ok().json(FindingView::from(row)))
 }
 
@@ -244,13 +211,8 @@ pub async fn seat_advice(
     Auth(actor): Auth,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let authz = state.authz.clone();
-    let config = audit_config(&state);
-    let company_id = path.into_inner();
-    let view = authz::read(&state.store, &state.actions, move |conn| {
-        service::seat_advice(conn, &authz, &actor, &company_id, &config)
-    })
-    .await?;
+    let config = state.settings.audit_config();
+    let view = operations::seat_advice(&state.gate(), actor, path.into_inner(), config).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -283,12 +245,8 @@ pub async fn import_session_events(
     let text = std::str::from_utf8(&bytes)
         .map_err(|_| ApiError::invalid_field("body", "must be UTF-8 text"))?;
     let parsed = parse_import(format, text)?;
-    let authz = state.authz.clone();
-    let company_id = path.into_inner();
-    let report = authz::act(&state.actions, move |conn| {
-        service::import_session_events(conn, &authz, &actor, &company_id, parsed.clone())
-    })
-    .await?;
+    let report =
+        operations::import_session_events(&state.gate(), actor, path.into_inner(), parsed).await?;
     Ok(HttpResponse::Ok().json(report))
 }
 
@@ -351,12 +309,7 @@ pub async fn get_enforcement(
     Auth(actor): Auth,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let authz = state.authz.clone();
-    let company_id = path.into_inner();
-    let view = authz::read(&state.store, &state.actions, move |conn| {
-        service::enforcement(conn, &authz, &actor, &company_id)
-    })
-    .await?;
+    let view = operations::enforcement(&state.gate(), actor, path.into_inner()).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -381,12 +334,8 @@ pub async fn set_enforcement(
         )
     })?;
     let version = expected_version(&req, body.version)?;
-    let authz = state.authz.clone();
-    let company_id = path.into_inner();
-    let view = authz::act(&state.actions, move |conn| {
-        service::set_enforcement(conn, &authz, &actor, &company_id, mode, version)
-    })
-    .await?;
+    let view =
+        operations::set_enforcement(&state.gate(), actor, path.into_inner(), mode, version).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -398,12 +347,7 @@ pub async fn get_seat_audit_settings(
     Auth(actor): Auth,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let authz = state.authz.clone();
-    let company_id = path.into_inner();
-    let view = authz::read(&state.store, &state.actions, move |conn| {
-        settings::seat_audit_settings(conn, &authz, &actor, &company_id)
-    })
-    .await?;
+    let view = operations::seat_audit_settings(&state.gate(), actor, path.into_inner()).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -423,11 +367,13 @@ pub async fn set_seat_audit_settings(
     let body = body.into_inner();
     let version = expected_version(&req, body.version)?;
     let count = body.count_probable_sharing;
-    let authz = state.authz.clone();
-    let company_id = path.into_inner();
-    let view = authz::act(&state.actions, move |conn| {
-        settings::set_seat_audit_settings(conn, &authz, &actor, &company_id, count, version)
-    })
+    let view = operations::set_seat_audit_settings(
+        &state.gate(),
+        actor,
+        path.into_inner(),
+        count,
+        version,
+    )
     .await?;
     Ok(HttpResponse::Ok().json(view))
 }

@@ -4,7 +4,6 @@ use actix_web::{get, web, HttpRequest, HttpResponse};
 use serde::Serialize;
 
 use crate::app::AppState;
-use crate::store::{self, StoreError};
 use crate::web::error::{ApiError, ErrorCode};
 use crate::web::metrics::{may_scrape, Metrics};
 
@@ -33,19 +32,14 @@ pub async fn healthz() -> HttpResponse {
 )]
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let backend = state.store.backend_name();
-    state
-        .store
-        .run(store::ping)
-        .await
-        .map_err(|error: StoreError| {
-            tracing::warn!(%error, "readiness check failed");
-            ApiError::new(
-                ErrorCode::ServiceUnavailable,
-                "The database does not answer.",
-                "La base de données ne répond pas.",
-            )
-        })?;
+    let backend = state.gate().database_answers().await.map_err(|error| {
+        tracing::warn!(%error, "readiness check failed");
+        ApiError::new(
+            ErrorCode::ServiceUnavailable,
+            "The database does not answer.",
+            "La base de données ne répond pas.",
+        )
+    })?;
     Ok(HttpResponse::Ok().json(Readiness {
         status: "ready",
         database: backend,

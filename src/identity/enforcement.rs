@@ -80,7 +80,7 @@ pub fn open_enforced_session(
         }
     }
     let mut opened = open_session(conn, user, client, timeouts)?;
-    if crate::seats::store::shared_login_unresolved(conn, &user.company_id, &user.email)? {
+    if crate::seats::storage::flags::shared_login_unresolved(conn, &user.company_id, &user.email)? {
         diesel::update(sessions::table.find(&opened.session.id))
             .set(sessions::flagged.eq(true))
             .execute(conn)?;

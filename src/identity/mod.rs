@@ -5,12 +5,13 @@ pub mod enforcement;
 pub mod fields;
 pub mod login_limits;
 pub mod models;
+pub mod operations;
 pub mod passwords;
-pub mod roles;
 pub mod sessions;
+pub mod sign_in;
 pub mod users;
 
-pub use roles::{Plan, Role};
+pub use crate::roles::{self, Plan, Role};
 
 use crate::authz::Denial;
 use crate::store::StoreError;

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::clock::rfc3339;
+pub use crate::roles::user_status as status;
 use crate::store::schema::{companies, sessions, users};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -56,16 +57,6 @@ pub struct SessionRow {
     pub user_agent: Option<String>,
     pub device_id: Option<String>,
     pub flagged: bool,
-}
-
-/// User statuses as stored.
-pub mod status {
-    pub const ACTIVE: &str = "active";
-    pub const DISABLED: &str = "disabled";
-    /// Added without a password: waits for the invitation to be accepted.
-    pub const INVITED: &str = "invited";
-    /// A login imported from another app: counts as a seat, cannot sign in here.
-    pub const EXTERNAL: &str = "external";
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]

@@ -6,16 +6,15 @@ use base64::Engine as _;
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use rand::RngCore;
-use sha2::{Digest, Sha256};
 
-use super::login_limits::{self, LoginLimits};
 use super::models::{status, CompanyRow, SessionRow, UserRow};
-use super::{passwords, IdentityError, Role};
+use super::{IdentityError, Role};
 use crate::authz::{Action, Actor, Authz, Options, Resource, ResourceKind};
 use crate::i18n::Locale;
 use crate::paging::{Page, PageRequest};
 use crate::store::schema::{companies, sessions, users};
-use crate::store::{write_transaction, DbConnection};
+use crate::store::DbConnection;
+use crate::tokens::hash_token;
 
 /// Bytes of randomness in a token: 256 bits, well above the 128 required.
 const TOKEN_BYTES: usize = 32;
@@ -50,10 +49,6 @@ pub struct OpenedSession {
 pub struct Authenticated {
     pub actor: Actor,
     pub company_locale: Locale,
-}
-
-pub fn hash_token(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
 }
 
 fn new_token() -> String {
@@ -93,43 +88,6 @@ pub fn open_session(
         session,
         user: user.clone(),
     })
-}
-
-/// Signs in with email and password. An unknown email and a wrong password get the same
-/// answer in the same time; failures are counted per account and per address.
-pub fn sign_in(
-    conn: &mut DbConnection,
-    limits: LoginLimits,
-    timeouts: SessionTimeouts,
-    email: &str,
-    password: &str,
-    client: &ClientInfo,
-) -> Result<OpenedSession, IdentityError> {
-    let now = crate::clock::now();
-    let ip = client.ip.clone().unwrap_or_default();
-    login_limits::check(conn, limits, email, &ip, now)?;
-    let user: Option<UserRow> = users::table
-        .filter(users::email.eq(email))
-        .filter(users::status.eq(status::ACTIVE))
-        .select(UserRow::as_select())
-        .get_result(conn)
-        .optional()?;
-    let stored_hash = user
-        .as_ref()
-        .and_then(|u| u.password_hash.as_deref())
-        .unwrap_or(passwords::decoy_hash());
-    let verified = passwords::verify(password, stored_hash) && user.is_some();
-    match user {
-        Some(user) if verified => write_transaction(conn, |conn| {
-            super::enforcement::open_enforced_session(conn, &user, client, timeouts)
-        }),
-        _ => {
-            write_transaction(conn, |conn| {
-                login_limits::record_failure(conn, email, &ip, now)
-            })?;
-            Err(IdentityError::InvalidCredentials)
-        }
-    }
 }
 
 /// Resolves a bearer token to the acting user. Expired and idle sessions end here, with

@@ -6,13 +6,14 @@ use diesel::prelude::*;
 use super::companies::{email_taken_or, lock_company};
 use super::fields::{DisplayName, Email};
 use super::models::{status, CompanyRow, UserRow};
-use super::roles::takes_billable_seat;
-use super::sessions::{end_user_sessions, hash_token};
+use super::sessions::end_user_sessions;
 use super::{IdentityError, Plan, Role};
 use crate::authz::{Action, Actor, Authz, Options, Resource};
 use crate::paging::{Page, PageRequest};
+use crate::roles::takes_billable_seat;
 use crate::store::schema::users;
 use crate::store::DbConnection;
+use crate::tokens::hash_token;
 
 /// A user to add, parsed. Without a password hash, an invitation token is issued instead.
 #[derive(Debug, Clone)]

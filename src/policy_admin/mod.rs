@@ -4,6 +4,7 @@
 //! changing is `edit_policies`: admins only, by the base policies.
 
 pub mod access_review;
+pub mod changes;
 pub mod diff;
 pub mod dry_run;
 pub mod errors;

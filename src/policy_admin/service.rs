@@ -7,10 +7,11 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::access_review::{self, AccessReview};
+use super::changes::{self, CheckedChange};
 use super::diff::{self, PolicyDiff};
 use super::dry_run::{self, DryRunReport, Window};
 use super::errors::PolicyAdminError;
-use super::versions::{self, CheckedChange, PolicyVersion, ProposedChange, TestFiles};
+use super::versions::{self, PolicyVersion, ProposedChange, TestFiles};
 use crate::authz::engines::POLICIES_FILE;
 use crate::authz::policy_files::TemplateLink;
 use crate::authz::policy_tests::TestReport;
@@ -65,7 +66,7 @@ pub fn test_policies(
     let tests = tests.or(active.tests);
     authz
         .engines()
-        .run_tests(&content, &versions::test_sources(authz, tests.as_ref()))
+        .run_tests(&content, &changes::test_sources(authz, tests.as_ref()))
         .map_err(|e| PolicyAdminError::InvalidPolicies(e.diagnostics()))?
         .map_err(|e| PolicyAdminError::InvalidTests(e.to_string()))
 }
@@ -214,7 +215,7 @@ pub fn explain(
 }
 
 /// A new version with a template linked for a user of the company, checked for
-/// [`versions::activate`].
+/// [`changes::activate`].
 pub fn check_link(
     conn: &mut DbConnection,
     authz: &Authz,
@@ -246,10 +247,10 @@ pub fn check_link(
         tests: None,
         comment,
     };
-    versions::check_authorized(conn, authz, actor, company_id, change)
+    changes::check_authorized(conn, authz, actor, company_id, change)
 }
 
-/// A new version without the link `link_id`, checked for [`versions::activate`].
+/// A new version without the link `link_id`, checked for [`changes::activate`].
 pub fn check_unlink(
     conn: &mut DbConnection,
     authz: &Authz,
@@ -277,7 +278,7 @@ pub fn check_unlink(
         tests: None,
         comment,
     };
-    versions::check_authorized(conn, authz, actor, company_id, change)
+    changes::check_authorized(conn, authz, actor, company_id, change)
 }
 
 fn proposed_content(active: &PolicyVersion, proposal: Proposal) -> PolicyContent {

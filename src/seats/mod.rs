@@ -1,84 +1,29 @@
 //! The seat auditor: seats against the plan, shared credentials, the people behind each
 //! login, and the cheapest honest plan.
 //!
-//! The signal modules (`timeline` to `audit`) are pure: plain data in, findings out.
-//! `import` parses other apps' events, `store` reads and writes the tables (the large inputs a
-//! page at a time, `time_pages`), `service` holds
-//! the authorized operations, `demo` seeds the company of DESIGN.md and `table` prints findings
-//! for the command line.
+//! The auditor reads sessions (`timeline`, indexed per login by `index`), runs the
+//! `detectors` on each login, turns what they prove into `findings`, counts seats against the
+//! `plans` and writes the `advice`; `audit` runs them all over one company. All of that is
+//! pure: plain data in, findings out. `import` parses other apps' sign-in events, `storage`
+//! reads and writes the tables, `service` holds the authorized use cases over a connection
+//! and `operations` runs them through the gate, as the API and the pages call them.
 
 pub mod advice;
 pub mod audit;
-pub mod concurrency;
-pub mod conflicts;
-pub mod demo;
-pub mod duty;
+pub mod detectors;
+pub mod error;
 pub mod explain;
 pub mod findings;
-pub mod handover;
-pub mod headcount;
 pub mod import;
 pub mod index;
+pub mod operations;
 pub mod plans;
 pub mod records;
 pub mod service;
+pub mod setting_views;
 pub mod settings;
-pub mod spread;
-pub mod store;
-pub mod table;
-pub mod time_pages;
+pub mod storage;
+pub(crate) mod text_column;
 pub mod timeline;
-pub mod travel;
 
-use crate::authz::Denial;
-use crate::identity::IdentityError;
-use crate::store::StoreError;
-use records::FindingView;
-use service::EnforcementView;
-use settings::SeatAuditSettingsView;
-
-#[derive(Debug, thiserror::Error)]
-pub enum SeatsError {
-    #[error("invalid `{field}`: {problem}")]
-    Invalid {
-        field: &'static str,
-        problem: String,
-    },
-    #[error("not found")]
-    NotFound,
-    #[error("the finding changed since version {expected}")]
-    Conflict {
-        expected: i64,
-        current: Box<FindingView>,
-    },
-    #[error("the company settings changed since version {expected}")]
-    SettingsConflict {
-        expected: i64,
-        current: EnforcementView,
-    },
-    #[error("the company settings changed since version {expected}")]
-    SeatAuditSettingsConflict {
-        expected: i64,
-        current: SeatAuditSettingsView,
-    },
-    #[error("denied by policy")]
-    Denied(Denial),
-    #[error(transparent)]
-    Identity(IdentityError),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-/// Identity's answers keep their meaning: a missing company is a missing resource here too.
-impl From<IdentityError> for SeatsError {
-    fn from(error: IdentityError) -> Self {
-        match error {
-            IdentityError::NotFound => Self::NotFound,
-            IdentityError::Denied(denial) => Self::Denied(denial),
-            IdentityError::Store(error) => Self::Store(error),
-            other => Self::Identity(other),
-        }
-    }
-}
-
-crate::action_error!(SeatsError);
+pub use error::SeatsError;

@@ -6,6 +6,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::findings::{EvidenceClass, FindingKind, Severity};
+use super::text_column::text_column;
 use crate::clock::rfc3339;
 use crate::store::schema::{audit_runs, findings, session_events};
 
@@ -17,21 +18,23 @@ pub const KINDS: [FindingKind; 5] = [
     FindingKind::DormantSeat,
 ];
 
-pub const SEVERITIES: [Severity; 3] = [Severity::Low, Severity::Medium, Severity::High];
-
 pub fn parse_kind(text: &str) -> Option<FindingKind> {
     KINDS.into_iter().find(|kind| kind.as_str() == text)
 }
 
-pub fn parse_severity(text: &str) -> Option<Severity> {
-    SEVERITIES
-        .into_iter()
-        .find(|severity| severity.as_str() == text)
-}
-
 /// Where a finding stands: the auditor opens and reopens, people acknowledge and resolve.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
 #[serde(rename_all = "snake_case")]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum FindingState {
     Open,
     Acknowledged,
@@ -58,14 +61,16 @@ impl FindingState {
     }
 }
 
+text_column!(FindingState, "finding state");
+
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = findings)]
 pub struct FindingRow {
     pub id: String,
     pub company_id: String,
     pub kind: String,
-    pub severity: String,
-    pub state: String,
+    pub severity: Severity,
+    pub state: FindingState,
     pub login: Option<String>,
     pub headcount: i64,
     /// JSON text: `summary` in words, then the structured proof.
@@ -109,7 +114,7 @@ pub const RESOLVED_BY_AUDIT: &str = "audit";
 
 impl FindingRow {
     pub fn is_resolved(&self) -> bool {
-        self.state == FindingState::Resolved.as_str()
+        self.state == FindingState::Resolved
     }
 
     /// How the finding is known, from its evidence; findings stored before the hand-over
@@ -207,8 +212,8 @@ impl From<FindingRow> for FindingView {
             evidence_class: row.evidence_class().as_str().to_owned(),
             id: row.id,
             kind: row.kind,
-            severity: row.severity,
-            state: row.state,
+            severity: row.severity.as_str().to_owned(),
+            state: row.state.as_str().to_owned(),
             login: row.login,
             headcount: row.headcount,
             first_seen: rfc3339(row.first_seen),
@@ -231,8 +236,8 @@ mod tests {
         for kind in KINDS {
             assert_eq!(parse_kind(kind.as_str()), Some(kind));
         }
-        for severity in SEVERITIES {
-            assert_eq!(parse_severity(severity.as_str()), Some(severity));
+        for severity in Severity::ALL {
+            assert_eq!(Severity::parse(severity.as_str()), Some(severity));
         }
         for state in FindingState::ALL {
             assert_eq!(FindingState::parse(state.as_str()), Some(state));

@@ -4,22 +4,13 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde::Serialize;
 
-use super::SeatsError;
+use super::error::SeatsError;
+use super::setting_views::SeatAuditSettingsView;
 use crate::authz::{Action, Actor, Authz, Options, Resource, ResourceKind};
 use crate::identity::companies::find_company;
 use crate::store::schema::companies;
 use crate::store::DbConnection;
-
-/// The seat-audit settings with the version of the company settings they belong to.
-#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
-pub struct SeatAuditSettingsView {
-    /// Count the people estimated behind logins shared by hand-over (`probable` findings) in
-    /// the seats and the advice; off, only proven people count.
-    pub count_probable_sharing: bool,
-    pub version: i64,
-}
 
 /// Whether the company counts probable sharing. Unchecked: a read for the audit itself.
 pub fn counts_probable_sharing(conn: &mut DbConnection, company_id: &str) -> QueryResult<bool> {
@@ -29,8 +20,8 @@ pub fn counts_probable_sharing(conn: &mut DbConnection, company_id: &str) -> Que
         .get_result(conn)
 }
 
-/// Authorizes reading the company's seat settings (those who see the seats).
-pub fn authorize_settings_view(
+/// Authorizes reading the company's seats, and the seat settings with them (`ViewSeats`).
+pub fn authorize_seats_view(
     conn: &mut DbConnection,
     authz: &Authz,
     actor: &Actor,
@@ -82,7 +73,7 @@ pub fn seat_audit_settings(
     actor: &Actor,
     company_id: &str,
 ) -> Result<SeatAuditSettingsView, SeatsError> {
-    authorize_settings_view(conn, authz, actor, company_id)?;
+    authorize_seats_view(conn, authz, actor, company_id)?;
     current(conn, company_id)
 }
 

@@ -7,12 +7,11 @@ use askama::Template;
 
 use super::error::PageError;
 use super::lang::Lang;
-use super::read;
 use super::session::Page;
 use super::{html, Nav};
 use crate::app::AppState;
 use crate::policy_admin::access_review::{Access, AccessReview};
-use crate::policy_admin::service;
+use crate::policy_admin::operations;
 use crate::web::error::ApiError;
 
 struct ReviewLine {
@@ -37,11 +36,8 @@ async fn review(
     page: &Page,
     company_id: &str,
 ) -> Result<AccessReview, PageError> {
-    let id = company_id.to_owned();
-    read(state, page, move |conn, authz, actor| {
-        service::access_review(conn, authz, actor, &id)
-    })
-    .await
+    let actor = page.actor.clone();
+    Ok(operations::access_review(&state.gate(), actor, company_id.to_owned()).await?)
 }
 
 #[get("/ui/companies/{company_id}/access-review")]

@@ -6,12 +6,11 @@ use askama::Template;
 
 use super::error::PageError;
 use super::lang::{money, Lang};
-use super::read;
 use super::session::Page;
 use super::{html, Nav};
 use crate::app::AppState;
 use crate::seats::advice::SeatAdvice;
-use crate::seats::service::{self, AuditConfig};
+use crate::seats::operations;
 
 #[derive(Template)]
 #[template(path = "ui/advice.html")]
@@ -33,13 +32,10 @@ async fn show_advice(
     page: Page,
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let company_id = path.into_inner();
-    let config = AuditConfig::from_settings(&state.settings);
-    let id = company_id.clone();
-    let view = read(&state, &page, move |conn, authz, actor| {
-        service::seat_advice(conn, authz, actor, &id, &config)
-    })
-    .await?;
+    let config = state.settings.audit_config();
+    let view =
+        operations::seat_advice(&state.gate(), page.actor.clone(), path.into_inner(), config)
+            .await?;
     let currency = &state.settings.seat_audit.catalog.currency;
     let words = Words::new(page.t, &view.advice, currency);
     html(&AdvicePage {

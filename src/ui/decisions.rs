@@ -1,7 +1,6 @@
 //! The decision log: search by time, user, action and decision, page by page; the same search
 //! as CSV; and the hash chain's check on demand.
 
-use crate::paging::every_page;
 use std::collections::HashMap;
 
 use actix_web::http::header;
@@ -12,14 +11,13 @@ use serde::Deserialize;
 
 use super::error::PageError;
 use super::lang::{when, Lang};
-use super::read;
 use super::session::Page;
 use super::{html, Nav};
 use crate::app::AppState;
 use crate::authz::decision_log::{ChainCheck, DecisionFilter, DecisionRecord};
-use crate::authz::{decisions, Action, AuthzError};
-use crate::http::decisions::{to_csv, DecisionView};
-use crate::identity::users;
+use crate::authz::decision_views::{to_csv, DecisionView};
+use crate::authz::{decisions, operations, Action};
+use crate::identity::operations as people;
 use crate::web::error::ApiError;
 
 /// Rows of one page of the search.
@@ -134,21 +132,16 @@ async fn search(
     let search = query.into_inner();
     let filter = search.filter()?;
     let wants_check = search.check.is_some();
-    let id = company_id.clone();
-    let (records, next, check) = read(&state, &page, move |conn, authz, actor| {
-        let (records, next) =
-            decisions::list_decisions(conn, authz, actor, &id, &filter, PAGE_ROWS)?;
-        let check = wants_check
-            .then(|| decisions::verify_decisions(conn, authz, actor, &id))
-            .transpose()?;
-        Ok::<_, AuthzError>((records, next, check))
-    })
+    let gate = state.gate();
+    let ((records, next), check) = operations::search_decisions(
+        &gate,
+        page.actor.clone(),
+        company_id.clone(),
+        (filter, PAGE_ROWS),
+        wants_check,
+    )
     .await?;
-    let id = company_id.clone();
-    let people = read(&state, &page, move |conn, authz, actor| {
-        every_page(|request| users::list_users(conn, authz, actor, &id, request))
-    })
-    .await?;
+    let people = people::all_users(&gate, page.actor.clone(), company_id.clone()).await?;
     let names: HashMap<&str, &str> = people
         .iter()
         .map(|user| (user.id.as_str(), user.email.as_str()))
@@ -194,23 +187,22 @@ async fn export_csv(
 ) -> Result<HttpResponse, PageError> {
     let company_id = path.into_inner();
     let filter = query.filter()?;
-    let (records, _) = read(&state, &page, move |conn, authz, actor| {
-        decisions::list_decisions(
-            conn,
-            authz,
-            actor,
-            &company_id,
-            &filter,
-            decisions::MAX_PAGE,
-        )
-    })
+    let actor = page.actor.clone();
+    let (records, _) = operations::list_decisions(
+        &state.gate(),
+        actor,
+        company_id,
+        filter,
+        decisions::MAX_PAGE,
+    )
     .await?;
     let views: Vec<DecisionView> = records.into_iter().map(DecisionView::from).collect();
+    let csv = to_csv(&views).map_err(|error| ApiError::internal(&error))?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((
             header::CONTENT_DISPOSITION,
             "attachment; filename=\"decisions.csv\"",
         ))
-        .body(to_csv(&views)?))
+        .body(csv))
 }

@@ -8,7 +8,7 @@ use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use askama::Template;
 
 use super::lang::Lang;
-use super::{session, FORM_LIMIT_BYTES};
+use super::{cookies, FORM_LIMIT_BYTES};
 use crate::authz::AuthzError;
 use crate::identity::IdentityError;
 use crate::seats::SeatsError;
@@ -164,8 +164,8 @@ impl ResponseError for PageError {
         let message = match self {
             Self::SignIn => {
                 return HttpResponse::SeeOther()
-                    .insert_header((header::LOCATION, session::SIGN_IN_PATH))
-                    .cookie(session::removal(session::SESSION_COOKIE))
+                    .insert_header((header::LOCATION, cookies::SIGN_IN_PATH))
+                    .cookie(cookies::removal(cookies::SESSION_COOKIE))
                     .finish();
             }
             Self::Forgery => forgery_message(t),

@@ -1,7 +1,6 @@
 //! Findings: the list, and one finding with the timeline of its login's sessions, its
 //! evidence and the buttons to acknowledge, resolve or reopen it.
 
-use crate::paging::every_page;
 use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
 use chrono::{NaiveDate, TimeDelta};
@@ -12,12 +11,13 @@ use super::charts::{timeline, Span, Timeline, WIDTH};
 use super::error::PageError;
 use super::lang::{when, Lang};
 use super::session::{Page, Posted};
-use super::{act, html, read, see_other, Nav};
+use super::{html, see_other, Nav};
 use crate::app::AppState;
 use crate::seats::explain;
+use crate::seats::operations;
 use crate::seats::records::{FindingRow, FindingState};
-use crate::seats::service::{self, StateChange};
-use crate::seats::store::FindingFilter;
+use crate::seats::service::findings::StateChange;
+use crate::seats::storage::findings::FindingFilter;
 use crate::web::error::ApiError;
 
 /// A finding as a row of a page, its words in the reader's language.
@@ -43,10 +43,10 @@ impl FindingLine {
         Self {
             id: row.id.clone(),
             kind: t.finding_kind(&row.kind),
-            severity_label: t.severity(&row.severity),
-            severity: row.severity.clone(),
-            state_label: t.finding_state(&row.state),
-            state: row.state.clone(),
+            severity_label: t.severity(row.severity.as_str()),
+            severity: row.severity.as_str().to_owned(),
+            state_label: t.finding_state(row.state.as_str()),
+            state: row.state.as_str().to_owned(),
             login: row.login.clone().unwrap_or_default(),
             headcount: row.headcount,
             summary: evidence["summary"].as_str().unwrap_or_default().to_owned(),
@@ -74,12 +74,12 @@ async fn list(
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let company_id = path.into_inner();
-    let id = company_id.clone();
-    let rows = read(&state, &page, move |conn, authz, actor| {
-        every_page(|request| {
-            service::list_findings(conn, authz, actor, &id, FindingFilter::default(), request)
-        })
-    })
+    let rows = operations::all_findings(
+        &state.gate(),
+        page.actor.clone(),
+        company_id.clone(),
+        FindingFilter::default(),
+    )
     .await?;
     html(&FindingsPage {
         nav: Nav::new(&page, "findings"),
@@ -147,11 +147,14 @@ async fn show(
         })
         .transpose()?;
     let (company_id, finding_id) = path.into_inner();
-    let id = company_id.clone();
-    let idle_timeout = state.settings.session_idle_timeout;
-    let found = read(&state, &page, move |conn, authz, actor| {
-        service::finding_day(conn, authz, actor, &id, &finding_id, day, idle_timeout)
-    })
+    let found = operations::finding_day(
+        &state.gate(),
+        page.actor.clone(),
+        company_id.clone(),
+        finding_id,
+        day,
+        state.settings.session_idle_timeout,
+    )
     .await?;
     let t = page.t;
     let evidence: Value = serde_json::from_str(&found.finding.evidence).unwrap_or(Value::Null);
@@ -251,9 +254,13 @@ async fn change_state(
         expected_version: form.version,
     };
     let location = format!("/ui/companies/{company_id}/findings/{finding_id}");
-    act(&state, &posted.page, move |conn, authz, actor| {
-        service::change_finding_state(conn, authz, actor, &company_id, &finding_id, change.clone())
-    })
+    operations::change_finding_state(
+        &state.gate(),
+        posted.page.actor.clone(),
+        company_id,
+        finding_id,
+        change,
+    )
     .await?;
     Ok(see_other(&location))
 }

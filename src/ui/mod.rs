@@ -6,6 +6,7 @@ mod access_review;
 mod advice;
 mod assets;
 mod charts;
+mod cookies;
 mod csrf;
 mod decisions;
 mod error;
@@ -25,6 +26,7 @@ use askama::Template;
 use crate::app::AppState;
 use crate::authz::{self, ActionError, Actor, Authz};
 use crate::store::{DbConnection, StoreError};
+use cookies::SIGN_IN_PATH;
 use error::PageError;
 use session::Page;
 
@@ -194,6 +196,6 @@ pub(crate) fn see_other(location: &str) -> HttpResponse {
 async fn home(page: Result<Page, PageError>) -> HttpResponse {
     match page {
         Ok(page) => see_other(&format!("/ui/companies/{}", page.actor.company_id)),
-        Err(_) => see_other(session::SIGN_IN_PATH),
+        Err(_) => see_other(SIGN_IN_PATH),
     }
 }

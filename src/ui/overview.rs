@@ -1,7 +1,6 @@
 //! A company at a glance: seats used against the plan limit, the people behind them, open
 //! findings by severity, the last audit.
 
-use crate::paging::every_page;
 use actix_web::{get, web, HttpResponse};
 use askama::Template;
 
@@ -9,11 +8,11 @@ use super::charts::{seat_chart, SeatChart, WIDTH};
 use super::error::PageError;
 use super::lang::{when, Lang};
 use super::session::Page;
-use super::{html, read, Nav};
+use super::{html, Nav};
 use crate::app::AppState;
-use crate::seats::records::{FindingState, SEVERITIES};
-use crate::seats::service::{self, SeatsView};
-use crate::seats::store::FindingFilter;
+use crate::seats::findings::Severity;
+use crate::seats::operations;
+use crate::seats::service::seat_counts::SeatsView;
 
 #[derive(Template)]
 #[template(path = "ui/overview.html")]
@@ -37,19 +36,8 @@ async fn overview(
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let company_id = path.into_inner();
-    let id = company_id.clone();
-    let (seats, open) = read(&state, &page, move |conn, authz, actor| {
-        let seats = service::seats(conn, authz, actor, &id)?;
-        let open = every_page(|request| {
-            let filter = FindingFilter {
-                state: Some(FindingState::Open),
-                ..FindingFilter::default()
-            };
-            service::list_findings(conn, authz, actor, &id, filter, request)
-        })?;
-        Ok::<_, crate::seats::SeatsError>((seats, open))
-    })
-    .await?;
+    let (seats, open) =
+        operations::overview(&state.gate(), page.actor.clone(), company_id.clone()).await?;
     let t = page.t;
     let chart = seat_chart(
         seats.limit,
@@ -65,14 +53,11 @@ async fn overview(
             ),
         ],
     );
-    let open_by_severity = SEVERITIES
+    let open_by_severity = Severity::ALL
         .iter()
         .rev()
         .map(|severity| {
-            let count = open
-                .iter()
-                .filter(|row| row.severity == severity.as_str())
-                .count();
+            let count = open.iter().filter(|row| row.severity == *severity).count();
             (severity.as_str(), count)
         })
         .collect();

@@ -1,15 +1,14 @@
-//! Pages use the API's sessions through a cookie: `HttpOnly` (no script reads it),
-//! `SameSite=Lax` (no other site's form carries it), `Secure` when the service is reached
-//! through https. Every form carries the session's CSRF token, checked before the handler runs.
+//! The signed-in person of a page, from the session cookie (`cookies`), and the forms they
+//! post, read only once the session's CSRF token is checked.
 
 use std::future::Future;
 use std::pin::Pin;
 
-use actix_web::cookie::{time::OffsetDateTime, Cookie, SameSite};
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpRequest};
 use serde::de::DeserializeOwned;
 
+use super::cookies::SESSION_COOKIE;
 use super::csrf;
 use super::error::PageError;
 use super::lang::Lang;
@@ -19,57 +18,12 @@ use crate::identity::sessions;
 use crate::web::error::{current_locale, prefer_company_locale, ApiError};
 use crate::web::request::client_ip;
 
-pub const SESSION_COOKIE: &str = "sw_session";
-/// Holds the random key of the sign-in form's token until the sign-in.
-pub const SIGN_IN_COOKIE: &str = "sw_signin";
-pub const SIGN_IN_PATH: &str = "/ui/sign-in";
-const COOKIE_PATH: &str = "/ui";
-
 /// A signed-in person looking at a page.
 pub struct Page {
     pub actor: Actor,
     /// The token this session's forms carry.
     pub csrf: String,
     pub t: Lang,
-}
-
-impl Page {
-    /// The session token's cookie, ending with the session.
-    pub fn session_cookie(
-        token: &str,
-        expires_at: chrono::NaiveDateTime,
-        secure: bool,
-    ) -> Cookie<'static> {
-        let mut cookie = base_cookie(SESSION_COOKIE, token.to_owned(), secure);
-        cookie.set_same_site(SameSite::Lax);
-        if let Ok(expires) = OffsetDateTime::from_unix_timestamp(expires_at.and_utc().timestamp()) {
-            cookie.set_expires(expires);
-        }
-        cookie
-    }
-}
-
-/// The sign-in form's cookie: sent back only to this site's own forms.
-pub fn sign_in_cookie(value: String, secure: bool) -> Cookie<'static> {
-    let mut cookie = base_cookie(SIGN_IN_COOKIE, value, secure);
-    cookie.set_same_site(SameSite::Strict);
-    cookie
-}
-
-fn base_cookie(name: &'static str, value: String, secure: bool) -> Cookie<'static> {
-    let mut cookie = Cookie::new(name, value);
-    cookie.set_http_only(true);
-    cookie.set_path(COOKIE_PATH);
-    cookie.set_secure(secure);
-    cookie
-}
-
-/// A cookie that clears `name` in the browser.
-pub fn removal(name: &'static str) -> Cookie<'static> {
-    let mut cookie = Cookie::new(name, "");
-    cookie.set_path(COOKIE_PATH);
-    cookie.make_removal();
-    cookie
 }
 
 impl FromRequest for Page {

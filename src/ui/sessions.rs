@@ -1,6 +1,5 @@
 //! Active sessions per user, each with a button that revokes it.
 
-use crate::paging::every_page;
 use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
@@ -8,11 +7,9 @@ use serde::Deserialize;
 use super::error::PageError;
 use super::lang::{when, Lang};
 use super::session::{Page, Posted};
-use super::{act, read};
 use super::{html, see_other, Nav};
 use crate::app::AppState;
-use crate::identity::sessions::{self, SessionScope};
-use crate::identity::users;
+use crate::identity::operations;
 
 struct SessionLine {
     id: String,
@@ -48,16 +45,9 @@ async fn list(
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let company_id = path.into_inner();
-    let id = company_id.clone();
-    let (people, open) = read(&state, &page, move |conn, authz, actor| {
-        let people = every_page(|request| users::list_users(conn, authz, actor, &id, request))?;
-        let open = every_page(|request| {
-            let scope = (SessionScope::Company, true);
-            sessions::list_sessions(conn, authz, actor, &id, scope, request)
-        })?;
-        Ok::<_, crate::identity::IdentityError>((people, open))
-    })
-    .await?;
+    let (people, open) =
+        operations::open_sessions_by_user(&state.gate(), page.actor.clone(), company_id.clone())
+            .await?;
     let current = page.actor.session_id.clone().unwrap_or_default();
     let users = people
         .into_iter()
@@ -103,9 +93,7 @@ async fn revoke(
 ) -> Result<HttpResponse, PageError> {
     let (company_id, session_id) = path.into_inner();
     let location = format!("/ui/companies/{company_id}/sessions");
-    act(&state, &posted.page, move |conn, authz, actor| {
-        sessions::revoke_session(conn, authz, actor, &company_id, &session_id)
-    })
-    .await?;
+    let actor = posted.page.actor.clone();
+    operations::revoke_session(&state.gate(), actor, company_id, session_id).await?;
     Ok(see_other(&location))
 }

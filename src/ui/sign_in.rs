@@ -5,15 +5,13 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::act;
+use super::cookies;
 use super::error::{forgery_message, unreadable_form_message, PageError};
 use super::lang::Lang;
-use super::session::{self, Page, Posted};
+use super::session::Posted;
 use super::{csrf, html, see_other};
 use crate::app::AppState;
-use crate::identity::fields::{Email, Password};
-use crate::identity::sessions;
-use crate::identity::IdentityError;
+use crate::identity::operations;
 use crate::web::error::{current_locale, ApiError};
 use crate::web::request::client_info;
 
@@ -48,7 +46,7 @@ fn sign_in_page(
     let mut response = html(&page)?;
     *response.status_mut() = status;
     response
-        .add_cookie(&session::sign_in_cookie(
+        .add_cookie(&cookies::sign_in_cookie(
             key,
             state.settings.secure_cookies(),
         ))
@@ -88,7 +86,7 @@ async fn submit(
     };
     let email = form.email.trim().to_owned();
     let key = req
-        .cookie(session::SIGN_IN_COOKIE)
+        .cookie(cookies::SIGN_IN_COOKIE)
         .map(|c| c.value().to_owned())
         .unwrap_or_default();
     if key.is_empty() || !csrf::verify(&key, &form.csrf) {
@@ -96,20 +94,8 @@ async fn submit(
         return sign_in_page(&state, email, Some(problem), StatusCode::FORBIDDEN);
     }
     let client = client_info(&req, None);
-    let (limits, timeouts) = (state.login_limits(), state.session_timeouts());
-    let parsed = Email::parse(&email).ok();
-    let opened = match parsed {
-        Some(parsed) if form.password.len() <= Password::MAX_BYTES => {
-            let password = form.password;
-            state
-                .store
-                .run(move |conn| {
-                    sessions::sign_in(conn, limits, timeouts, parsed.as_str(), &password, &client)
-                })
-                .await
-        }
-        _ => Err(IdentityError::InvalidCredentials),
-    };
+    let limits = (state.login_limits(), state.session_timeouts());
+    let opened = operations::sign_in(&state.gate(), limits, &email, form.password, client).await;
     let opened = match opened {
         Ok(opened) => opened,
         Err(error) => {
@@ -120,14 +106,14 @@ async fn submit(
         }
     };
     let mut response = see_other(&format!("/ui/companies/{}", opened.user.company_id));
-    let cookie = Page::session_cookie(
+    let cookie = cookies::session_cookie(
         &opened.token,
         opened.session.expires_at,
         state.settings.secure_cookies(),
     );
     response
         .add_cookie(&cookie)
-        .and_then(|()| response.add_removal_cookie(&session::removal(session::SIGN_IN_COOKIE)))
+        .and_then(|()| response.add_removal_cookie(&cookies::removal(cookies::SIGN_IN_COOKIE)))
         .map_err(|error| ApiError::internal(&error))?;
     Ok(response)
 }
@@ -141,14 +127,10 @@ async fn sign_out(
     state: web::Data<AppState>,
     posted: Posted<Empty>,
 ) -> Result<HttpResponse, PageError> {
-    act(&state, &posted.page, move |conn, authz, actor| {
-        let session_id = actor.session_id.clone().unwrap_or_default();
-        sessions::revoke_session(conn, authz, actor, &actor.company_id, &session_id)
-    })
-    .await?;
-    let mut response = see_other(session::SIGN_IN_PATH);
+    operations::sign_out(&state.gate(), posted.page.actor.clone()).await?;
+    let mut response = see_other(cookies::SIGN_IN_PATH);
     response
-        .add_removal_cookie(&session::removal(session::SESSION_COOKIE))
+        .add_removal_cookie(&cookies::removal(cookies::SESSION_COOKIE))
         .map_err(|error| ApiError::internal(&error))?;
     Ok(response)
 }

@@ -17,7 +17,8 @@ use super::error::ApiError;
 use super::request::{bearer_token, client_ip};
 use crate::app::AppState;
 use crate::authz::decision_point;
-use crate::identity::sessions::{self, Authenticated};
+use crate::identity::operations;
+use crate::identity::sessions::Authenticated;
 
 /// Routes anyone may call: everything outside the API, and signing up or in.
 fn is_public(method: &Method, path: &str) -> bool {
@@ -58,10 +59,7 @@ pub async fn authenticate(
     ip: Option<String>,
 ) -> Result<Authenticated, ApiError> {
     let timeouts = state.session_timeouts();
-    Ok(state
-        .store
-        .run(move |conn| sessions::authenticate(conn, &token, timeouts, ip))
-        .await?)
+    Ok(operations::authenticate(&state.gate(), token, timeouts, ip).await?)
 }
 
 /// What the request's path, query or body could not be parsed into reads as 401 on a

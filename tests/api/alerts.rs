@@ -15,7 +15,6 @@ use seatwarden::alerts::schedule::Job;
 use seatwarden::alerts::scheduler::{run_tick, JobContext, Tick};
 use seatwarden::config::RawSettings;
 use seatwarden::identity::sessions::SessionTimeouts;
-use seatwarden::seats::service::AuditConfig;
 
 use crate::helpers::{
     expect_error, expect_status, spawn_app, spawn_app_with, start_node, Company, TestApp,
@@ -586,7 +585,7 @@ async fn the_scheduled_audit_finds_shared_logins_of_every_company() {
     .await;
     let quiet = app.signup("plus").await;
     let settings = RawSettings::default().validate().unwrap();
-    let round = jobs::run_audits(&app.jobs.store, &AuditConfig::from_settings(&settings))
+    let round = jobs::run_audits(&app.jobs.store, &settings.audit_config())
         .await
         .unwrap();
     assert_eq!(round.failed, 0);

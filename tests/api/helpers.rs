@@ -7,9 +7,8 @@ use reqwest::{Client, Response, StatusCode};
 use serde_json::{json, Value};
 
 use seatwarden::alerts::scheduler::JobContext;
+use seatwarden::cli::demo::{self, DemoCompany};
 use seatwarden::config::RawSettings;
-use seatwarden::seats::demo::{self, DemoCompany};
-use seatwarden::seats::service::AuditConfig;
 use seatwarden::seats::SeatsError;
 use seatwarden::startup::Application;
 
@@ -95,7 +94,7 @@ pub async fn spawn_demo_app() -> (TestApp, DemoCompany) {
     let settings = raw.validate().expect("valid test settings");
     let application = Application::build(settings).expect("application starts");
     let state = application.state().clone();
-    let config = AuditConfig::from_settings(&state.settings);
+    let config = state.settings.audit_config();
     let authz = state.authz.clone();
     let seeded: Result<Option<DemoCompany>, SeatsError> = state
         .store

@@ -1,18 +1,18 @@
 //! The chart of accounts.
 
-use actix_web::{get, post, route, web, HttpRequest, HttpResponse};
+use actix_web::{get, post, route, web, HttpRequest};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{created, idempotency_key, page_request, read, run, saved, PageQuery};
-use crate::app::AppState;
-use crate::books::accounts::{self, account_problem, AccountNames, AccountView};
+use super::caller::{Caller, PageQuery, Paging};
+use super::parse::idempotency_key;
+use super::{created, found, saved, Answer};
+use crate::books::accounts::{account_problem, AccountNames, AccountView};
 use crate::books::chart::Account;
 use crate::books::ledger::parse_class;
-use crate::http::listing::Listing;
+use crate::books::operations;
 use crate::http::versions::expected_version;
 use crate::web::error::ApiError;
-use crate::web::extract::Auth;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(list_accounts)
@@ -52,32 +52,21 @@ pub struct AccountList {
 /// The chart of accounts, in number order.
 #[utoipa::path(params(PageQuery), responses((status = 200, body = AccountList), (status = 403)), tag = "accounting", security(("bearer" = [])))]
 #[get("/v1/companies/{company_id}/accounts")]
-pub async fn list_accounts(
-    state: web::Data<AppState>,
-    Auth(actor): Auth,
-    path: web::Path<String>,
-    query: web::Query<PageQuery>,
-    listing: Listing,
-) -> Result<HttpResponse, ApiError> {
-    let request = page_request(query.into_inner(), &listing)?;
-    let company_id = path.into_inner();
-    let page = read(&state, move |conn, authz| {
-        accounts::list(conn, authz, &actor, &company_id, &request)
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(listing.sealed(page)))
+pub async fn list_accounts(caller: Caller, path: web::Path<String>, paging: Paging) -> Answer {
+    let request = paging.request.clone();
+    let page = operations::list_accounts(&caller.gate, caller.actor, path.into_inner(), request);
+    found(paging.sealed(page.await?))
 }
 
 /// Adds an account to the chart.
 #[utoipa::path(request_body = AccountRequest, responses((status = 201, body = AccountView), (status = 400), (status = 403), (status = 409, description = "already_exists")), tag = "accounting", security(("bearer" = [])))]
 #[post("/v1/companies/{company_id}/accounts")]
 pub async fn create_account(
-    state: web::Data<AppState>,
-    Auth(actor): Auth,
+    caller: Caller,
     req: HttpRequest,
     path: web::Path<String>,
     body: web::Json<AccountRequest>,
-) -> Result<HttpResponse, ApiError> {
+) -> Answer {
     let body = body.into_inner();
     let key = idempotency_key(&req, &body)?;
     let class = match body.class.as_deref() {
@@ -92,18 +81,7 @@ pub async fn create_account(
     let account = Account::new(body.number.trim(), &body.name_fr, &body.name_en, class)
         .map_err(account_problem)?;
     let company_id = path.into_inner();
-    let result = run(&state, move |conn, authz| {
-        accounts::create(
-            conn,
-            authz,
-            &actor,
-            &company_id,
-            account.clone(),
-            key.as_ref(),
-        )
-    })
-    .await?;
-    Ok(created(result))
+    created(operations::create_account(&caller.gate, caller.actor, company_id, account, key).await?)
 }
 
 /// Renames an account, from the version the caller saw.
@@ -114,30 +92,17 @@ pub async fn create_account(
     method = "PATCH"
 )]
 pub async fn update_account(
-    state: web::Data<AppState>,
-    Auth(actor): Auth,
+    caller: Caller,
     req: HttpRequest,
     path: web::Path<(String, String)>,
     body: web::Json<AccountChangeRequest>,
-) -> Result<HttpResponse, ApiError> {
+) -> Answer {
     let body = body.into_inner();
     let version = expected_version(&req, body.version)?;
     let names = AccountNames {
         name_fr: body.name_fr,
         name_en: body.name_en,
     };
-    let (company_id, id) = path.into_inner();
-    let result = run(&state, move |conn, authz| {
-        accounts::update(
-            conn,
-            authz,
-            &actor,
-            &company_id,
-            &id,
-            version,
-            names.clone(),
-        )
-    })
-    .await?;
-    saved(result)
+    let target = path.into_inner();
+    saved(operations::update_account(&caller.gate, caller.actor, target, version, names).await?)
 }

@@ -4,19 +4,15 @@ use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{
-    created, idempotency_key, override_requested, page_request, parse_date, parse_optional_date,
-    read, run, saved, PageQuery,
-};
-use crate::app::AppState;
-use crate::books::closing::{self, ClosingDateView, ExceptionView};
-use crate::books::journal;
+use super::caller::{Caller, PageQuery, Paging};
+use super::parse::{idempotency_key, override_requested, parse_date, parse_optional_date};
+use super::{created, found, saved, Answer};
+use crate::books::closing::{ClosingDateView, ExceptionView};
 use crate::books::ledger::EntryView;
+use crate::books::operations;
 use crate::books::postings::{ManualEntryInput, ManualLineInput};
-use crate::http::listing::Listing;
 use crate::http::versions::expected_version;
 use crate::web::error::ApiError;
-use crate::web::extract::Auth;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(list_entries)
@@ -125,143 +121,98 @@ fn parse_entry(body: &EntryRequest) -> Result<ManualEntryInput, ApiError> {
 /// The journal, in entry number order.
 #[utoipa::path(params(PageQuery), responses((status = 200, body = EntryList), (status = 403)), tag = "accounting", security(("bearer" = [])))]
 #[get("/v1/companies/{company_id}/journal-entries")]
-pub async fn list_entries(
-    state: web::Data<AppState>,
-    Auth(actor): Auth,
-    path: web::Path<String>,
-    query: web::Query<PageQuery>,
-    listing: Listing,
-) -> Result<HttpResponse, ApiError> {
-    let request = page_request(query.into_inner(), &listing)?;
-    let company_id = path.into_inner();
-    let page = read(&state, move |conn, authz| {
-        journal::list(conn, authz, &actor, &company_id, &request)
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(listing.sealed(page)))
+pub async fn list_entries(caller: Caller, path: web::Path<String>, paging: Paging) -> Answer {
+    let request = paging.request.clone();
+    let page = operations::list_entries(&caller.gate, caller.actor, path.into_inner(), request);
+    found(paging.sealed(page.await?))
 }
 
 /// Posts a manual journal entry.
 #[utoipa::path(request_body = EntryRequest, responses((status = 201, body = EntryView), (status = 400, description = "e.g. unbalanced lines"), (status = 403)), tag = "accounting", security(("bearer" = [])))]
 #[post("/v1/companies/{company_id}/journal-entries")]
 pub async fn post_entry(
-    state: web::Data<AppState>,
-    Auth(actor): Auth,
+    caller: Caller,
     req: HttpRequest,
     path: web::Path<String>,
     body: web::Json<EntryRequest>,
-) -> Result<HttpResponse, ApiError> {
+) -> Answer {
     let body = body.into_inner();
     let key = idempotency_key(&req, &body)?;
     let override_closing_date = override_requested(&req, body.override_closing_date)?;
     let input = parse_entry(&body)?;
-    let company_id = path.into_inner();
-    let result = run(&state, move |conn, authz| {
-        let key = key.as_ref();
-        journal::post(
-            conn,
-            authz,
-            &actor,
-            &company_id,
-            input.clone(),
-            override_closing_date,
-            key,
-        )
-    })
-    .await?;
-    Ok(created(result))
+    let (company_id, entry) = (path.into_inner(), (input, override_closing_date));
+    created(operations::post_entry(&caller.gate, caller.actor, company_id, entry, key).await?)
 }
 
 /// One journal entry.
 #[utoipa::path(responses((status = 200, body = EntryView), (status = 404)), tag = "accounting", security(("bearer" = [])))]
 #[get("/v1/companies/{company_id}/journal-entries/{id}")]
-pub async fn get_entry(
-    state: web::Data<AppState>,
-    Auth(actor): Auth,
-    path: web::Path<(String, String)>,
-) -> Result<HttpResponse, ApiError> {
-    let (company_id, id) = path.into_inner();
-    let view = read(&state, move |conn, authz| {
-        journal::get(conn, authz, &actor, &company_id, &id)
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(view))
+pub async fn get_entry(caller: Caller, path: web::Path<(String, String)>) -> Answer {
+    found(operations::get_entry(&caller.gate, caller.actor, path.into_inner()).await?)
 }
 
 /// Reverses a manual entry (someone else's); answers the reversing entry.
 #[utoipa::path(request_body = ReverseRequest, responses((status = 201, body = EntryView), (status = 403, description = "e.g. reversing one's own entry"), (status = 409, description = "invalid_state")), tag = "accounting", security(("bearer" = [])))]
 #[post("/v1/companies/{company_id}/journal-entries/{id}/reverse")]
 pub async fn reverse_entry(
-    state: web::Data<AppState>,
-    Auth(actor): Auth,
+    caller: Caller,
     req: HttpRequest,
     path: web::Path<(String, String)>,
     body: Option<web::Json<ReverseRequest>>,
-) -> Result<HttpResponse, ApiError> {
+) -> Answer {
     let body = body.map(web::Json::into_inner).unwrap_or_default();
     let override_closing_date = override_requested(&req, body.override_closing_date)?;
     let date = parse_optional_date("date", body.date.as_deref())?;
-    let (company_id, id) = path.into_inner();
-    let view = run(&state, move |conn, authz| {
-        let target = (company_id.as_str(), id.as_str());
-        journal::reverse(conn, authz, &actor, target, date, override_closing_date)
-    })
-    .await?;
-    Ok(HttpResponse::Created().json(view))
+    let target = path.into_inner();
+    let reversed = operations::reverse_entry(
+        &caller.gate,
+        caller.actor,
+        target,
+        date,
+        override_closing_date,
+    );
+    Ok(HttpResponse::Created().json(reversed.await?))
 }
 
 /// The closing date and its version.
 #[utoipa::path(responses((status = 200, body = ClosingDateView), (status = 403)), tag = "accounting", security(("bearer" = [])))]
 #[get("/v1/companies/{company_id}/closing-date")]
-pub async fn get_closing_date(
-    state: web::Data<AppState>,
-    Auth(actor): Auth,
-    path: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    let company_id = path.into_inner();
-    let view = read(&state, move |conn, authz| {
-        closing::get(conn, authz, &actor, &company_id)
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(view))
+pub async fn get_closing_date(caller: Caller, path: web::Path<String>) -> Answer {
+    found(operations::get_closing_date(&caller.gate, caller.actor, path.into_inner()).await?)
 }
 
 /// Moves the closing date (admins and accountants), from the version the caller saw.
 #[utoipa::path(request_body = ClosingDateRequest, responses((status = 200, body = ClosingDateView), (status = 403), (status = 409, description = "conflict")), tag = "accounting", security(("bearer" = [])))]
 #[put("/v1/companies/{company_id}/closing-date")]
 pub async fn set_closing_date(
-    state: web::Data<AppState>,
-    Auth(actor): Auth,
+    caller: Caller,
     req: HttpRequest,
     path: web::Path<String>,
     body: web::Json<ClosingDateRequest>,
-) -> Result<HttpResponse, ApiError> {
+) -> Answer {
     let body = body.into_inner();
     let version = expected_version(&req, body.version)?;
     let closing_date = parse_optional_date("closing_date", body.closing_date.as_deref())?;
     let company_id = path.into_inner();
-    let result = run(&state, move |conn, authz| {
-        closing::set(conn, authz, &actor, &company_id, version, closing_date)
-    })
-    .await?;
-    saved(result)
+    let set = operations::set_closing_date(
+        &caller.gate,
+        caller.actor,
+        company_id,
+        version,
+        closing_date,
+    );
+    saved(set.await?)
 }
 
 /// Each write made in the closed period with the override, oldest first.
 #[utoipa::path(params(PageQuery), responses((status = 200, body = ExceptionList), (status = 403)), tag = "accounting", security(("bearer" = [])))]
 #[get("/v1/companies/{company_id}/closing-date/exceptions")]
 pub async fn list_closing_exceptions(
-    state: web::Data<AppState>,
-    Auth(actor): Auth,
+    caller: Caller,
     path: web::Path<String>,
-    query: web::Query<PageQuery>,
-    listing: Listing,
-) -> Result<HttpResponse, ApiError> {
-    let request = page_request(query.into_inner(), &listing)?;
-    let company_id = path.into_inner();
-    let page = read(&state, move |conn, authz| {
-        closing::exceptions(conn, authz, &actor, &company_id, &request)
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(listing.sealed(page)))
+    paging: Paging,
+) -> Answer {
+    let (company_id, request) = (path.into_inner(), paging.request.clone());
+    let page = operations::list_closing_exceptions(&caller.gate, caller.actor, company_id, request);
+    found(paging.sealed(page.await?))
 }

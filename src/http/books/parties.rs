@@ -1,16 +1,16 @@
-//! Customers and vendors.
+//! Customers and vendors: one set of handlers, told the kind of party by its route.
 
-use actix_web::{get, post, route, web, HttpRequest, HttpResponse};
+use actix_web::{get, post, route, web, HttpRequest};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{created, idempotency_key, page_request, read, run, saved, PageQuery};
-use crate::app::AppState;
-use crate::books::parties::{self, PartyInput, PartyKind, PartyView};
-use crate::http::listing::Listing;
+use super::caller::{Caller, PageQuery, Paging};
+use super::parse::idempotency_key;
+use super::{created, found, saved, Answer};
+use crate::books::operations;
+use crate::books::parties::{PartyInput, PartyKind, PartyView};
 use crate::http::versions::expected_version;
 use crate::web::error::ApiError;
-use crate::web::extract::Auth;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(list_customers)
@@ -55,118 +55,60 @@ fn parse(body: &PartyRequest) -> Result<PartyInput, ApiError> {
     Ok(PartyInput::parse(&body.name, body.email.as_deref())?)
 }
 
-async fn list(
-    state: web::Data<AppState>,
-    actor: crate::authz::Actor,
-    company_id: String,
-    kind: PartyKind,
-    (query, listing): (PageQuery, Listing),
-) -> Result<HttpResponse, ApiError> {
-    let request = page_request(query, &listing)?;
-    let page = read(&state, move |conn, authz| {
-        parties::list(conn, authz, &actor, &company_id, kind, &request)
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(listing.sealed(page)))
+async fn list(caller: Caller, company_id: String, kind: PartyKind, paging: Paging) -> Answer {
+    let request = paging.request.clone();
+    let page = operations::list_parties(&caller.gate, caller.actor, (company_id, kind), request);
+    found(paging.sealed(page.await?))
 }
 
 async fn create(
-    state: web::Data<AppState>,
-    (actor, req): (crate::authz::Actor, HttpRequest),
-    company_id: String,
+    caller: Caller,
+    (req, company_id): (HttpRequest, String),
     kind: PartyKind,
     body: PartyRequest,
-) -> Result<HttpResponse, ApiError> {
+) -> Answer {
     let key = idempotency_key(&req, &body)?;
     let input = parse(&body)?;
-    let result = run(&state, move |conn, authz| {
-        parties::create(
-            conn,
-            authz,
-            &actor,
-            &company_id,
-            kind,
-            input.clone(),
-            key.as_ref(),
-        )
-    })
-    .await?;
-    Ok(created(result))
+    let party = (company_id, kind);
+    created(operations::create_party(&caller.gate, caller.actor, party, input, key).await?)
 }
 
-async fn get_one(
-    state: web::Data<AppState>,
-    actor: crate::authz::Actor,
-    (company_id, id): (String, String),
-    kind: PartyKind,
-) -> Result<HttpResponse, ApiError> {
-    let view = read(&state, move |conn, authz| {
-        parties::get(conn, authz, &actor, &company_id, kind, &id)
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(view))
+async fn get_one(caller: Caller, (company_id, id): (String, String), kind: PartyKind) -> Answer {
+    found(operations::get_party(&caller.gate, caller.actor, (company_id, kind), id).await?)
 }
 
 async fn update(
-    state: web::Data<AppState>,
-    (actor, req): (crate::authz::Actor, HttpRequest),
-    (company_id, id): (String, String),
+    caller: Caller,
+    (req, (company_id, id)): (HttpRequest, (String, String)),
     kind: PartyKind,
     body: PartyRequest,
-) -> Result<HttpResponse, ApiError> {
+) -> Answer {
     let version = expected_version(&req, body.version)?;
     let input = parse(&body)?;
-    let result = run(&state, move |conn, authz| {
-        parties::update(
-            conn,
-            authz,
-            &actor,
-            &company_id,
-            (kind, &id),
-            version,
-            input.clone(),
-        )
-    })
-    .await?;
-    saved(result)
+    let (party, target) = ((company_id, kind), (id, version));
+    saved(operations::update_party(&caller.gate, caller.actor, party, target, input).await?)
 }
 
 /// The company's customers.
 #[utoipa::path(params(PageQuery), responses((status = 200, body = PartyList), (status = 403), (status = 404)), tag = "sales", security(("bearer" = [])))]
 #[get("/v1/companies/{company_id}/customers")]
-pub async fn list_customers(
-    state: web::Data<AppState>,
-    Auth(actor): Auth,
-    path: web::Path<String>,
-    query: web::Query<PageQuery>,
-    listing: Listing,
-) -> Result<HttpResponse, ApiError> {
-    list(
-        state,
-        actor,
-        path.into_inner(),
-        PartyKind::Customer,
-        (query.into_inner(), listing),
-    )
-    .await
+pub async fn list_customers(caller: Caller, path: web::Path<String>, paging: Paging) -> Answer {
+    list(caller, path.into_inner(), PartyKind::Customer, paging).await
 }
 
 /// Adds a customer. `Idempotency-Key` makes a retry safe.
 #[utoipa::path(request_body = PartyRequest, responses((status = 201, body = PartyView), (status = 400), (status = 403), (status = 422, description = "idempotency_key_reused")), tag = "sales", security(("bearer" = [])))]
 #[post("/v1/companies/{company_id}/customers")]
 pub async fn create_customer(
-    state: web::Data<AppState>,
-    Auth(actor): Auth,
+    caller: Caller,
     req: HttpRequest,
     path: web::Path<String>,
     body: web::Json<PartyRequest>,
-) -> Result<HttpResponse, ApiError> {
-    let kind = PartyKind::Customer;
+) -> Answer {
     create(
-        state,
-        (actor, req),
-        path.into_inner(),
-        kind,
+        caller,
+        (req, path.into_inner()),
+        PartyKind::Customer,
         body.into_inner(),
     )
     .await
@@ -175,12 +117,8 @@ pub async fn create_customer(
 /// One customer.
 #[utoipa::path(responses((status = 200, body = PartyView), (status = 404)), tag = "sales", security(("bearer" = [])))]
 #[get("/v1/companies/{company_id}/customers/{id}")]
-pub async fn get_customer(
-    state: web::Data<AppState>,
-    Auth(actor): Auth,
-    path: web::Path<(String, String)>,
-) -> Result<HttpResponse, ApiError> {
-    get_one(state, actor, path.into_inner(), PartyKind::Customer).await
+pub async fn get_customer(caller: Caller, path: web::Path<(String, String)>) -> Answer {
+    get_one(caller, path.into_inner(), PartyKind::Customer).await
 }
 
 /// Changes a customer, from the version the caller saw (PUT or PATCH, whole record).
@@ -191,18 +129,15 @@ pub async fn get_customer(
     method = "PATCH"
 )]
 pub async fn update_customer(
-    state: web::Data<AppState>,
-    Auth(actor): Auth,
+    caller: Caller,
     req: HttpRequest,
     path: web::Path<(String, String)>,
     body: web::Json<PartyRequest>,
-) -> Result<HttpResponse, ApiError> {
-    let kind = PartyKind::Customer;
+) -> Answer {
     update(
-        state,
-        (actor, req),
-        path.into_inner(),
-        kind,
+        caller,
+        (req, path.into_inner()),
+        PartyKind::Customer,
         body.into_inner(),
     )
     .await
@@ -211,39 +146,23 @@ pub async fn update_customer(
 /// The company's vendors.
 #[utoipa::path(params(PageQuery), responses((status = 200, body = PartyList), (status = 403), (status = 404)), tag = "purchases", security(("bearer" = [])))]
 #[get("/v1/companies/{company_id}/vendors")]
-pub async fn list_vendors(
-    state: web::Data<AppState>,
-    Auth(actor): Auth,
-    path: web::Path<String>,
-    query: web::Query<PageQuery>,
-    listing: Listing,
-) -> Result<HttpResponse, ApiError> {
-    list(
-        state,
-        actor,
-        path.into_inner(),
-        PartyKind::Vendor,
-        (query.into_inner(), listing),
-    )
-    .await
+pub async fn list_vendors(caller: Caller, path: web::Path<String>, paging: Paging) -> Answer {
+    list(caller, path.into_inner(), PartyKind::Vendor, paging).await
 }
 
 /// Adds a vendor. `Idempotency-Key` makes a retry safe.
 #[utoipa::path(request_body = PartyRequest, responses((status = 201, body = PartyView), (status = 400), (status = 403), (status = 422, description = "idempotency_key_reused")), tag = "purchases", security(("bearer" = [])))]
 #[post("/v1/companies/{company_id}/vendors")]
 pub async fn create_vendor(
-    state: web::Data<AppState>,
-    Auth(actor): Auth,
+    caller: Caller,
     req: HttpRequest,
     path: web::Path<String>,
     body: web::Json<PartyRequest>,
-) -> Result<HttpResponse, ApiError> {
-    let kind = PartyKind::Vendor;
+) -> Answer {
     create(
-        state,
-        (actor, req),
-        path.into_inner(),
-        kind,
+        caller,
+        (req, path.into_inner()),
+        PartyKind::Vendor,
         body.into_inner(),
     )
     .await
@@ -252,12 +171,8 @@ pub async fn create_vendor(
 /// One vendor.
 #[utoipa::path(responses((status = 200, body = PartyView), (status = 404)), tag = "purchases", security(("bearer" = [])))]
 #[get("/v1/companies/{company_id}/vendors/{id}")]
-pub async fn get_vendor(
-    state: web::Data<AppState>,
-    Auth(actor): Auth,
-    path: web::Path<(String, String)>,
-) -> Result<HttpResponse, ApiError> {
-    get_one(state, actor, path.into_inner(), PartyKind::Vendor).await
+pub async fn get_vendor(caller: Caller, path: web::Path<(String, String)>) -> Answer {
+    get_one(caller, path.into_inner(), PartyKind::Vendor).await
 }
 
 /// Changes a vendor, from the version the caller saw (PUT or PATCH, whole record).
@@ -268,18 +183,15 @@ pub async fn get_vendor(
     method = "PATCH"
 )]
 pub async fn update_vendor(
-    state: web::Data<AppState>,
-    Auth(actor): Auth,
+    caller: Caller,
     req: HttpRequest,
     path: web::Path<(String, String)>,
     body: web::Json<PartyRequest>,
-) -> Result<HttpResponse, ApiError> {
-    let kind = PartyKind::Vendor;
+) -> Answer {
     update(
-        state,
-        (actor, req),
-        path.into_inner(),
-        kind,
+        caller,
+        (req, path.into_inner()),
+        PartyKind::Vendor,
         body.into_inner(),
     )
     .await

@@ -1,16 +1,19 @@
 //! Supplier bills and bill payments.
 
-use actix_web::{get, post, route, web};
+use actix_web::{get, post, route, web, HttpRequest};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::documents::{document_routes, document_step, DocumentRequest};
-use super::{parse_document, parse_payment, LineRequest};
-use crate::books::bill_payments::{self, BillPaymentView};
-use crate::books::bills::{self, BillView, Bills};
+use super::caller::{Caller, PageQuery, Paging};
+use super::documents::{self, ActionRequest, DocumentList, DocumentRequest, Listed};
+use super::parse::{parse_document, parse_payment, LineRequest};
+use super::{saved, Answer};
+use crate::books::bills::{BillView, Bills};
 use crate::books::common::checked_text;
-use crate::books::document_model::{self as model, Draft};
-use crate::books::payments::PaymentInput;
+use crate::books::document_model::Draft;
+use crate::books::filed::PaymentsOf;
+use crate::books::operations;
+use crate::books::payments::{BillPaymentView, PaymentInput};
 use crate::web::error::ApiError;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -68,38 +71,90 @@ impl DocumentRequest for BillRequest {
     }
 }
 
-document_routes! {
-    tag: "purchases",
-    collection: "/v1/companies/{company_id}/bills",
-    item: "/v1/companies/{company_id}/bills/{id}",
-    request: BillRequest,
-    view: BillView,
-    page: BillList,
-    list: (list_bills, model::list::<Bills>),
-    create: (create_bill, model::create::<Bills>),
-    get: (get_bill, model::get::<Bills>),
-    update: (update_bill, model::update::<Bills>),
+/// The pages of the purchases' lists, under their schema names.
+type BillList = DocumentList<BillView>;
+type BillPaymentList = DocumentList<BillPaymentView>;
+
+impl Listed for BillView {
+    const LIST: &'static str = "BillList";
 }
 
-document_routes! {
-    tag: "purchases",
-    collection: "/v1/companies/{company_id}/bill-payments",
-    item: "/v1/companies/{company_id}/bill-payments/{id}",
-    request: BillPaymentRequest,
-    view: BillPaymentView,
-    page: BillPaymentList,
-    list: (list_bill_payments, bill_payments::list),
-    create: (pay_bill, bill_payments::pay),
-    get: (get_bill_payment, bill_payments::get),
+impl Listed for BillPaymentView {
+    const LIST: &'static str = "BillPaymentList";
 }
 
-document_step!(
-    approve_bill,
-    "/v1/companies/{company_id}/bills/{id}/approve",
-    BillView,
-    "purchases",
-    bills::approve
-);
+#[utoipa::path(params(PageQuery), responses((status = 200, body = BillList), (status = 403)), tag = "purchases", security(("bearer" = [])))]
+#[get("/v1/companies/{company_id}/bills")]
+pub async fn list_bills(caller: Caller, path: web::Path<String>, paging: Paging) -> Answer {
+    documents::list::<Bills>(caller, path, paging).await
+}
+
+#[utoipa::path(request_body = BillRequest, responses((status = 201, body = BillView), (status = 400), (status = 403), (status = 409, description = "invalid_state"), (status = 422, description = "idempotency_key_reused")), tag = "purchases", security(("bearer" = [])))]
+#[post("/v1/companies/{company_id}/bills")]
+pub async fn create_bill(
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<String>,
+    body: web::Json<BillRequest>,
+) -> Answer {
+    documents::create::<Bills, _>(caller, (req, path), body).await
+}
+
+#[utoipa::path(responses((status = 200, body = BillView), (status = 403), (status = 404)), tag = "purchases", security(("bearer" = [])))]
+#[get("/v1/companies/{company_id}/bills/{id}")]
+pub async fn get_bill(caller: Caller, path: web::Path<(String, String)>) -> Answer {
+    documents::get::<Bills>(caller, path).await
+}
+
+#[utoipa::path(put, path = "/v1/companies/{company_id}/bills/{id}", request_body = BillRequest, responses((status = 200, body = BillView), (status = 409, description = "conflict or invalid_state")), tag = "purchases", security(("bearer" = [])))]
+#[route(
+    "/v1/companies/{company_id}/bills/{id}",
+    method = "PUT",
+    method = "PATCH"
+)]
+pub async fn update_bill(
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    body: web::Json<BillRequest>,
+) -> Answer {
+    documents::update::<Bills, _>(caller, (req, path), body).await
+}
+
+#[utoipa::path(post, path = "/v1/companies/{company_id}/bills/{id}/approve", request_body = ActionRequest, responses((status = 200, body = BillView), (status = 403), (status = 409, description = "conflict or invalid_state")), tag = "purchases", security(("bearer" = [])))]
+#[post("/v1/companies/{company_id}/bills/{id}/approve")]
+pub async fn approve_bill(
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    body: Option<web::Json<ActionRequest>>,
+) -> Answer {
+    let asked = documents::step_asked(&req, path, body)?;
+    saved(operations::approve_bill(&caller.gate, caller.actor, asked).await?)
+}
+
+#[utoipa::path(params(PageQuery), responses((status = 200, body = BillPaymentList), (status = 403)), tag = "purchases", security(("bearer" = [])))]
+#[get("/v1/companies/{company_id}/bill-payments")]
+pub async fn list_bill_payments(caller: Caller, path: web::Path<String>, paging: Paging) -> Answer {
+    documents::list::<PaymentsOf<Bills>>(caller, path, paging).await
+}
+
+#[utoipa::path(request_body = BillPaymentRequest, responses((status = 201, body = BillPaymentView), (status = 400), (status = 403), (status = 409, description = "invalid_state"), (status = 422, description = "idempotency_key_reused")), tag = "purchases", security(("bearer" = [])))]
+#[post("/v1/companies/{company_id}/bill-payments")]
+pub async fn pay_bill(
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<String>,
+    body: web::Json<BillPaymentRequest>,
+) -> Answer {
+    documents::create::<PaymentsOf<Bills>, _>(caller, (req, path), body).await
+}
+
+#[utoipa::path(responses((status = 200, body = BillPaymentView), (status = 403), (status = 404)), tag = "purchases", security(("bearer" = [])))]
+#[get("/v1/companies/{company_id}/bill-payments/{id}")]
+pub async fn get_bill_payment(caller: Caller, path: web::Path<(String, String)>) -> Answer {
+    documents::get::<PaymentsOf<Bills>>(caller, path).await
+}
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

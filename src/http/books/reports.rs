@@ -1,17 +1,15 @@
 //! Reports computed from the ledger.
 
-use actix_web::{get, web, HttpResponse};
+use actix_web::{get, web};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{parse_optional_date, read};
-use crate::app::AppState;
-use crate::authz::{Actor, Authz};
+use super::caller::Caller;
+use super::parse::parse_optional_date;
+use super::{found, Answer};
+use crate::books::operations;
 use crate::books::reports::ReportPeriod;
-use crate::books::{reporting, BooksError};
-use crate::store::DbConnection;
 use crate::web::error::ApiError;
-use crate::web::extract::Auth;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(profit_and_loss)
@@ -58,35 +56,15 @@ fn report_date(query: &AtQuery) -> Result<NaiveDate, ApiError> {
         .unwrap_or_else(|| chrono::Utc::now().date_naive()))
 }
 
-/// A report at a date: the four dated reports differ only in the domain function they call.
-type DatedReport<T> =
-    fn(&mut DbConnection, &Authz, &Actor, &str, NaiveDate) -> Result<T, BooksError>;
-
-async fn dated_report<T: Serialize + Send + 'static>(
-    state: &AppState,
-    actor: Actor,
-    company_id: String,
-    query: &AtQuery,
-    report: DatedReport<T>,
-) -> Result<HttpResponse, ApiError> {
-    let at = report_date(query)?;
-    let body = read(state, move |conn, authz| {
-        report(conn, authz, &actor, &company_id, at)
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(body))
-}
-
 /// Income and expenses of a period; the year to date when `from` or `to` is absent (the
 /// answer's `period` says so).
 #[utoipa::path(params(PeriodQuery), responses((status = 200, description = "income, expenses, net_result_cents, period (from, to, defaulted, basis)"), (status = 400), (status = 403)), tag = "reports", security(("bearer" = [])))]
 #[get("/v1/companies/{company_id}/reports/profit-and-loss")]
 pub async fn profit_and_loss(
-    state: web::Data<AppState>,
-    Auth(actor): Auth,
+    caller: Caller,
     path: web::Path<String>,
     query: web::Query<PeriodQuery>,
-) -> Result<HttpResponse, ApiError> {
+) -> Answer {
     let period = ReportPeriod::year_to_date_unless_given(
         parse_optional_date("from", query.from.as_deref())?,
         parse_optional_date("to", query.to.as_deref())?,
@@ -94,85 +72,57 @@ pub async fn profit_and_loss(
     );
     let company_id = path.into_inner();
     let dates = (period.from, period.to);
-    let report = read(&state, move |conn, authz| {
-        reporting::profit_and_loss(conn, authz, &actor, &company_id, dates)
+    let report = operations::profit_and_loss(&caller.gate, caller.actor, company_id, dates);
+    found(OverPeriod {
+        report: report.await?,
+        period,
     })
-    .await?;
-    Ok(HttpResponse::Ok().json(OverPeriod { report, period }))
 }
 
 /// Assets, liabilities and equity at a date.
 #[utoipa::path(params(AtQuery), responses((status = 200, description = "assets, liabilities, equity"), (status = 403)), tag = "reports", security(("bearer" = [])))]
 #[get("/v1/companies/{company_id}/reports/balance-sheet")]
 pub async fn balance_sheet(
-    state: web::Data<AppState>,
-    Auth(actor): Auth,
+    caller: Caller,
     path: web::Path<String>,
     query: web::Query<AtQuery>,
-) -> Result<HttpResponse, ApiError> {
-    dated_report(
-        &state,
-        actor,
-        path.into_inner(),
-        &query,
-        reporting::balance_sheet,
-    )
-    .await
+) -> Answer {
+    let at = report_date(&query)?;
+    found(operations::balance_sheet(&caller.gate, caller.actor, path.into_inner(), at).await?)
 }
 
 /// Debits and credits of every account through a date; the totals are equal.
 #[utoipa::path(params(AtQuery), responses((status = 200, description = "rows, total_debit_cents, total_credit_cents, balanced"), (status = 403)), tag = "reports", security(("bearer" = [])))]
 #[get("/v1/companies/{company_id}/reports/trial-balance")]
 pub async fn trial_balance(
-    state: web::Data<AppState>,
-    Auth(actor): Auth,
+    caller: Caller,
     path: web::Path<String>,
     query: web::Query<AtQuery>,
-) -> Result<HttpResponse, ApiError> {
-    dated_report(
-        &state,
-        actor,
-        path.into_inner(),
-        &query,
-        reporting::trial_balance,
-    )
-    .await
+) -> Answer {
+    let at = report_date(&query)?;
+    found(operations::trial_balance(&caller.gate, caller.actor, path.into_inner(), at).await?)
 }
 
 /// What customers owe, by age.
 #[utoipa::path(params(AtQuery), responses((status = 200, description = "parties with aged documents and totals"), (status = 403)), tag = "reports", security(("bearer" = [])))]
 #[get("/v1/companies/{company_id}/reports/aged-receivables")]
 pub async fn aged_receivables(
-    state: web::Data<AppState>,
-    Auth(actor): Auth,
+    caller: Caller,
     path: web::Path<String>,
     query: web::Query<AtQuery>,
-) -> Result<HttpResponse, ApiError> {
-    dated_report(
-        &state,
-        actor,
-        path.into_inner(),
-        &query,
-        reporting::aged_receivables,
-    )
-    .await
+) -> Answer {
+    let at = report_date(&query)?;
+    found(operations::aged_receivables(&caller.gate, caller.actor, path.into_inner(), at).await?)
 }
 
 /// What the company owes suppliers, by age.
 #[utoipa::path(params(AtQuery), responses((status = 200, description = "parties with aged documents and totals"), (status = 403)), tag = "reports", security(("bearer" = [])))]
 #[get("/v1/companies/{company_id}/reports/aged-payables")]
 pub async fn aged_payables(
-    state: web::Data<AppState>,
-    Auth(actor): Auth,
+    caller: Caller,
     path: web::Path<String>,
     query: web::Query<AtQuery>,
-) -> Result<HttpResponse, ApiError> {
-    dated_report(
-        &state,
-        actor,
-        path.into_inner(),
-        &query,
-        reporting::aged_payables,
-    )
-    .await
+) -> Answer {
+    let at = report_date(&query)?;
+    found(operations::aged_payables(&caller.gate, caller.actor, path.into_inner(), at).await?)
 }

@@ -1,22 +1,24 @@
 //! Estimates, invoices, credit notes and customer payments.
 
-use actix_web::{get, post, route, web, HttpRequest, HttpResponse};
+use actix_web::{get, post, route, web, HttpRequest};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::documents::{document_routes, document_step, requested_move, run_move, DocumentRequest};
-use super::{
+use super::caller::{Caller, PageQuery, Paging};
+use super::documents::{self, ActionRequest, DocumentList, DocumentRequest, Listed};
+use super::parse::{
     parse_date, parse_document, parse_lines, parse_optional_date, parse_payment, required_id,
     resolve_due_date, LineRequest,
 };
-use crate::app::AppState;
-use crate::books::credit_notes::{self, CreditNoteInput, CreditNoteView, CreditNotes};
-use crate::books::document_model::{self as model, Draft};
-use crate::books::estimates::{self, Conversion, EstimateView, Estimates};
-use crate::books::invoices::{self, InvoiceView, Invoices};
-use crate::books::payments::{self, PaymentInput, PaymentView};
+use super::{saved, Answer};
+use crate::books::credit_notes::{CreditNoteInput, CreditNoteView, CreditNotes};
+use crate::books::document_model::Draft;
+use crate::books::estimates::{Conversion, EstimateView, Estimates};
+use crate::books::filed::PaymentsOf;
+use crate::books::invoices::{InvoiceView, Invoices};
+use crate::books::operations;
+use crate::books::payments::{PaymentInput, PaymentView};
 use crate::web::error::ApiError;
-use crate::web::extract::Auth;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(list_estimates)
@@ -118,71 +120,173 @@ impl DocumentRequest for CreditNoteRequest {
     }
 }
 
-document_routes! {
-    tag: "sales",
-    collection: "/v1/companies/{company_id}/estimates",
-    item: "/v1/companies/{company_id}/estimates/{id}",
-    request: SaleRequest,
-    view: EstimateView,
-    page: EstimateList,
-    list: (list_estimates, model::list::<Estimates>),
-    create: (create_estimate, model::create::<Estimates>),
-    get: (get_estimate, model::get::<Estimates>),
-    update: (update_estimate, model::update::<Estimates>),
+/// The pages of the sales' lists, under their schema names.
+type EstimateList = DocumentList<EstimateView>;
+type InvoiceList = DocumentList<InvoiceView>;
+type CreditNoteList = DocumentList<CreditNoteView>;
+type PaymentList = DocumentList<PaymentView>;
+
+impl Listed for EstimateView {
+    const LIST: &'static str = "EstimateList";
 }
 
-document_routes! {
-    tag: "sales",
-    collection: "/v1/companies/{company_id}/invoices",
-    item: "/v1/companies/{company_id}/invoices/{id}",
-    request: SaleRequest,
-    view: InvoiceView,
-    page: InvoiceList,
-    list: (list_invoices, model::list::<Invoices>),
-    create: (create_invoice, model::create::<Invoices>),
-    get: (get_invoice, model::get::<Invoices>),
-    update: (update_invoice, model::update::<Invoices>),
+impl Listed for InvoiceView {
+    const LIST: &'static str = "InvoiceList";
 }
 
-document_routes! {
-    tag: "sales",
-    collection: "/v1/companies/{company_id}/credit-notes",
-    item: "/v1/companies/{company_id}/credit-notes/{id}",
-    request: CreditNoteRequest,
-    view: CreditNoteView,
-    page: CreditNoteList,
-    list: (list_credit_notes, model::list::<CreditNotes>),
-    create: (create_credit_note, credit_notes::create),
-    get: (get_credit_note, model::get::<CreditNotes>),
+impl Listed for CreditNoteView {
+    const LIST: &'static str = "CreditNoteList";
 }
 
-document_routes! {
-    tag: "sales",
-    collection: "/v1/companies/{company_id}/payments",
-    item: "/v1/companies/{company_id}/payments/{id}",
-    request: PaymentRequest,
-    view: PaymentView,
-    page: PaymentList,
-    list: (list_payments, payments::list),
-    create: (receive_payment, payments::receive),
-    get: (get_payment, payments::get),
+impl Listed for PaymentView {
+    const LIST: &'static str = "PaymentList";
 }
 
-document_step!(
-    send_invoice,
-    "/v1/companies/{company_id}/invoices/{id}/send",
-    InvoiceView,
-    "sales",
-    invoices::send
-);
+#[utoipa::path(params(PageQuery), responses((status = 200, body = EstimateList), (status = 403)), tag = "sales", security(("bearer" = [])))]
+#[get("/v1/companies/{company_id}/estimates")]
+pub async fn list_estimates(caller: Caller, path: web::Path<String>, paging: Paging) -> Answer {
+    documents::list::<Estimates>(caller, path, paging).await
+}
 
-document_step!(
-    void_invoice,
-    "/v1/companies/{company_id}/invoices/{id}/void",
-    InvoiceView,
-    "sales",
-    invoices::void
-);
+#[utoipa::path(request_body = SaleRequest, responses((status = 201, body = EstimateView), (status = 400), (status = 403), (status = 409, description = "invalid_state"), (status = 422, description = "idempotency_key_reused")), tag = "sales", security(("bearer" = [])))]
+#[post("/v1/companies/{company_id}/estimates")]
+pub async fn create_estimate(
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<String>,
+    body: web::Json<SaleRequest>,
+) -> Answer {
+    documents::create::<Estimates, _>(caller, (req, path), body).await
+}
+
+#[utoipa::path(responses((status = 200, body = EstimateView), (status = 403), (status = 404)), tag = "sales", security(("bearer" = [])))]
+#[get("/v1/companies/{company_id}/estimates/{id}")]
+pub async fn get_estimate(caller: Caller, path: web::Path<(String, String)>) -> Answer {
+    documents::get::<Estimates>(caller, path).await
+}
+
+#[utoipa::path(put, path = "/v1/companies/{company_id}/estimates/{id}", request_body = SaleRequest, responses((status = 200, body = EstimateView), (status = 409, description = "conflict or invalid_state")), tag = "sales", security(("bearer" = [])))]
+#[route(
+    "/v1/companies/{company_id}/estimates/{id}",
+    method = "PUT",
+    method = "PATCH"
+)]
+pub async fn update_estimate(
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    body: web::Json<SaleRequest>,
+) -> Answer {
+    documents::update::<Estimates, _>(caller, (req, path), body).await
+}
+
+#[utoipa::path(params(PageQuery), responses((status = 200, body = InvoiceList), (status = 403)), tag = "sales", security(("bearer" = [])))]
+#[get("/v1/companies/{company_id}/invoices")]
+pub async fn list_invoices(caller: Caller, path: web::Path<String>, paging: Paging) -> Answer {
+    documents::list::<Invoices>(caller, path, paging).await
+}
+
+#[utoipa::path(request_body = SaleRequest, responses((status = 201, body = InvoiceView), (status = 400), (status = 403), (status = 409, description = "invalid_state"), (status = 422, description = "idempotency_key_reused")), tag = "sales", security(("bearer" = [])))]
+#[post("/v1/companies/{company_id}/invoices")]
+pub async fn create_invoice(
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<String>,
+    body: web::Json<SaleRequest>,
+) -> Answer {
+    documents::create::<Invoices, _>(caller, (req, path), body).await
+}
+
+#[utoipa::path(responses((status = 200, body = InvoiceView), (status = 403), (status = 404)), tag = "sales", security(("bearer" = [])))]
+#[get("/v1/companies/{company_id}/invoices/{id}")]
+pub async fn get_invoice(caller: Caller, path: web::Path<(String, String)>) -> Answer {
+    documents::get::<Invoices>(caller, path).await
+}
+
+#[utoipa::path(put, path = "/v1/companies/{company_id}/invoices/{id}", request_body = SaleRequest, responses((status = 200, body = InvoiceView), (status = 409, description = "conflict or invalid_state")), tag = "sales", security(("bearer" = [])))]
+#[route(
+    "/v1/companies/{company_id}/invoices/{id}",
+    method = "PUT",
+    method = "PATCH"
+)]
+pub async fn update_invoice(
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    body: web::Json<SaleRequest>,
+) -> Answer {
+    documents::update::<Invoices, _>(caller, (req, path), body).await
+}
+
+#[utoipa::path(post, path = "/v1/companies/{company_id}/invoices/{id}/send", request_body = ActionRequest, responses((status = 200, body = InvoiceView), (status = 403), (status = 409, description = "conflict or invalid_state")), tag = "sales", security(("bearer" = [])))]
+#[post("/v1/companies/{company_id}/invoices/{id}/send")]
+pub async fn send_invoice(
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    body: Option<web::Json<ActionRequest>>,
+) -> Answer {
+    let asked = documents::step_asked(&req, path, body)?;
+    saved(operations::send_invoice(&caller.gate, caller.actor, asked).await?)
+}
+
+#[utoipa::path(post, path = "/v1/companies/{company_id}/invoices/{id}/void", request_body = ActionRequest, responses((status = 200, body = InvoiceView), (status = 403), (status = 409, description = "conflict or invalid_state")), tag = "sales", security(("bearer" = [])))]
+#[post("/v1/companies/{company_id}/invoices/{id}/void")]
+pub async fn void_invoice(
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    body: Option<web::Json<ActionRequest>>,
+) -> Answer {
+    let asked = documents::step_asked(&req, path, body)?;
+    saved(operations::void_invoice(&caller.gate, caller.actor, asked).await?)
+}
+
+#[utoipa::path(params(PageQuery), responses((status = 200, body = CreditNoteList), (status = 403)), tag = "sales", security(("bearer" = [])))]
+#[get("/v1/companies/{company_id}/credit-notes")]
+pub async fn list_credit_notes(caller: Caller, path: web::Path<String>, paging: Paging) -> Answer {
+    documents::list::<CreditNotes>(caller, path, paging).await
+}
+
+#[utoipa::path(request_body = CreditNoteRequest, responses((status = 201, body = CreditNoteView), (status = 400), (status = 403), (status = 409, description = "invalid_state"), (status = 422, description = "idempotency_key_reused")), tag = "sales", security(("bearer" = [])))]
+#[post("/v1/companies/{company_id}/credit-notes")]
+pub async fn create_credit_note(
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<String>,
+    body: web::Json<CreditNoteRequest>,
+) -> Answer {
+    documents::create::<CreditNotes, _>(caller, (req, path), body).await
+}
+
+#[utoipa::path(responses((status = 200, body = CreditNoteView), (status = 403), (status = 404)), tag = "sales", security(("bearer" = [])))]
+#[get("/v1/companies/{company_id}/credit-notes/{id}")]
+pub async fn get_credit_note(caller: Caller, path: web::Path<(String, String)>) -> Answer {
+    documents::get::<CreditNotes>(caller, path).await
+}
+
+#[utoipa::path(params(PageQuery), responses((status = 200, body = PaymentList), (status = 403)), tag = "sales", security(("bearer" = [])))]
+#[get("/v1/companies/{company_id}/payments")]
+pub async fn list_payments(caller: Caller, path: web::Path<String>, paging: Paging) -> Answer {
+    documents::list::<PaymentsOf<Invoices>>(caller, path, paging).await
+}
+
+#[utoipa::path(request_body = PaymentRequest, responses((status = 201, body = PaymentView), (status = 400), (status = 403), (status = 409, description = "invalid_state"), (status = 422, description = "idempotency_key_reused")), tag = "sales", security(("bearer" = [])))]
+#[post("/v1/companies/{company_id}/payments")]
+pub async fn receive_payment(
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<String>,
+    body: web::Json<PaymentRequest>,
+) -> Answer {
+    documents::create::<PaymentsOf<Invoices>, _>(caller, (req, path), body).await
+}
+
+#[utoipa::path(responses((status = 200, body = PaymentView), (status = 403), (status = 404)), tag = "sales", security(("bearer" = [])))]
+#[get("/v1/companies/{company_id}/payments/{id}")]
+pub async fn get_payment(caller: Caller, path: web::Path<(String, String)>) -> Answer {
+    documents::get::<PaymentsOf<Invoices>>(caller, path).await
+}
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -223,24 +327,16 @@ impl DocumentRequest for PaymentRequest {
 #[utoipa::path(request_body = ConvertRequest, responses((status = 200, body = InvoiceView), (status = 409, description = "conflict or invalid_state")), tag = "sales", security(("bearer" = [])))]
 #[post("/v1/companies/{company_id}/estimates/{id}/convert")]
 pub async fn convert_estimate(
-    state: web::Data<AppState>,
-    Auth(actor): Auth,
+    caller: Caller,
     req: HttpRequest,
     path: web::Path<(String, String)>,
     body: Option<web::Json<ConvertRequest>>,
-) -> Result<HttpResponse, ApiError> {
+) -> Answer {
     let body = body.map(web::Json::into_inner).unwrap_or_default();
-    let asked = requested_move(&req, (body.version, body.override_closing_date))?;
+    let asked = documents::asked(&req, path, (body.version, body.override_closing_date))?;
     let date = parse_optional_date("date", body.date.as_deref())?
         .unwrap_or_else(|| chrono::Utc::now().date_naive());
     let due_date = resolve_due_date(date, body.due_date.as_deref())?;
     let conversion = Conversion { date, due_date };
-    run_move(
-        &state,
-        actor,
-        path,
-        asked,
-        move |conn, authz, actor, moved| estimates::convert(conn, authz, actor, moved, conversion),
-    )
-    .await
+    saved(operations::convert_estimate(&caller.gate, caller.actor, asked, conversion).await?)
 }

@@ -1,16 +1,16 @@
 //! The caller's own timesheets.
 
-use actix_web::{get, post, route, web, HttpRequest, HttpResponse};
+use actix_web::{get, post, route, web, HttpRequest};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{created, idempotency_key, page_request, parse_date, read, run, saved, PageQuery};
-use crate::app::AppState;
-use crate::books::timesheets::{self, TimesheetInput, TimesheetView};
-use crate::http::listing::Listing;
+use super::caller::{Caller, PageQuery, Paging};
+use super::parse::{idempotency_key, parse_date};
+use super::{created, found, saved, Answer};
+use crate::books::operations;
+use crate::books::timesheets::{TimesheetInput, TimesheetView};
 use crate::http::versions::expected_version;
 use crate::web::error::ApiError;
-use crate::web::extract::Auth;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(list_timesheets)
@@ -48,64 +48,33 @@ fn parse(body: &TimesheetRequest) -> Result<TimesheetInput, ApiError> {
 /// The caller's own time entries.
 #[utoipa::path(params(PageQuery), responses((status = 200, body = TimesheetList), (status = 403)), tag = "timesheets", security(("bearer" = [])))]
 #[get("/v1/companies/{company_id}/timesheets")]
-pub async fn list_timesheets(
-    state: web::Data<AppState>,
-    Auth(actor): Auth,
-    path: web::Path<String>,
-    query: web::Query<PageQuery>,
-    listing: Listing,
-) -> Result<HttpResponse, ApiError> {
-    let request = page_request(query.into_inner(), &listing)?;
-    let company_id = path.into_inner();
-    let page = read(&state, move |conn, authz| {
-        timesheets::list_own(conn, authz, &actor, &company_id, &request)
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(listing.sealed(page)))
+pub async fn list_timesheets(caller: Caller, path: web::Path<String>, paging: Paging) -> Answer {
+    let request = paging.request.clone();
+    let page = operations::list_timesheets(&caller.gate, caller.actor, path.into_inner(), request);
+    found(paging.sealed(page.await?))
 }
 
 /// Records time worked by the caller.
 #[utoipa::path(request_body = TimesheetRequest, responses((status = 201, body = TimesheetView), (status = 400), (status = 403)), tag = "timesheets", security(("bearer" = [])))]
 #[post("/v1/companies/{company_id}/timesheets")]
 pub async fn create_timesheet(
-    state: web::Data<AppState>,
-    Auth(actor): Auth,
+    caller: Caller,
     req: HttpRequest,
     path: web::Path<String>,
     body: web::Json<TimesheetRequest>,
-) -> Result<HttpResponse, ApiError> {
+) -> Answer {
     let body = body.into_inner();
     let key = idempotency_key(&req, &body)?;
     let input = parse(&body)?;
     let company_id = path.into_inner();
-    let result = run(&state, move |conn, authz| {
-        timesheets::create(
-            conn,
-            authz,
-            &actor,
-            &company_id,
-            input.clone(),
-            key.as_ref(),
-        )
-    })
-    .await?;
-    Ok(created(result))
+    created(operations::create_timesheet(&caller.gate, caller.actor, company_id, input, key).await?)
 }
 
 /// One of the caller's time entries.
 #[utoipa::path(responses((status = 200, body = TimesheetView), (status = 403), (status = 404)), tag = "timesheets", security(("bearer" = [])))]
 #[get("/v1/companies/{company_id}/timesheets/{id}")]
-pub async fn get_timesheet(
-    state: web::Data<AppState>,
-    Auth(actor): Auth,
-    path: web::Path<(String, String)>,
-) -> Result<HttpResponse, ApiError> {
-    let (company_id, id) = path.into_inner();
-    let view = read(&state, move |conn, authz| {
-        timesheets::get(conn, authz, &actor, &company_id, &id)
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(view))
+pub async fn get_timesheet(caller: Caller, path: web::Path<(String, String)>) -> Answer {
+    found(operations::get_timesheet(&caller.gate, caller.actor, path.into_inner()).await?)
 }
 
 /// Changes one of the caller's time entries, from the version they saw.
@@ -116,20 +85,14 @@ pub async fn get_timesheet(
     method = "PATCH"
 )]
 pub async fn update_timesheet(
-    state: web::Data<AppState>,
-    Auth(actor): Auth,
+    caller: Caller,
     req: HttpRequest,
     path: web::Path<(String, String)>,
     body: web::Json<TimesheetRequest>,
-) -> Result<HttpResponse, ApiError> {
+) -> Answer {
     let body = body.into_inner();
     let version = expected_version(&req, body.version)?;
     let input = parse(&body)?;
-    let (company_id, id) = path.into_inner();
-    let result = run(&state, move |conn, authz| {
-        let target = (company_id.as_str(), id.as_str());
-        timesheets::update(conn, authz, &actor, target, version, input.clone())
-    })
-    .await?;
-    saved(result)
+    let target = path.into_inner();
+    saved(operations::update_timesheet(&caller.gate, caller.actor, target, version, input).await?)
 }

@@ -1,0 +1,12 @@
+//! Policy administration's use cases as both faces call them, over the gate.
+
+mod changes;
+mod views;
+
+pub use changes::{
+    change_policies, dry_run, link_template, rollback, test_policies, unlink_template,
+};
+pub use views::{
+    access_review, active_version, diff_versions, editor, explain, get_version, list_versions,
+    Editor,
+};

@@ -1,0 +1,108 @@
+//! Reading the policies: versions, differences, the access review and explanations, each
+//! on a snapshot off the writer.
+
+use crate::authz::{Actor, Gate};
+use crate::policy_admin::access_review::AccessReview;
+use crate::policy_admin::diff::PolicyDiff;
+use crate::policy_admin::errors::PolicyAdminError;
+use crate::policy_admin::service::{self, ExplainRequest, Explanation};
+use crate::policy_admin::versions::{self, PolicyVersion, VersionSummary};
+
+/// The company's active policies and their version.
+pub async fn active_version(
+    gate: &Gate,
+    actor: Actor,
+    company_id: String,
+) -> Result<PolicyVersion, PolicyAdminError> {
+    gate.read(move |conn, authz| versions::active_version(conn, authz, &actor, &company_id))
+        .await
+}
+
+/// Every version, newest first.
+pub async fn list_versions(
+    gate: &Gate,
+    actor: Actor,
+    company_id: String,
+) -> Result<Vec<VersionSummary>, PolicyAdminError> {
+    gate.read(move |conn, authz| versions::list_versions(conn, authz, &actor, &company_id))
+        .await
+}
+
+/// One version, with its text.
+pub async fn get_version(
+    gate: &Gate,
+    actor: Actor,
+    company_id: String,
+    version: i64,
+) -> Result<PolicyVersion, PolicyAdminError> {
+    gate.read(move |conn, authz| versions::get_version(conn, authz, &actor, &company_id, version))
+        .await
+}
+
+/// Two versions compared policy by policy; `to` defaults to the active version.
+pub async fn diff_versions(
+    gate: &Gate,
+    actor: Actor,
+    company_id: String,
+    from: i64,
+    to: Option<i64>,
+) -> Result<PolicyDiff, PolicyAdminError> {
+    gate.read(move |conn, authz| service::diff_versions(conn, authz, &actor, &company_id, from, to))
+        .await
+}
+
+/// Users × actions under the active policies.
+pub async fn access_review(
+    gate: &Gate,
+    actor: Actor,
+    company_id: String,
+) -> Result<AccessReview, PolicyAdminError> {
+    gate.read(move |conn, authz| service::access_review(conn, authz, &actor, &company_id))
+        .await
+}
+
+/// The decision the active policies give a user for an action, and why.
+pub async fn explain(
+    gate: &Gate,
+    actor: Actor,
+    company_id: String,
+    request: ExplainRequest,
+) -> Result<Explanation, PolicyAdminError> {
+    gate.read(move |conn, authz| service::explain(conn, authz, &actor, &company_id, request))
+        .await
+}
+
+/// What the policy editor shows: the active version, the history, and a version's changes
+/// from the one before when asked.
+pub struct Editor {
+    pub active: PolicyVersion,
+    pub history: Vec<VersionSummary>,
+    /// The version asked about, and its changes from the one before.
+    pub diff: Option<(i64, PolicyDiff)>,
+}
+
+/// The editor's content, on one snapshot. `diff_of` names a version after the first.
+pub async fn editor(
+    gate: &Gate,
+    actor: Actor,
+    company_id: String,
+    diff_of: Option<i64>,
+) -> Result<Editor, PolicyAdminError> {
+    gate.read(move |conn, authz| {
+        let active = versions::active_version(conn, authz, &actor, &company_id)?;
+        let history = versions::list_versions(conn, authz, &actor, &company_id)?;
+        let diff = diff_of
+            .filter(|to| *to > 1)
+            .map(|to| {
+                service::diff_versions(conn, authz, &actor, &company_id, to - 1, Some(to))
+                    .map(|diff| (to, diff))
+            })
+            .transpose()?;
+        Ok(Editor {
+            active,
+            history,
+            diff,
+        })
+    })
+    .await
+}

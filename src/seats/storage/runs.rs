@@ -1,0 +1,24 @@
+//! The audit runs: each recorded with its summary; the last one dated for the seats view.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::seats::records::AuditRunRow;
+use crate::store::schema::audit_runs;
+use crate::store::DbConnection;
+
+pub fn record_run(conn: &mut DbConnection, run: &AuditRunRow) -> QueryResult<usize> {
+    diesel::insert_into(audit_runs::table)
+        .values(run)
+        .execute(conn)
+}
+
+pub fn last_run_at(
+    conn: &mut DbConnection,
+    company_id: &str,
+) -> QueryResult<Option<NaiveDateTime>> {
+    audit_runs::table
+        .filter(audit_runs::company_id.eq(company_id))
+        .select(diesel::dsl::max(audit_runs::ran_at))
+        .get_result(conn)
+}
