@@ -7,6 +7,7 @@ use crate::authz::{ActionQueue, Authz, Gate};
 use crate::config::Settings;
 use crate::identity::login_limits::LoginLimits;
 use crate::identity::sessions::SessionTimeouts;
+use crate::identity::sign_in::SignInRules;
 use crate::paging::CursorKey;
 use crate::store::Store;
 
@@ -32,6 +33,16 @@ impl AppState {
         SessionTimeouts {
             idle: self.settings.session_idle_timeout,
             lifetime: self.settings.session_lifetime,
+        }
+    }
+
+    /// Signing in under the configured limits and timeouts; a session opens flagged while
+    /// the seat auditor holds an unresolved shared-login finding on its login.
+    pub fn sign_in_rules(&self) -> SignInRules {
+        SignInRules {
+            limits: self.login_limits(),
+            timeouts: self.session_timeouts(),
+            shared_login: crate::seats::storage::flags::shared_login_unresolved,
         }
     }
 

@@ -16,14 +16,7 @@ pub fn list_decisions(
     filter: &DecisionFilter,
     limit: i64,
 ) -> Result<(Vec<DecisionRecord>, Option<i64>), AuthzError> {
-    let resource = Resource::company_wide(ResourceKind::AuditData, company_id);
-    authz.authorize(
-        conn,
-        actor,
-        Action::ViewDecisions,
-        &resource,
-        Options::default(),
-    )?;
+    authorize_view(conn, authz, actor, company_id)?;
     Ok(decision_log::list(
         conn,
         company_id,
@@ -38,6 +31,17 @@ pub fn verify_decisions(
     actor: &Actor,
     company_id: &str,
 ) -> Result<ChainCheck, AuthzError> {
+    authorize_view(conn, authz, actor, company_id)?;
+    Ok(decision_log::verify(conn, company_id)?)
+}
+
+/// Reading a company's log is `view_decisions` on its audit data.
+fn authorize_view(
+    conn: &mut DbConnection,
+    authz: &Authz,
+    actor: &Actor,
+    company_id: &str,
+) -> Result<(), AuthzError> {
     let resource = Resource::company_wide(ResourceKind::AuditData, company_id);
     authz.authorize(
         conn,
@@ -46,5 +50,5 @@ pub fn verify_decisions(
         &resource,
         Options::default(),
     )?;
-    Ok(decision_log::verify(conn, company_id)?)
+    Ok(())
 }

@@ -6,8 +6,8 @@ use diesel::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
 
+use super::errors::BooksError;
 use super::postings::PostingError;
-use super::BooksError;
 use crate::authz::{self, Action, Actor, Authz, Options, Resource};
 pub use crate::paging::{Page, PageRequest};
 use crate::store::schema::{

@@ -1,3 +1,5 @@
+//! Settings refused by name, and the defaults.
+
 use super::*;
 
 #[test]

@@ -8,14 +8,16 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use super::companies::lock_company;
+use super::end_reasons::EndReason;
 use super::models::{SessionRow, UserRow};
 use super::sessions::{end_session, open_session, ClientInfo, OpenedSession, SessionTimeouts};
 use super::IdentityError;
 use crate::store::schema::{companies, sessions};
 use crate::store::DbConnection;
 
-/// Why a session ended when a newer sign-in of its login on another device took over.
-pub const SUPERSEDED: &str = "superseded";
+/// Whether the seat auditor holds an unresolved shared-login finding on a login of a
+/// company. The seat audit stands above identity, so the application hands its check in.
+pub type SharedLoginCheck = fn(&mut DbConnection, &str, &str) -> QueryResult<bool>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -56,6 +58,7 @@ pub fn open_enforced_session(
     user: &UserRow,
     client: &ClientInfo,
     timeouts: SessionTimeouts,
+    shared_login: SharedLoginCheck,
 ) -> Result<OpenedSession, IdentityError> {
     let mode = company_mode(conn, &user.company_id)?;
     if matches!(
@@ -75,12 +78,12 @@ pub fn open_enforced_session(
                 });
             }
             for session in &elsewhere {
-                end_session(conn, &session.id, SUPERSEDED, now)?;
+                end_session(conn, &session.id, EndReason::Superseded, now)?;
             }
         }
     }
     let mut opened = open_session(conn, user, client, timeouts)?;
-    if crate::seats::storage::flags::shared_login_unresolved(conn, &user.company_id, &user.email)? {
+    if shared_login(conn, &user.company_id, &user.email)? {
         diesel::update(sessions::table.find(&opened.session.id))
             .set(sessions::flagged.eq(true))
             .execute(conn)?;

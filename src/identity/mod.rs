@@ -1,6 +1,7 @@
 //! Identity: companies and their users, passwords, sessions and sign-in limits.
 
 pub mod companies;
+pub mod end_reasons;
 pub mod enforcement;
 pub mod fields;
 pub mod login_limits;

@@ -7,6 +7,7 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use rand::RngCore;
 
+use super::end_reasons::EndReason;
 use super::models::{status, CompanyRow, SessionRow, UserRow};
 use super::{IdentityError, Role};
 use crate::authz::{Action, Actor, Authz, Options, Resource, ResourceKind};
@@ -147,11 +148,11 @@ fn expiry_reason(
     session: &SessionRow,
     timeouts: SessionTimeouts,
     now: NaiveDateTime,
-) -> Option<&'static str> {
+) -> Option<EndReason> {
     if now >= session.expires_at {
-        Some("expired")
+        Some(EndReason::Expired)
     } else if now - session.last_seen_at > timeouts.idle {
-        Some("idle_timeout")
+        Some(EndReason::IdleTimeout)
     } else {
         None
     }
@@ -161,7 +162,7 @@ fn expiry_reason(
 pub fn end_session(
     conn: &mut DbConnection,
     session_id: &str,
-    reason: &str,
+    reason: EndReason,
     now: NaiveDateTime,
 ) -> Result<bool, IdentityError> {
     let ended = diesel::update(
@@ -169,7 +170,10 @@ pub fn end_session(
             .find(session_id)
             .filter(sessions::ended_at.is_null()),
     )
-    .set((sessions::ended_at.eq(now), sessions::end_reason.eq(reason)))
+    .set((
+        sessions::ended_at.eq(now),
+        sessions::end_reason.eq(reason.as_str()),
+    ))
     .execute(conn)?;
     Ok(ended > 0)
 }
@@ -178,7 +182,7 @@ pub fn end_session(
 pub fn end_user_sessions(
     conn: &mut DbConnection,
     user_id: &str,
-    reason: &str,
+    reason: EndReason,
 ) -> Result<usize, IdentityError> {
     let now = crate::clock::now();
     Ok(diesel::update(
@@ -186,7 +190,10 @@ pub fn end_user_sessions(
             .filter(sessions::user_id.eq(user_id))
             .filter(sessions::ended_at.is_null()),
     )
-    .set((sessions::ended_at.eq(now), sessions::end_reason.eq(reason)))
+    .set((
+        sessions::ended_at.eq(now),
+        sessions::end_reason.eq(reason.as_str()),
+    ))
     .execute(conn)?)
 }
 
@@ -201,13 +208,13 @@ pub fn expire_sessions(
     let expired = diesel::update(open.filter(sessions::expires_at.le(now)))
         .set((
             sessions::ended_at.eq(now),
-            sessions::end_reason.eq("expired"),
+            sessions::end_reason.eq(EndReason::Expired.as_str()),
         ))
         .execute(conn)?;
     let idle = diesel::update(open.filter(sessions::last_seen_at.lt(now - timeouts.idle)))
         .set((
             sessions::ended_at.eq(now),
-            sessions::end_reason.eq("idle_timeout"),
+            sessions::end_reason.eq(EndReason::IdleTimeout.as_str()),
         ))
         .execute(conn)?;
     Ok(expired + idle)
@@ -291,7 +298,7 @@ pub fn revoke_session(
         .owned_by(&owner)
         .owner_role(owner_role);
     authz.authorize(conn, actor, action, &resource, Options::default())?;
-    end_session(conn, session_id, "revoked", crate::clock::now())?;
+    end_session(conn, session_id, EndReason::Revoked, crate::clock::now())?;
     Ok(())
 }
 
@@ -333,11 +340,11 @@ mod tests {
         assert_eq!(expiry_reason(&session(60, 5, 720), timeouts, now), None);
         assert_eq!(
             expiry_reason(&session(60, 31, 720), timeouts, now),
-            Some("idle_timeout")
+            Some(EndReason::IdleTimeout)
         );
         assert_eq!(
             expiry_reason(&session(721, 1, 720), timeouts, now),
-            Some("expired")
+            Some(EndReason::Expired)
         );
     }
 

@@ -4,6 +4,7 @@ use diesel::dsl::count_star;
 use diesel::prelude::*;
 
 use super::companies::{email_taken_or, lock_company};
+use super::end_reasons::EndReason;
 use super::fields::{DisplayName, Email};
 use super::models::{status, CompanyRow, UserRow};
 use super::sessions::end_user_sessions;
@@ -70,14 +71,7 @@ pub fn get_user(
     company_id: &str,
     user_id: &str,
 ) -> Result<UserRow, IdentityError> {
-    let user = find_user(conn, company_id, user_id)?;
-    authz.authorize(
-        conn,
-        actor,
-        Action::ViewUsers,
-        &as_resource(&user),
-        Options::default(),
-    )?;
+    let user = authorized_user(conn, (authz, actor), company_id, user_id, Action::ViewUsers)?;
     Ok(user)
 }
 
@@ -186,19 +180,18 @@ pub fn disable_user(
     company_id: &str,
     user_id: &str,
 ) -> Result<UserRow, IdentityError> {
-    let user = find_user(conn, company_id, user_id)?;
-    authz.authorize(
+    let user = authorized_user(
         conn,
-        actor,
+        (authz, actor),
+        company_id,
+        user_id,
         Action::DisableUser,
-        &as_resource(&user),
-        Options::default(),
     )?;
     if user.role == Role::PrimaryAdmin.as_str() {
         return Err(IdentityError::PrimaryAdminRequired);
     }
     let disabled = set_status(conn, &user, status::DISABLED)?;
-    end_user_sessions(conn, &user.id, "user_disabled")?;
+    end_user_sessions(conn, &user.id, EndReason::UserDisabled)?;
     Ok(disabled)
 }
 
@@ -210,13 +203,12 @@ pub fn enable_user(
     company_id: &str,
     user_id: &str,
 ) -> Result<UserRow, IdentityError> {
-    let user = find_user(conn, company_id, user_id)?;
-    authz.authorize(
+    let user = authorized_user(
         conn,
-        actor,
+        (authz, actor),
+        company_id,
+        user_id,
         Action::EnableUser,
-        &as_resource(&user),
-        Options::default(),
     )?;
     if user.status != status::DISABLED {
         return Ok(user);
@@ -269,6 +261,19 @@ pub fn find_user(
         .get_result(conn)
         .optional()?
         .ok_or(IdentityError::NotFound)
+}
+
+/// The company's user `user_id`, once `actor` is allowed `action` on them.
+fn authorized_user(
+    conn: &mut DbConnection,
+    (authz, actor): (&Authz, &Actor),
+    company_id: &str,
+    user_id: &str,
+    action: Action,
+) -> Result<UserRow, IdentityError> {
+    let user = find_user(conn, company_id, user_id)?;
+    authz.authorize(conn, actor, action, &as_resource(&user), Options::default())?;
+    Ok(user)
 }
 
 fn as_resource(user: &UserRow) -> Resource {

@@ -240,13 +240,7 @@ pub fn check_link(
     }
     let mut links = active.links.clone();
     links.push(link);
-    let change = ProposedChange {
-        expected_version,
-        policies: active.policies,
-        links: Some(links),
-        tests: None,
-        comment,
-    };
+    let change = relinked(active, links, expected_version, comment);
     changes::check_authorized(conn, authz, actor, company_id, change)
 }
 
@@ -271,14 +265,24 @@ pub fn check_unlink(
         .filter(|l| l.id != link_id)
         .cloned()
         .collect();
-    let change = ProposedChange {
+    let change = relinked(active, links, expected_version, comment);
+    changes::check_authorized(conn, authz, actor, company_id, change)
+}
+
+/// The active text and tests with other links, as a change.
+fn relinked(
+    active: PolicyVersion,
+    links: Vec<TemplateLink>,
+    expected_version: i64,
+    comment: String,
+) -> ProposedChange {
+    ProposedChange {
         expected_version,
         policies: active.policies,
         links: Some(links),
         tests: None,
         comment,
-    };
-    changes::check_authorized(conn, authz, actor, company_id, change)
+    }
 }
 
 fn proposed_content(active: &PolicyVersion, proposal: Proposal) -> PolicyContent {

@@ -23,7 +23,7 @@ pub mod service;
 pub mod setting_views;
 pub mod settings;
 pub mod storage;
-pub(crate) mod text_column;
+pub(crate) mod text_enum;
 pub mod timeline;
 
 pub use error::SeatsError;

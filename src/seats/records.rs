@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::findings::{EvidenceClass, FindingKind, Severity};
-use super::text_column::text_column;
+use super::text_enum::text_enum;
 use crate::clock::rfc3339;
 use crate::store::schema::{audit_runs, findings, session_events};
 
@@ -22,46 +22,16 @@ pub fn parse_kind(text: &str) -> Option<FindingKind> {
     KINDS.into_iter().find(|kind| kind.as_str() == text)
 }
 
-/// Where a finding stands: the auditor opens and reopens, people acknowledge and resolve.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    diesel::expression::AsExpression,
-    diesel::deserialize::FromSqlRow,
-)]
-#[serde(rename_all = "snake_case")]
-#[diesel(sql_type = diesel::sql_types::Text)]
-pub enum FindingState {
-    Open,
-    Acknowledged,
-    Resolved,
-}
-
-impl FindingState {
-    pub const ALL: [FindingState; 3] = [
-        FindingState::Open,
-        FindingState::Acknowledged,
-        FindingState::Resolved,
-    ];
-
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|state| state.as_str() == text)
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FindingState::Open => "open",
-            FindingState::Acknowledged => "acknowledged",
-            FindingState::Resolved => "resolved",
-        }
+text_enum! {
+    /// Where a finding stands: the auditor opens and reopens, people acknowledge and resolve.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum FindingState ("finding state") {
+        Open => "open",
+        Acknowledged => "acknowledged",
+        Resolved => "resolved",
     }
 }
-
-text_column!(FindingState, "finding state");
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = findings)]

@@ -23,9 +23,6 @@ use actix_web::middleware::DefaultHeaders;
 use actix_web::{get, guard, web, HttpResponse};
 use askama::Template;
 
-use crate::app::AppState;
-use crate::authz::{self, ActionError, Actor, Authz};
-use crate::store::{DbConnection, StoreError};
 use cookies::SIGN_IN_PATH;
 use error::PageError;
 use session::Page;
@@ -137,45 +134,6 @@ impl Nav {
         .map(|(key, path, english, french)| (path, english, french, key == self.current))
         .collect()
     }
-}
-
-/// Runs a domain function as the page's person through the action queue, as the API does:
-/// authorized, logged, in a group commit.
-async fn act<T, E, F>(state: &AppState, page: &Page, work: F) -> Result<T, PageError>
-where
-    F: Fn(&mut DbConnection, &Authz, &Actor) -> Result<T, E> + Send + 'static,
-    T: Send + 'static,
-    E: ActionError + From<StoreError> + From<diesel::result::Error> + Send + 'static,
-    PageError: From<E>,
-{
-    Ok(act_for_domain_error(state, page, work).await?)
-}
-
-/// `act`, keeping the domain's error for a page that shows it in place.
-async fn act_for_domain_error<T, E, F>(state: &AppState, page: &Page, work: F) -> Result<T, E>
-where
-    F: Fn(&mut DbConnection, &Authz, &Actor) -> Result<T, E> + Send + 'static,
-    T: Send + 'static,
-    E: ActionError + From<StoreError> + From<diesel::result::Error> + Send + 'static,
-{
-    let (authz, actor) = (state.authz.clone(), page.actor.clone());
-    authz::act(&state.actions, move |conn| work(conn, &authz, &actor)).await
-}
-
-/// Runs a page's read as its person on a snapshot off the writer thread, as the API's reads
-/// do: authorized, its decision logged before the page is answered.
-async fn read<T, E, F>(state: &AppState, page: &Page, work: F) -> Result<T, PageError>
-where
-    F: FnOnce(&mut DbConnection, &Authz, &Actor) -> Result<T, E> + Send + 'static,
-    T: Send + 'static,
-    E: ActionError + From<StoreError> + From<diesel::result::Error> + Send + 'static,
-    PageError: From<E>,
-{
-    let (authz, actor) = (state.authz.clone(), page.actor.clone());
-    Ok(authz::read(&state.store, &state.actions, move |conn| {
-        work(conn, &authz, &actor)
-    })
-    .await?)
 }
 
 pub(crate) fn html(page: &impl Template) -> Result<HttpResponse, PageError> {

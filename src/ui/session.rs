@@ -14,7 +14,7 @@ use super::error::PageError;
 use super::lang::Lang;
 use crate::app::AppState;
 use crate::authz::Actor;
-use crate::identity::sessions;
+use crate::identity::operations;
 use crate::web::error::{current_locale, prefer_company_locale, ApiError};
 use crate::web::request::client_ip;
 
@@ -38,15 +38,13 @@ impl FromRequest for Page {
             let state = state.ok_or_else(|| ApiError::internal(&"application state missing"))?;
             let token = token.filter(|t| !t.is_empty()).ok_or(PageError::SignIn)?;
             let timeouts = state.session_timeouts();
-            let session_token = token.clone();
-            let authenticated = state
-                .store
-                .run(move |conn| sessions::authenticate(conn, &session_token, timeouts, ip))
-                .await
-                .map_err(|error| match error {
-                    crate::identity::IdentityError::SessionEnded { .. } => PageError::SignIn,
-                    other => other.into(),
-                })?;
+            let authenticated =
+                operations::authenticate(&state.gate(), token.clone(), timeouts, ip)
+                    .await
+                    .map_err(|error| match error {
+                        crate::identity::IdentityError::SessionEnded { .. } => PageError::SignIn,
+                        other => other.into(),
+                    })?;
             prefer_company_locale(authenticated.company_locale);
             Ok(Page {
                 actor: authenticated.actor,

@@ -94,8 +94,8 @@ async fn submit(
         return sign_in_page(&state, email, Some(problem), StatusCode::FORBIDDEN);
     }
     let client = client_info(&req, None);
-    let limits = (state.login_limits(), state.session_timeouts());
-    let opened = operations::sign_in(&state.gate(), limits, &email, form.password, client).await;
+    let rules = state.sign_in_rules();
+    let opened = operations::sign_in(&state.gate(), rules, &email, form.password, client).await;
     let opened = match opened {
         Ok(opened) => opened,
         Err(error) => {

@@ -150,7 +150,9 @@ impl From<IdentityError> for ApiError {
 
 /// 401 with the reason the session ended, so its holder knows why they were signed out.
 fn session_ended(reason: &str) -> ApiError {
-    let (english, french) = if reason == crate::identity::enforcement::SUPERSEDED {
+    let (english, french) = if reason
+        == crate::identity::end_reasons::EndReason::Superseded.as_str()
+    {
         (
             "This session was ended because the same login signed in on another device.",
             "Cette session a été fermée car le même identifiant s'est connecté sur un autre appareil.",

@@ -1,3 +1,5 @@
+//! Mails in words: French devices and overlaps, probable estimates, escaped HTML.
+
 use super::*;
 use serde_json::json;
 

@@ -19,50 +19,24 @@ use crate::clock::rfc3339;
 use crate::i18n::Locale;
 use crate::seats::findings::EvidenceClass;
 use crate::seats::records::{FindingRow, FindingState};
-use crate::seats::text_column::text_column;
+use crate::seats::text_enum::text_enum;
 use crate::store::schema::alerts;
 
 /// Findings listed in one digest; the count says how many there are in all.
 pub const MAX_DIGEST_FINDINGS: usize = 50;
 
-/// Where a mail stands.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    diesel::expression::AsExpression,
-    diesel::deserialize::FromSqlRow,
-)]
-#[serde(rename_all = "snake_case")]
-#[diesel(sql_type = diesel::sql_types::Text)]
-pub enum AlertState {
-    /// Waiting for its first or next attempt.
-    Queued,
-    Sent,
-    /// The recipient's server refused it for good.
-    Failed,
-}
-
-impl AlertState {
-    pub const ALL: [AlertState; 3] = [AlertState::Queued, AlertState::Sent, AlertState::Failed];
-
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|state| state.as_str() == text)
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AlertState::Queued => "queued",
-            AlertState::Sent => "sent",
-            AlertState::Failed => "failed",
-        }
+text_enum! {
+    /// Where a mail stands.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum AlertState ("alert state") {
+        /// Waiting for its first or next attempt.
+        Queued => "queued",
+        Sent => "sent",
+        /// The recipient's server refused it for good.
+        Failed => "failed",
     }
 }
-
-text_column!(AlertState, "alert state");
 
 /// What happened to the finding that a mail tells about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -105,15 +105,8 @@ impl Collected {
         start: usize,
     ) -> Result<(), Diagnostic> {
         let id = self.annotated_id(source, template.annotation("id"), start)?;
-        self.policies
-            .add_template(template.new_id(id.clone()))
-            .map_err(|e| at(&source.name, &source.text, start, e.to_string()))?;
-        let origin = Origin {
-            source: Rc::clone(source),
-            start,
-        };
-        self.origins.insert(id, origin);
-        Ok(())
+        let added = self.policies.add_template(template.new_id(id.clone()));
+        self.placed(added, id, source, start)
     }
 
     /// A template linked for one principal (and resource): added as the static policy the
@@ -179,10 +172,19 @@ impl Collected {
         start: usize,
     ) -> Result<(), Diagnostic> {
         let id = self.annotated_id(source, policy.annotation("id"), start)?;
-        let renamed = policy.new_id(id.clone());
-        self.policies
-            .add(renamed)
-            .map_err(|e| at(&source.name, &source.text, start, e.to_string()))?;
+        let added = self.policies.add(policy.new_id(id.clone()));
+        self.placed(added, id, source, start)
+    }
+
+    /// Records where the policy `id` starts once it was added, or places why it was not.
+    fn placed(
+        &mut self,
+        added: Result<(), impl std::fmt::Display>,
+        id: PolicyId,
+        source: &Rc<SourceFile>,
+        start: usize,
+    ) -> Result<(), Diagnostic> {
+        added.map_err(|e| at(&source.name, &source.text, start, e.to_string()))?;
         let origin = Origin {
             source: Rc::clone(source),
             start,

@@ -11,8 +11,8 @@ use crate::books::postings::{DocumentRef, EntryDraft, PostingError};
 use crate::books::BooksError;
 use crate::store::DbConnection;
 
+use super::kinds::{DocumentKind, DocumentRow};
 use super::records::{find, resource, stale_document, state_error};
-use super::{DocumentKind, DocumentRow};
 
 /// One move of a status machine: who may make it, to which status, and from which rows.
 #[derive(Debug, Clone, Copy)]

@@ -16,7 +16,7 @@ use crate::books::parties;
 use crate::books::BooksError;
 use crate::store::DbConnection;
 
-use super::{DocumentKind, DocumentRow, Draft, Editable};
+use super::kinds::{DocumentKind, DocumentRow, Draft, Editable};
 
 /// The kind's resource for the policies: its author, date and amount.
 pub fn resource<K: DocumentKind>(company_id: &str, row: &DocumentRow) -> Resource {

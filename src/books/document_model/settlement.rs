@@ -4,8 +4,8 @@ use crate::authz::Actor;
 use crate::books::BooksError;
 use crate::store::DbConnection;
 
+use super::kinds::{DocumentKind, DocumentRow, SettledTable};
 use super::records::state_error;
-use super::{DocumentKind, DocumentRow, SettledTable};
 
 /// The statuses a payable document reaches as it is settled.
 pub mod settled {

@@ -1,7 +1,7 @@
 //! Estimates, invoices, bills, credit notes and payments: listed, created and read the same
 //! way, whatever their kind (`Filed`); the drafts of the editable kinds changed.
 
-use super::Creation;
+use super::creation::Creation;
 use crate::authz::{Actor, Gate};
 use crate::books::document_model::{self as model, Draft, Editable};
 use crate::books::filed::Filed;

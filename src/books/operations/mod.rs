@@ -3,6 +3,7 @@
 //! domain function there. The faces never open a connection.
 
 mod accounts;
+mod creation;
 mod documents;
 mod journal;
 mod parties;
@@ -11,6 +12,7 @@ mod steps;
 mod timesheets;
 
 pub use accounts::{create_account, list_accounts, update_account};
+pub use creation::Creation;
 pub use documents::{create_record, get_record, list_records, update_draft};
 pub use journal::{get_closing_date, list_closing_exceptions, set_closing_date};
 pub use journal::{get_entry, list_entries, post_entry, reverse_entry};
@@ -18,20 +20,3 @@ pub use parties::{create_party, get_party, list_parties, update_party};
 pub use reports::{aged_payables, aged_receivables, balance_sheet, profit_and_loss, trial_balance};
 pub use steps::{approve_bill, convert_estimate, send_invoice, void_invoice, Asked};
 pub use timesheets::{create_timesheet, get_timesheet, list_timesheets, update_timesheet};
-
-use super::IdempotencyKey;
-
-/// How a create was asked for: with the closing-date override or not, and the client's
-/// `Idempotency-Key`.
-#[derive(Debug, Clone, Default)]
-pub struct Creation {
-    pub override_closing_date: bool,
-    pub key: Option<IdempotencyKey>,
-}
-
-impl Creation {
-    /// The override and the key, as the domain functions take them.
-    pub fn parts(&self) -> (bool, Option<&IdempotencyKey>) {
-        (self.override_closing_date, self.key.as_ref())
-    }
-}

@@ -3,7 +3,8 @@
 
 use diesel::prelude::*;
 
-use super::{Paid, PaymentRow};
+use super::record::{Paid, PaymentRow};
+use super::views::{BillPaymentView, PaymentView};
 use crate::authz::{Action, ResourceKind};
 use crate::books::bills::Bills;
 use crate::books::chart::Chart;
@@ -14,7 +15,7 @@ use crate::store::schema::{bill_payments, payments};
 use crate::store::DbConnection;
 
 impl Paid for Invoices {
-    type Payment = super::PaymentView;
+    type Payment = PaymentView;
     const PAYMENT: ResourceKind = ResourceKind::Payment;
     const PAY: Action = Action::ReceivePayment;
     const VIEW_PAYMENTS: Action = Action::ViewPayment;
@@ -73,7 +74,7 @@ impl Paid for Invoices {
 }
 
 impl Paid for Bills {
-    type Payment = super::BillPaymentView;
+    type Payment = BillPaymentView;
     const PAYMENT: ResourceKind = ResourceKind::BillPayment;
     const PAY: Action = Action::PayBill;
     const VIEW_PAYMENTS: Action = Action::ViewBillPayment;

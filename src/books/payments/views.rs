@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::PaymentRow;
+use super::record::PaymentRow;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PaymentView {

@@ -3,29 +3,10 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{PostingError, MAX_ENTRY_LINES};
+use super::errors::{PostingError, MAX_ENTRY_LINES};
+use super::source::SourceRef;
 use crate::books::chart::Chart;
 use crate::books::money::Cents;
-
-/// What an entry records; with `SourceRef::id`, it links the entry to its document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SourceKind {
-    Invoice,
-    InvoiceVoid,
-    Payment,
-    Bill,
-    BillPayment,
-    JournalEntry,
-    Reversal,
-    CreditNote,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SourceRef {
-    pub kind: SourceKind,
-    pub id: String,
-}
 
 /// One side of one account in an entry: exactly one of the amounts is positive.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -198,13 +179,5 @@ pub(super) fn require_account<'a>(chart: &Chart, number: &'a str) -> Result<&'a 
         None => Err(PostingError::MissingAccount {
             account: number.to_owned(),
         }),
-    }
-}
-
-/// The document (or manual entry) an entry records.
-pub(super) fn source(kind: SourceKind, id: &str) -> SourceRef {
-    SourceRef {
-        kind,
-        id: id.to_owned(),
     }
 }

@@ -3,8 +3,10 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::entry::source;
-use super::{EntryDraft, PostingError, PostingLine, SourceKind, MAX_MEMO_CHARS};
+use super::entry::{EntryDraft, PostingLine};
+use super::errors::{PostingError, MAX_MEMO_CHARS};
+use super::source::source;
+use super::source::SourceKind;
 use crate::books::chart::Chart;
 use crate::books::money::Cents;
 

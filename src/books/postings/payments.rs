@@ -2,8 +2,11 @@
 
 use chrono::NaiveDate;
 
-use super::entry::{finish, require_account, source};
-use super::{EntryDraft, PostingError, PostingLine, SourceKind};
+use super::entry::{finish, require_account};
+use super::entry::{EntryDraft, PostingLine};
+use super::errors::PostingError;
+use super::source::source;
+use super::source::SourceKind;
 use crate::books::chart::{self, Chart};
 use crate::books::money::Cents;
 

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::ReportError;
+use super::ledger_lines::ReportError;
 use crate::books::money::{Cents, MoneyError};
 
 /// An invoice (for aged receivables) or bill (for aged payables) with what is

@@ -5,9 +5,11 @@ use proptest::prelude::*;
 use super::*;
 use crate::books::chart::Chart;
 use crate::books::documents::{price_document, LineInput};
+use crate::books::money::Cents;
 use crate::books::postings::{
     self, DocumentRef, EntryDraft, ManualEntryInput, ManualLineInput, PaymentRef,
 };
+use chrono::NaiveDate;
 
 const RATES: [i64; 5] = [2000, 1000, 550, 210, 0];
 const INCOME: [Option<&str>; 3] = [None, Some("701"), Some("707")];

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
-use super::{totals_by_account, AccountTotals, LedgerLine, ReportError};
+use super::ledger_lines::{totals_by_account, AccountTotals, LedgerLine, ReportError};
 use crate::books::chart::AccountClass;
 use crate::books::money::Cents;
 

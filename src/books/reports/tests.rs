@@ -1,6 +1,9 @@
 //! The statements and the aged report on small hand-written ledgers.
 
 use super::*;
+use crate::books::chart::AccountClass;
+use crate::books::money::Cents;
+use chrono::NaiveDate;
 
 fn day(month: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2025, month, d).unwrap()

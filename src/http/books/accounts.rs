@@ -4,13 +4,14 @@ use actix_web::{get, post, route, web, HttpRequest};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::answers::{created, found, saved, Answer};
 use super::caller::{Caller, PageQuery, Paging};
 use super::parse::idempotency_key;
-use super::{created, found, saved, Answer};
 use crate::books::accounts::{account_problem, AccountNames, AccountView};
 use crate::books::chart::Account;
 use crate::books::ledger::parse_class;
 use crate::books::operations;
+use crate::http::listing::Listing;
 use crate::http::versions::expected_version;
 use crate::web::error::ApiError;
 
@@ -52,7 +53,13 @@ pub struct AccountList {
 /// The chart of accounts, in number order.
 #[utoipa::path(params(PageQuery), responses((status = 200, body = AccountList), (status = 403)), tag = "accounting", security(("bearer" = [])))]
 #[get("/v1/companies/{company_id}/accounts")]
-pub async fn list_accounts(caller: Caller, path: web::Path<String>, paging: Paging) -> Answer {
+pub async fn list_accounts(
+    caller: Caller,
+    path: web::Path<String>,
+    query: web::Query<PageQuery>,
+    listing: Listing,
+) -> Answer {
+    let paging = Paging::new(query, listing)?;
     let request = paging.request.clone();
     let page = operations::list_accounts(&caller.gate, caller.actor, path.into_inner(), request);
     found(paging.sealed(page.await?))

@@ -45,35 +45,23 @@ pub struct PageQuery {
     cursor: Option<String>,
 }
 
-/// The page a list's query asks for, its cursor opened by the list's `Listing`.
+/// The page a list asks for, and the list's `Listing` that seals the next cursor.
 pub struct Paging {
     pub request: PageRequest,
     listing: Listing,
 }
 
 impl Paging {
+    /// The page `query` asks for, its cursor opened by the list's `listing`.
+    pub fn new(query: web::Query<PageQuery>, listing: Listing) -> Result<Self, ApiError> {
+        let query = query.into_inner();
+        let cursor = listing.open(query.cursor.as_deref())?;
+        let request = PageRequest::parse(query.limit, cursor.as_deref())?;
+        Ok(Self { request, listing })
+    }
+
     /// The page with its next cursor sealed for this list.
     pub fn sealed<T>(&self, page: Page<T>) -> Page<T> {
         self.listing.sealed(page)
-    }
-}
-
-impl FromRequest for Paging {
-    type Error = actix_web::Error;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
-
-    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let query = web::Query::<PageQuery>::from_request(req, payload);
-        let listing = Listing::from_request(req, payload);
-        Box::pin(async move {
-            let query = query.await?.into_inner();
-            let listing = listing.await?;
-            let cursor = listing
-                .open(query.cursor.as_deref())
-                .map_err(ApiError::from)?;
-            let request =
-                PageRequest::parse(query.limit, cursor.as_deref()).map_err(ApiError::from)?;
-            Ok(Paging { request, listing })
-        })
     }
 }

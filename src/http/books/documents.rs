@@ -11,9 +11,9 @@ use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, SchemaType, T
 use utoipa::openapi::{Ref, RefOr};
 use utoipa::{PartialSchema, ToSchema};
 
+use super::answers::{created, found, saved, Answer};
 use super::caller::{Caller, Paging};
 use super::parse::{idempotency_key, optional_version, override_requested};
-use super::{created, found, saved, Answer};
 use crate::books::document_model::{Draft, Editable};
 use crate::books::filed::Filed;
 use crate::books::operations::{self, Asked, Creation};
@@ -37,6 +37,7 @@ pub struct ActionRequest {
     override_closing_date: Option<bool>,
 }
 
+/// 200 with a page of the kind's records.
 pub async fn list<K: Filed>(caller: Caller, path: web::Path<String>, paging: Paging) -> Answer
 where
     K::View: Listed,
@@ -47,6 +48,7 @@ where
     found(DocumentList::from(paging.sealed(page.await?)))
 }
 
+/// 201 with the new record (or the first answer to a repeated `Idempotency-Key`).
 pub async fn create<K, R>(
     caller: Caller,
     (req, path): (HttpRequest, web::Path<String>),
@@ -71,10 +73,12 @@ where
     )
 }
 
+/// 200 with the record the path names.
 pub async fn get<K: Filed>(caller: Caller, path: web::Path<(String, String)>) -> Answer {
     found(operations::get_record::<K>(&caller.gate, caller.actor, path.into_inner()).await?)
 }
 
+/// 200 with the changed draft, or 409 `conflict` with the current one.
 pub async fn update<K, R>(
     caller: Caller,
     (req, path): (HttpRequest, web::Path<(String, String)>),

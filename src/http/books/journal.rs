@@ -4,13 +4,14 @@ use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::answers::{created, found, saved, Answer};
 use super::caller::{Caller, PageQuery, Paging};
 use super::parse::{idempotency_key, override_requested, parse_date, parse_optional_date};
-use super::{created, found, saved, Answer};
 use crate::books::closing::{ClosingDateView, ExceptionView};
 use crate::books::ledger::EntryView;
 use crate::books::operations;
 use crate::books::postings::{ManualEntryInput, ManualLineInput};
+use crate::http::listing::Listing;
 use crate::http::versions::expected_version;
 use crate::web::error::ApiError;
 
@@ -121,7 +122,13 @@ fn parse_entry(body: &EntryRequest) -> Result<ManualEntryInput, ApiError> {
 /// The journal, in entry number order.
 #[utoipa::path(params(PageQuery), responses((status = 200, body = EntryList), (status = 403)), tag = "accounting", security(("bearer" = [])))]
 #[get("/v1/companies/{company_id}/journal-entries")]
-pub async fn list_entries(caller: Caller, path: web::Path<String>, paging: Paging) -> Answer {
+pub async fn list_entries(
+    caller: Caller,
+    path: web::Path<String>,
+    query: web::Query<PageQuery>,
+    listing: Listing,
+) -> Answer {
+    let paging = Paging::new(query, listing)?;
     let request = paging.request.clone();
     let page = operations::list_entries(&caller.gate, caller.actor, path.into_inner(), request);
     found(paging.sealed(page.await?))
@@ -210,8 +217,10 @@ pub async fn set_closing_date(
 pub async fn list_closing_exceptions(
     caller: Caller,
     path: web::Path<String>,
-    paging: Paging,
+    query: web::Query<PageQuery>,
+    listing: Listing,
 ) -> Answer {
+    let paging = Paging::new(query, listing)?;
     let (company_id, request) = (path.into_inner(), paging.request.clone());
     let page = operations::list_closing_exceptions(&caller.gate, caller.actor, company_id, request);
     found(paging.sealed(page.await?))

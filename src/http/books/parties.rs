@@ -4,11 +4,12 @@ use actix_web::{get, post, route, web, HttpRequest};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::answers::{created, found, saved, Answer};
 use super::caller::{Caller, PageQuery, Paging};
 use super::parse::idempotency_key;
-use super::{created, found, saved, Answer};
 use crate::books::operations;
 use crate::books::parties::{PartyInput, PartyKind, PartyView};
+use crate::http::listing::Listing;
 use crate::http::versions::expected_version;
 use crate::web::error::ApiError;
 
@@ -92,7 +93,13 @@ async fn update(
 /// The company's customers.
 #[utoipa::path(params(PageQuery), responses((status = 200, body = PartyList), (status = 403), (status = 404)), tag = "sales", security(("bearer" = [])))]
 #[get("/v1/companies/{company_id}/customers")]
-pub async fn list_customers(caller: Caller, path: web::Path<String>, paging: Paging) -> Answer {
+pub async fn list_customers(
+    caller: Caller,
+    path: web::Path<String>,
+    query: web::Query<PageQuery>,
+    listing: Listing,
+) -> Answer {
+    let paging = Paging::new(query, listing)?;
     list(caller, path.into_inner(), PartyKind::Customer, paging).await
 }
 
@@ -146,7 +153,13 @@ pub async fn update_customer(
 /// The company's vendors.
 #[utoipa::path(params(PageQuery), responses((status = 200, body = PartyList), (status = 403), (status = 404)), tag = "purchases", security(("bearer" = [])))]
 #[get("/v1/companies/{company_id}/vendors")]
-pub async fn list_vendors(caller: Caller, path: web::Path<String>, paging: Paging) -> Answer {
+pub async fn list_vendors(
+    caller: Caller,
+    path: web::Path<String>,
+    query: web::Query<PageQuery>,
+    listing: Listing,
+) -> Answer {
+    let paging = Paging::new(query, listing)?;
     list(caller, path.into_inner(), PartyKind::Vendor, paging).await
 }
 

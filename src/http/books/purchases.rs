@@ -4,16 +4,17 @@ use actix_web::{get, post, route, web, HttpRequest};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::answers::{saved, Answer};
 use super::caller::{Caller, PageQuery, Paging};
 use super::documents::{self, ActionRequest, DocumentList, DocumentRequest, Listed};
 use super::parse::{parse_document, parse_payment, LineRequest};
-use super::{saved, Answer};
 use crate::books::bills::{BillView, Bills};
 use crate::books::common::checked_text;
 use crate::books::document_model::Draft;
 use crate::books::filed::PaymentsOf;
 use crate::books::operations;
 use crate::books::payments::{BillPaymentView, PaymentInput};
+use crate::http::listing::Listing;
 use crate::web::error::ApiError;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -85,8 +86,13 @@ impl Listed for BillPaymentView {
 
 #[utoipa::path(params(PageQuery), responses((status = 200, body = BillList), (status = 403)), tag = "purchases", security(("bearer" = [])))]
 #[get("/v1/companies/{company_id}/bills")]
-pub async fn list_bills(caller: Caller, path: web::Path<String>, paging: Paging) -> Answer {
-    documents::list::<Bills>(caller, path, paging).await
+pub async fn list_bills(
+    caller: Caller,
+    path: web::Path<String>,
+    query: web::Query<PageQuery>,
+    listing: Listing,
+) -> Answer {
+    documents::list::<Bills>(caller, path, Paging::new(query, listing)?).await
 }
 
 #[utoipa::path(request_body = BillRequest, responses((status = 201, body = BillView), (status = 400), (status = 403), (status = 409, description = "invalid_state"), (status = 422, description = "idempotency_key_reused")), tag = "purchases", security(("bearer" = [])))]
@@ -135,8 +141,13 @@ pub async fn approve_bill(
 
 #[utoipa::path(params(PageQuery), responses((status = 200, body = BillPaymentList), (status = 403)), tag = "purchases", security(("bearer" = [])))]
 #[get("/v1/companies/{company_id}/bill-payments")]
-pub async fn list_bill_payments(caller: Caller, path: web::Path<String>, paging: Paging) -> Answer {
-    documents::list::<PaymentsOf<Bills>>(caller, path, paging).await
+pub async fn list_bill_payments(
+    caller: Caller,
+    path: web::Path<String>,
+    query: web::Query<PageQuery>,
+    listing: Listing,
+) -> Answer {
+    documents::list::<PaymentsOf<Bills>>(caller, path, Paging::new(query, listing)?).await
 }
 
 #[utoipa::path(request_body = BillPaymentRequest, responses((status = 201, body = BillPaymentView), (status = 400), (status = 403), (status = 409, description = "invalid_state"), (status = 422, description = "idempotency_key_reused")), tag = "purchases", security(("bearer" = [])))]

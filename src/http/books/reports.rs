@@ -4,9 +4,9 @@ use actix_web::{get, web};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::answers::{found, Answer};
 use super::caller::Caller;
 use super::parse::parse_optional_date;
-use super::{found, Answer};
 use crate::books::operations;
 use crate::books::reports::ReportPeriod;
 use crate::web::error::ApiError;

@@ -4,13 +4,13 @@ use actix_web::{get, post, route, web, HttpRequest};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::answers::{saved, Answer};
 use super::caller::{Caller, PageQuery, Paging};
 use super::documents::{self, ActionRequest, DocumentList, DocumentRequest, Listed};
 use super::parse::{
     parse_date, parse_document, parse_lines, parse_optional_date, parse_payment, required_id,
     resolve_due_date, LineRequest,
 };
-use super::{saved, Answer};
 use crate::books::credit_notes::{CreditNoteInput, CreditNoteView, CreditNotes};
 use crate::books::document_model::Draft;
 use crate::books::estimates::{Conversion, EstimateView, Estimates};
@@ -18,6 +18,7 @@ use crate::books::filed::PaymentsOf;
 use crate::books::invoices::{InvoiceView, Invoices};
 use crate::books::operations;
 use crate::books::payments::{PaymentInput, PaymentView};
+use crate::http::listing::Listing;
 use crate::web::error::ApiError;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -144,8 +145,13 @@ impl Listed for PaymentView {
 
 #[utoipa::path(params(PageQuery), responses((status = 200, body = EstimateList), (status = 403)), tag = "sales", security(("bearer" = [])))]
 #[get("/v1/companies/{company_id}/estimates")]
-pub async fn list_estimates(caller: Caller, path: web::Path<String>, paging: Paging) -> Answer {
-    documents::list::<Estimates>(caller, path, paging).await
+pub async fn list_estimates(
+    caller: Caller,
+    path: web::Path<String>,
+    query: web::Query<PageQuery>,
+    listing: Listing,
+) -> Answer {
+    documents::list::<Estimates>(caller, path, Paging::new(query, listing)?).await
 }
 
 #[utoipa::path(request_body = SaleRequest, responses((status = 201, body = EstimateView), (status = 400), (status = 403), (status = 409, description = "invalid_state"), (status = 422, description = "idempotency_key_reused")), tag = "sales", security(("bearer" = [])))]
@@ -182,8 +188,13 @@ pub async fn update_estimate(
 
 #[utoipa::path(params(PageQuery), responses((status = 200, body = InvoiceList), (status = 403)), tag = "sales", security(("bearer" = [])))]
 #[get("/v1/companies/{company_id}/invoices")]
-pub async fn list_invoices(caller: Caller, path: web::Path<String>, paging: Paging) -> Answer {
-    documents::list::<Invoices>(caller, path, paging).await
+pub async fn list_invoices(
+    caller: Caller,
+    path: web::Path<String>,
+    query: web::Query<PageQuery>,
+    listing: Listing,
+) -> Answer {
+    documents::list::<Invoices>(caller, path, Paging::new(query, listing)?).await
 }
 
 #[utoipa::path(request_body = SaleRequest, responses((status = 201, body = InvoiceView), (status = 400), (status = 403), (status = 409, description = "invalid_state"), (status = 422, description = "idempotency_key_reused")), tag = "sales", security(("bearer" = [])))]
@@ -244,8 +255,13 @@ pub async fn void_invoice(
 
 #[utoipa::path(params(PageQuery), responses((status = 200, body = CreditNoteList), (status = 403)), tag = "sales", security(("bearer" = [])))]
 #[get("/v1/companies/{company_id}/credit-notes")]
-pub async fn list_credit_notes(caller: Caller, path: web::Path<String>, paging: Paging) -> Answer {
-    documents::list::<CreditNotes>(caller, path, paging).await
+pub async fn list_credit_notes(
+    caller: Caller,
+    path: web::Path<String>,
+    query: web::Query<PageQuery>,
+    listing: Listing,
+) -> Answer {
+    documents::list::<CreditNotes>(caller, path, Paging::new(query, listing)?).await
 }
 
 #[utoipa::path(request_body = CreditNoteRequest, responses((status = 201, body = CreditNoteView), (status = 400), (status = 403), (status = 409, description = "invalid_state"), (status = 422, description = "idempotency_key_reused")), tag = "sales", security(("bearer" = [])))]
@@ -267,8 +283,13 @@ pub async fn get_credit_note(caller: Caller, path: web::Path<(String, String)>) 
 
 #[utoipa::path(params(PageQuery), responses((status = 200, body = PaymentList), (status = 403)), tag = "sales", security(("bearer" = [])))]
 #[get("/v1/companies/{company_id}/payments")]
-pub async fn list_payments(caller: Caller, path: web::Path<String>, paging: Paging) -> Answer {
-    documents::list::<PaymentsOf<Invoices>>(caller, path, paging).await
+pub async fn list_payments(
+    caller: Caller,
+    path: web::Path<String>,
+    query: web::Query<PageQuery>,
+    listing: Listing,
+) -> Answer {
+    documents::list::<PaymentsOf<Invoices>>(caller, path, Paging::new(query, listing)?).await
 }
 
 #[utoipa::path(request_body = PaymentRequest, responses((status = 201, body = PaymentView), (status = 400), (status = 403), (status = 409, description = "invalid_state"), (status = 422, description = "idempotency_key_reused")), tag = "sales", security(("bearer" = [])))]

@@ -4,11 +4,12 @@ use actix_web::{get, post, route, web, HttpRequest};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::answers::{created, found, saved, Answer};
 use super::caller::{Caller, PageQuery, Paging};
 use super::parse::{idempotency_key, parse_date};
-use super::{created, found, saved, Answer};
 use crate::books::operations;
 use crate::books::timesheets::{TimesheetInput, TimesheetView};
+use crate::http::listing::Listing;
 use crate::http::versions::expected_version;
 use crate::web::error::ApiError;
 
@@ -48,7 +49,13 @@ fn parse(body: &TimesheetRequest) -> Result<TimesheetInput, ApiError> {
 /// The caller's own time entries.
 #[utoipa::path(params(PageQuery), responses((status = 200, body = TimesheetList), (status = 403)), tag = "timesheets", security(("bearer" = [])))]
 #[get("/v1/companies/{company_id}/timesheets")]
-pub async fn list_timesheets(caller: Caller, path: web::Path<String>, paging: Paging) -> Answer {
+pub async fn list_timesheets(
+    caller: Caller,
+    path: web::Path<String>,
+    query: web::Query<PageQuery>,
+    listing: Listing,
+) -> Answer {
+    let paging = Paging::new(query, listing)?;
     let request = paging.request.clone();
     let page = operations::list_timesheets(&caller.gate, caller.actor, path.into_inner(), request);
     found(paging.sealed(page.await?))

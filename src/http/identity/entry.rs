@@ -161,9 +161,9 @@ pub async fn sign_in(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let client = client_info(&req, parse_optional_device(body.device_id)?);
-    let limits = (state.login_limits(), state.session_timeouts());
+    let rules = state.sign_in_rules();
     let opened =
-        operations::sign_in(&state.gate(), limits, &body.email, body.password, client).await?;
+        operations::sign_in(&state.gate(), rules, &body.email, body.password, client).await?;
     Ok(HttpResponse::Created().json(session_created(opened)))
 }
 

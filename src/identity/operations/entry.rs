@@ -4,10 +4,10 @@
 use crate::authz::Gate;
 use crate::identity::companies::{self, Signup};
 use crate::identity::fields::{Email, Password};
-use crate::identity::login_limits::LoginLimits;
 use crate::identity::models::{CompanyRow, UserRow};
 use crate::identity::sessions::{self, Authenticated, ClientInfo, OpenedSession, SessionTimeouts};
-use crate::identity::{passwords, sign_in as signing_in, users, IdentityError};
+use crate::identity::sign_in::{self as signing_in, SignInRules};
+use crate::identity::{passwords, users, IdentityError};
 use crate::store::write_transaction;
 
 /// Creates a company with its primary admin, signed in, in one transaction.
@@ -33,7 +33,7 @@ pub async fn sign_up(
 /// cannot match a user: they get the answer of any wrong credential.
 pub async fn sign_in(
     gate: &Gate,
-    (limits, timeouts): (LoginLimits, SessionTimeouts),
+    rules: SignInRules,
     email: &str,
     password: String,
     client: ClientInfo,
@@ -43,7 +43,7 @@ pub async fn sign_in(
         return Err(IdentityError::InvalidCredentials);
     }
     gate.unauthenticated(move |conn| {
-        signing_in::sign_in(conn, limits, timeouts, email.as_str(), &password, &client)
+        signing_in::sign_in(conn, rules, email.as_str(), &password, &client)
     })
     .await
 }

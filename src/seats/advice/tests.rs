@@ -1,3 +1,5 @@
+//! The advice: the cheapest honest plan and role mix, and the reasons it gives.
+
 use super::*;
 
 fn work(login: &str, role: Role, people: u32, duties: &[DutyGroup]) -> LoginWork {

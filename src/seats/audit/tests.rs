@@ -1,3 +1,5 @@
+//! The audit of one company end to end: findings, seats, the people behind them, advice.
+
 use super::*;
 use crate::identity::roles::{Plan, Role};
 use crate::seats::advice::ReasonCode;

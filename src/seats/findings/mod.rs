@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use super::explain;
 use super::plans::{EffectiveSeats, SeatCount, SeatUser};
-use super::text_column::text_column;
+use super::text_enum::text_enum;
 use crate::seats::detectors::handover::Handover;
 use crate::seats::detectors::headcount::Headcount;
 use crate::seats::detectors::spread::SpreadDay;
@@ -39,46 +39,15 @@ impl FindingKind {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    diesel::expression::AsExpression,
-    diesel::deserialize::FromSqlRow,
-)]
-#[serde(rename_all = "snake_case")]
-#[diesel(sql_type = diesel::sql_types::Text)]
-pub enum Severity {
-    Low,
-    Medium,
-    High,
-}
-
-impl Severity {
-    pub const ALL: [Severity; 3] = [Severity::Low, Severity::Medium, Severity::High];
-
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL
-            .into_iter()
-            .find(|severity| severity.as_str() == text)
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Low => "low",
-            Severity::Medium => "medium",
-            Severity::High => "high",
-        }
+text_enum! {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Severity ("severity") {
+        Low => "low",
+        Medium => "medium",
+        High => "high",
     }
 }
-
-text_column!(Severity, "severity");
 
 /// How a finding is known: `proven` by what was seen (the lower bounds), or `probable`, an
 /// inference such as hand-over sharing that one honest explanation could still undo.

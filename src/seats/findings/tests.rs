@@ -1,3 +1,5 @@
+//! Findings drafted from the signals: kinds, severities, fingerprints and their words.
+
 use super::*;
 use crate::identity::roles::{Plan, Role};
 use crate::seats::plans::{count_seats, SeatPlan};

@@ -1,3 +1,5 @@
+//! Parsing imports: CSV and JSON rows, bad rows named by row and field, good rows kept.
+
 use super::*;
 use chrono::TimeZone;
 

@@ -16,14 +16,15 @@ use crate::store::schema::findings;
 use crate::store::DbConnection;
 
 /// What one audit did to the stored findings. The counts are the run's summary; the
-/// transitions carry each finding whose state or content changed, before and after, for the
-/// caller to act on in the same transaction (the alerts it calls for).
+/// transitions name each finding whose state or content changed.
 #[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct FindingChanges {
     pub opened: u32,
     pub updated: u32,
     pub reopened: u32,
     pub unchanged: u32,
+    /// Each finding before and after, for the caller to act on in the same transaction
+    /// (the alerts it calls for).
     #[serde(skip)]
     pub transitions: Vec<FindingTransition>,
 }

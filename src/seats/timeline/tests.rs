@@ -1,3 +1,5 @@
+//! Sign-in events into sessions: idle gaps, stray sign-outs, devices and logins kept apart.
+
 use super::*;
 use chrono::TimeZone;
 

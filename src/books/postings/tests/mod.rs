@@ -1,7 +1,7 @@
 //! The builders' entries, checked line by line: the helpers the tests share, and the
 //! entry's own checks.
 
-use super::entry::source;
+use super::source::source;
 use super::*;
 use crate::books::chart::{self, AccountClass, Chart};
 use crate::books::documents::{price_document, LineInput, PricedDocument};

@@ -1,3 +1,5 @@
+//! Concurrent use against a brute-force oracle, with the device-switch grace.
+
 use super::*;
 use crate::seats::detectors::test_sessions::{at, session};
 use crate::seats::index::group_by_login;

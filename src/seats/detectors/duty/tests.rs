@@ -1,3 +1,5 @@
+//! Duty spread: distinct duties on distinct devices at once, and what does not count.
+
 use super::*;
 use crate::seats::detectors::test_sessions::{at, session};
 use crate::seats::index::group_by_login;
