@@ -3,20 +3,17 @@
 use std::sync::Arc;
 
 use crate::authz::group_commit::GroupCommit;
-use crate::authz::{ActionQueue, Authz, Gate};
+use crate::authz::Gate;
 use crate::config::Settings;
 use crate::identity::login_limits::LoginLimits;
 use crate::identity::sessions::SessionTimeouts;
 use crate::identity::sign_in::SignInRules;
 use crate::paging::CursorKey;
-use crate::store::Store;
 
 #[derive(Clone)]
 pub struct AppState {
-    pub store: Store,
-    /// Runs every authorized action, in group commits.
-    pub actions: ActionQueue,
-    pub authz: Arc<Authz>,
+    /// What every domain operation acts through: the store, the writer's queue, the policies.
+    pub gate: Gate,
     pub settings: Arc<Settings>,
     /// Answers `/v1/authorize`: questions decided and logged in group commits.
     pub decision_point: GroupCommit,
@@ -25,8 +22,8 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn gate(&self) -> Gate {
-        Gate::new(self.store.clone(), self.actions.clone(), self.authz.clone())
+    pub fn gate(&self) -> &Gate {
+        &self.gate
     }
 
     pub fn session_timeouts(&self) -> SessionTimeouts {

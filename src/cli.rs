@@ -122,7 +122,7 @@ fn serve(settings: Settings, demo: bool) -> ExitCode {
         let backend = settings.database.backend_name();
         let application = Application::build(settings).map_err(|e| e.to_string())?;
         if demo {
-            seat_commands::seed_demo(application.state(), application.port()).await?;
+            seat_commands::seed_demo(&application).await?;
         }
         let scheduler = application
             .start_scheduler()

@@ -13,7 +13,7 @@ use tokio_cron_scheduler::JobScheduler;
 use crate::alerts::scheduler::{self, JobContext, JobSettings};
 use crate::app::AppState;
 use crate::authz::group_commit::GroupCommit;
-use crate::authz::{self, ActionQueue, Authz, Engines};
+use crate::authz::{self, ActionQueue, Authz, Engines, Gate};
 use crate::config::Settings;
 use crate::http;
 use crate::paging::CursorKey;
@@ -56,6 +56,7 @@ pub struct Application {
     server: Server,
     state: AppState,
     jobs: JobContext,
+    store: Store,
 }
 
 impl Application {
@@ -83,19 +84,18 @@ impl Application {
                 authz.clone(),
                 Arc::new(move |company: &str, questions| limiter.allow(company, questions)),
             ),
-            actions: ActionQueue::start(store.clone()),
-            store,
-            authz,
+            gate: Gate::new(store.clone(), ActionQueue::start(store.clone()), authz),
             settings: Arc::new(settings),
             cursor_key,
         };
-        let jobs = JobContext::new(state.store.clone(), job_settings(&state))?;
+        let jobs = JobContext::new(store.clone(), job_settings(&state))?;
         let server = serve(listener, state.clone())?;
         Ok(Self {
             port,
             server,
             state,
             jobs,
+            store,
         })
     }
 
@@ -105,6 +105,12 @@ impl Application {
 
     pub fn state(&self) -> &AppState {
         &self.state
+    }
+
+    /// The database, for what no request writes: the demo company, and the data tests and
+    /// benches seed directly.
+    pub fn store(&self) -> &Store {
+        &self.store
     }
 
     /// What the scheduled jobs of this node work with (tests run them directly).

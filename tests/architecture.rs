@@ -75,7 +75,7 @@ fn naming(from: &str, to: &str) -> Vec<String> {
 
 #[test]
 fn the_faces_reach_the_database_only_through_the_domains() {
-    for face in ["http", "ui", "app", "cli"] {
+    for face in ["http", "ui", "app"] {
         let files = naming(face, "store");
         assert!(files.is_empty(), "{face} names crate::store in {files:?}");
     }

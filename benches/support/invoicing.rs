@@ -28,7 +28,7 @@ pub async fn start(database_url: &str, plan: &str) -> (Target, Store) {
     seatwarden::telemetry::init(&raw.log_filter);
     let application = Application::build(raw.validate().expect("settings")).expect("server");
     let base = format!("http://127.0.0.1:{}", application.port());
-    let store = application.state().store.clone();
+    let store = application.store().clone();
     tokio::spawn(application.run_until_stopped());
     let client = Client::new();
     let (token, company_id) =

@@ -23,14 +23,7 @@ impl Gate {
         }
     }
 
-    pub fn store(&self) -> &Store {
-        &self.store
-    }
-
-    pub fn actions(&self) -> &ActionQueue {
-        &self.actions
-    }
-
+    /// The policies, for the demo company's seeding, which audits what it seeded.
     pub fn authz(&self) -> &Arc<Authz> {
         &self.authz
     }

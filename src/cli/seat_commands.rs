@@ -8,13 +8,13 @@ use std::process::ExitCode;
 use super::demo::{self, DemoCompany};
 use super::table::findings_table;
 use crate::alerts::audits::audit_now;
-use crate::app::AppState;
 use crate::config::Settings;
 use crate::seats::import::{self, ParsedImport};
 use crate::seats::records::FindingView;
 use crate::seats::service::imports::import_now;
 use crate::seats::storage::users::company_ids;
 use crate::seats::SeatsError;
+use crate::startup::Application;
 use crate::store::{write_transaction, Store};
 
 /// Exit code of `audit` when a high-severity finding is open.
@@ -138,11 +138,12 @@ fn describe(company_id: &str, error: SeatsError) -> String {
 
 /// Seeds the demo company when the database is empty, and tells in the log how to sign in to
 /// the API and to the pages served on `port`.
-pub async fn seed_demo(state: &AppState, port: u16) -> Result<Option<DemoCompany>, String> {
-    let authz = state.authz.clone();
+pub async fn seed_demo(application: &Application) -> Result<Option<DemoCompany>, String> {
+    let (state, port) = (application.state(), application.port());
+    let authz = state.gate.authz().clone();
     let config = state.settings.audit_config();
-    let seeded = state
-        .store
+    let seeded = application
+        .store()
         .write(move |conn| demo::seed_if_empty(conn, &authz, &config))
         .await
         .map_err(|error: SeatsError| format!("demo: {error}"))?;

@@ -60,7 +60,7 @@ pub async fn get_alert_settings(
     Auth(actor): Auth,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let view = operations::alert_settings(&state.gate(), actor, path.into_inner()).await?;
+    let view = operations::alert_settings(state.gate(), actor, path.into_inner()).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -81,7 +81,7 @@ pub async fn set_alert_settings(
     let update = AlertSettings::parse(&body.recipients, &body.min_severity, body.digest_enabled)?;
     let version = expected_version(&req, body.version)?;
     let view =
-        operations::set_alert_settings(&state.gate(), actor, path.into_inner(), update, version)
+        operations::set_alert_settings(state.gate(), actor, path.into_inner(), update, version)
             .await?;
     Ok(HttpResponse::Ok().json(view))
 }
@@ -115,7 +115,7 @@ pub async fn list_alerts(
             Some(_) => return Err(ApiError::invalid_field("limit", "must be from 1 to 200")),
         },
     };
-    let mut page = operations::list_alerts(&state.gate(), actor, path.into_inner(), filter).await?;
+    let mut page = operations::list_alerts(state.gate(), actor, path.into_inner(), filter).await?;
     page.next = listing.seal(page.next);
     Ok(HttpResponse::Ok().json(page))
 }

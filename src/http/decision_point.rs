@@ -195,7 +195,7 @@ async fn session_company(
     };
     let actor = authenticated.actor;
     let company_id = actor.company_id.clone();
-    operations::authorize_session_caller(&state.gate(), actor).await?;
+    operations::authorize_session_caller(state.gate(), actor).await?;
     Ok(company_id)
 }
 
@@ -279,7 +279,7 @@ pub async fn create_api_key(
         ));
     }
     let company_id = path.into_inner();
-    let (row, key) = operations::create_api_key(&state.gate(), actor, company_id, name).await?;
+    let (row, key) = operations::create_api_key(state.gate(), actor, company_id, name).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(ApiKeyCreated {

@@ -113,7 +113,7 @@ pub async fn list_decisions(
     let after = listing.open(query.cursor.as_deref())?;
     let (filter, limit) = parse_filter(query, after.as_deref())?;
     let (records, next) =
-        operations::list_decisions(&state.gate(), actor, company_id, filter, limit).await?;
+        operations::list_decisions(state.gate(), actor, company_id, filter, limit).await?;
     let items: Vec<DecisionView> = records.into_iter().map(DecisionView::from).collect();
     let next = listing.seal(next.map(|seq| encode_cursor(&[&seq.to_string()])));
     if wants_csv(&req) {
@@ -141,6 +141,6 @@ pub async fn verify_decisions(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let company_id = path.into_inner();
-    let check = operations::verify_decisions(&state.gate(), actor, company_id).await?;
+    let check = operations::verify_decisions(state.gate(), actor, company_id).await?;
     Ok(HttpResponse::Ok().json(check))
 }

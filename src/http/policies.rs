@@ -69,7 +69,7 @@ pub async fn get_policies(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let company_id = path.into_inner();
-    let version = operations::active_version(&state.gate(), actor, company_id).await?;
+    let version = operations::active_version(state.gate(), actor, company_id).await?;
     Ok(HttpResponse::Ok().json(version))
 }
 
@@ -96,7 +96,7 @@ pub async fn put_policies(
         comment: body.comment.unwrap_or_default(),
     };
     let version =
-        operations::change_policies(&state.gate(), actor, path.into_inner(), change).await?;
+        operations::change_policies(state.gate(), actor, path.into_inner(), change).await?;
     Ok(HttpResponse::Ok().json(version))
 }
 
@@ -132,7 +132,7 @@ pub async fn list_versions(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let company_id = path.into_inner();
-    let items = operations::list_versions(&state.gate(), actor, company_id).await?;
+    let items = operations::list_versions(state.gate(), actor, company_id).await?;
     Ok(HttpResponse::Ok().json(VersionList::all(items)))
 }
 
@@ -146,7 +146,7 @@ pub async fn get_version(
     path: web::Path<(String, i64)>,
 ) -> Result<HttpResponse, ApiError> {
     let (company_id, number) = path.into_inner();
-    let version = operations::get_version(&state.gate(), actor, company_id, number).await?;
+    let version = operations::get_version(state.gate(), actor, company_id, number).await?;
     Ok(HttpResponse::Ok().json(version))
 }
 
@@ -166,7 +166,7 @@ pub async fn rollback(
         .comment
         .unwrap_or_else(|| format!("rollback to version {}", body.version));
     let version = operations::rollback(
-        &state.gate(),
+        state.gate(),
         actor,
         path.into_inner(),
         body.version,

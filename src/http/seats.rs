@@ -121,7 +121,7 @@ pub async fn get_seats(
     Auth(actor): Auth,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let view = operations::seats(&state.gate(), actor, path.into_inner()).await?;
+    let view = operations::seats(state.gate(), actor, path.into_inner()).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -135,7 +135,7 @@ pub async fn run_audit(
 ) -> Result<HttpResponse, ApiError> {
     let config = state.settings.audit_config();
     let summary =
-        alert_operations::run_audit(&state.gate(), actor, path.into_inner(), config).await?;
+        alert_operations::run_audit(state.gate(), actor, path.into_inner(), config).await?;
     Ok(HttpResponse::Ok().json(summary))
 }
 
@@ -152,7 +152,7 @@ pub async fn list_findings(
     let filter = parse_filter(&query)?;
     let after = listing.open(query.cursor.as_deref())?;
     let request = FindingPageRequest::parse(query.limit, after.as_deref())?;
-    let page = operations::list_findings(&state.gate(), actor, path.into_inner(), filter, request)
+    let page = operations::list_findings(state.gate(), actor, path.into_inner(), filter, request)
         .await
         .map(|page| listing.sealed(page))?;
     Ok(HttpResponse::Ok().json(FindingList {
@@ -171,7 +171,7 @@ pub async fn get_finding(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (company_id, finding_id) = path.into_inner();
-    let row = operations::finding(&state.gate(), actor, company_id, finding_id).await?;
+    let row = operations::finding(state.gate(), actor, company_id, finding_id).await?;
     Ok(HttpResponse::Ok().json(FindingView::from(row)))
 }
 
@@ -197,9 +197,8 @@ pub async fn update_finding(
         expected_version: expected_version(&req, body.version)?,
     };
     let (company_id, finding_id) = path.into_inner();
-    let row =
-        operations::change_finding_state(&state.gate(), actor, company_id, finding_id, change)
-            .await?;
+    let row = operations::change_finding_state(state.gate(), actor, company_id, finding_id, change)
+        .await?;
     Ok(HttpResponse::Ok().json(FindingView::from(row)))
 }
 
@@ -212,7 +211,7 @@ pub async fn seat_advice(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let config = state.settings.audit_config();
-    let view = operations::seat_advice(&state.gate(), actor, path.into_inner(), config).await?;
+    let view = operations::seat_advice(state.gate(), actor, path.into_inner(), config).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -246,7 +245,7 @@ pub async fn import_session_events(
         .map_err(|_| ApiError::invalid_field("body", "must be UTF-8 text"))?;
     let parsed = parse_import(format, text)?;
     let report =
-        operations::import_session_events(&state.gate(), actor, path.into_inner(), parsed).await?;
+        operations::import_session_events(state.gate(), actor, path.into_inner(), parsed).await?;
     Ok(HttpResponse::Ok().json(report))
 }
 
@@ -309,7 +308,7 @@ pub async fn get_enforcement(
     Auth(actor): Auth,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let view = operations::enforcement(&state.gate(), actor, path.into_inner()).await?;
+    let view = operations::enforcement(state.gate(), actor, path.into_inner()).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -335,7 +334,7 @@ pub async fn set_enforcement(
     })?;
     let version = expected_version(&req, body.version)?;
     let view =
-        operations::set_enforcement(&state.gate(), actor, path.into_inner(), mode, version).await?;
+        operations::set_enforcement(state.gate(), actor, path.into_inner(), mode, version).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -347,7 +346,7 @@ pub async fn get_seat_audit_settings(
     Auth(actor): Auth,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let view = operations::seat_audit_settings(&state.gate(), actor, path.into_inner()).await?;
+    let view = operations::seat_audit_settings(state.gate(), actor, path.into_inner()).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -367,13 +366,8 @@ pub async fn set_seat_audit_settings(
     let body = body.into_inner();
     let version = expected_version(&req, body.version)?;
     let count = body.count_probable_sharing;
-    let view = operations::set_seat_audit_settings(
-        &state.gate(),
-        actor,
-        path.into_inner(),
-        count,
-        version,
-    )
-    .await?;
+    let view =
+        operations::set_seat_audit_settings(state.gate(), actor, path.into_inner(), count, version)
+            .await?;
     Ok(HttpResponse::Ok().json(view))
 }

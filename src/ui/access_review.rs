@@ -37,7 +37,7 @@ async fn review(
     company_id: &str,
 ) -> Result<AccessReview, PageError> {
     let actor = page.actor.clone();
-    Ok(operations::access_review(&state.gate(), actor, company_id.to_owned()).await?)
+    Ok(operations::access_review(state.gate(), actor, company_id.to_owned()).await?)
 }
 
 #[get("/ui/companies/{company_id}/access-review")]

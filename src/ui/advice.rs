@@ -33,9 +33,8 @@ async fn show_advice(
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let config = state.settings.audit_config();
-    let view =
-        operations::seat_advice(&state.gate(), page.actor.clone(), path.into_inner(), config)
-            .await?;
+    let view = operations::seat_advice(state.gate(), page.actor.clone(), path.into_inner(), config)
+        .await?;
     let currency = &state.settings.seat_audit.catalog.currency;
     let words = Words::new(page.t, &view.advice, currency);
     html(&AdvicePage {

@@ -134,14 +134,14 @@ async fn search(
     let wants_check = search.check.is_some();
     let gate = state.gate();
     let ((records, next), check) = operations::search_decisions(
-        &gate,
+        gate,
         page.actor.clone(),
         company_id.clone(),
         (filter, PAGE_ROWS),
         wants_check,
     )
     .await?;
-    let people = people::all_users(&gate, page.actor.clone(), company_id.clone()).await?;
+    let people = people::all_users(gate, page.actor.clone(), company_id.clone()).await?;
     let names: HashMap<&str, &str> = people
         .iter()
         .map(|user| (user.id.as_str(), user.email.as_str()))
@@ -188,14 +188,9 @@ async fn export_csv(
     let company_id = path.into_inner();
     let filter = query.filter()?;
     let actor = page.actor.clone();
-    let (records, _) = operations::list_decisions(
-        &state.gate(),
-        actor,
-        company_id,
-        filter,
-        decisions::MAX_PAGE,
-    )
-    .await?;
+    let (records, _) =
+        operations::list_decisions(state.gate(), actor, company_id, filter, decisions::MAX_PAGE)
+            .await?;
     let views: Vec<DecisionView> = records.into_iter().map(DecisionView::from).collect();
     let csv = to_csv(&views).map_err(|error| ApiError::internal(&error))?;
     Ok(HttpResponse::Ok()

@@ -75,7 +75,7 @@ async fn list(
 ) -> Result<HttpResponse, PageError> {
     let company_id = path.into_inner();
     let rows = operations::all_findings(
-        &state.gate(),
+        state.gate(),
         page.actor.clone(),
         company_id.clone(),
         FindingFilter::default(),
@@ -148,7 +148,7 @@ async fn show(
         .transpose()?;
     let (company_id, finding_id) = path.into_inner();
     let found = operations::finding_day(
-        &state.gate(),
+        state.gate(),
         page.actor.clone(),
         company_id.clone(),
         finding_id,
@@ -255,7 +255,7 @@ async fn change_state(
     };
     let location = format!("/ui/companies/{company_id}/findings/{finding_id}");
     operations::change_finding_state(
-        &state.gate(),
+        state.gate(),
         posted.page.actor.clone(),
         company_id,
         finding_id,

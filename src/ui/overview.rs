@@ -37,7 +37,7 @@ async fn overview(
 ) -> Result<HttpResponse, PageError> {
     let company_id = path.into_inner();
     let (seats, open) =
-        operations::overview(&state.gate(), page.actor.clone(), company_id.clone()).await?;
+        operations::overview(state.gate(), page.actor.clone(), company_id.clone()).await?;
     let t = page.t;
     let chart = seat_chart(
         seats.limit,

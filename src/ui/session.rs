@@ -38,13 +38,12 @@ impl FromRequest for Page {
             let state = state.ok_or_else(|| ApiError::internal(&"application state missing"))?;
             let token = token.filter(|t| !t.is_empty()).ok_or(PageError::SignIn)?;
             let timeouts = state.session_timeouts();
-            let authenticated =
-                operations::authenticate(&state.gate(), token.clone(), timeouts, ip)
-                    .await
-                    .map_err(|error| match error {
-                        crate::identity::IdentityError::SessionEnded { .. } => PageError::SignIn,
-                        other => other.into(),
-                    })?;
+            let authenticated = operations::authenticate(state.gate(), token.clone(), timeouts, ip)
+                .await
+                .map_err(|error| match error {
+                    crate::identity::IdentityError::SessionEnded { .. } => PageError::SignIn,
+                    other => other.into(),
+                })?;
             prefer_company_locale(authenticated.company_locale);
             Ok(Page {
                 actor: authenticated.actor,

@@ -46,7 +46,7 @@ async fn list(
 ) -> Result<HttpResponse, PageError> {
     let company_id = path.into_inner();
     let (people, open) =
-        operations::open_sessions_by_user(&state.gate(), page.actor.clone(), company_id.clone())
+        operations::open_sessions_by_user(state.gate(), page.actor.clone(), company_id.clone())
             .await?;
     let current = page.actor.session_id.clone().unwrap_or_default();
     let users = people
@@ -94,6 +94,6 @@ async fn revoke(
     let (company_id, session_id) = path.into_inner();
     let location = format!("/ui/companies/{company_id}/sessions");
     let actor = posted.page.actor.clone();
-    operations::revoke_session(&state.gate(), actor, company_id, session_id).await?;
+    operations::revoke_session(state.gate(), actor, company_id, session_id).await?;
     Ok(see_other(&location))
 }

@@ -95,7 +95,7 @@ async fn submit(
     }
     let client = client_info(&req, None);
     let rules = state.sign_in_rules();
-    let opened = operations::sign_in(&state.gate(), rules, &email, form.password, client).await;
+    let opened = operations::sign_in(state.gate(), rules, &email, form.password, client).await;
     let opened = match opened {
         Ok(opened) => opened,
         Err(error) => {
@@ -127,7 +127,7 @@ async fn sign_out(
     state: web::Data<AppState>,
     posted: Posted<Empty>,
 ) -> Result<HttpResponse, PageError> {
-    operations::sign_out(&state.gate(), posted.page.actor.clone()).await?;
+    operations::sign_out(state.gate(), posted.page.actor.clone()).await?;
     let mut response = see_other(cookies::SIGN_IN_PATH);
     response
         .add_removal_cookie(&cookies::removal(cookies::SESSION_COOKIE))

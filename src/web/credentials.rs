@@ -59,7 +59,7 @@ pub async fn authenticate(
     ip: Option<String>,
 ) -> Result<Authenticated, ApiError> {
     let timeouts = state.session_timeouts();
-    Ok(operations::authenticate(&state.gate(), token, timeouts, ip).await?)
+    Ok(operations::authenticate(state.gate(), token, timeouts, ip).await?)
 }
 
 /// What the request's path, query or body could not be parsed into reads as 401 on a

@@ -95,9 +95,9 @@ pub async fn spawn_demo_app() -> (TestApp, DemoCompany) {
     let application = Application::build(settings).expect("application starts");
     let state = application.state().clone();
     let config = state.settings.audit_config();
-    let authz = state.authz.clone();
-    let seeded: Result<Option<DemoCompany>, SeatsError> = state
-        .store
+    let authz = state.gate.authz().clone();
+    let seeded: Result<Option<DemoCompany>, SeatsError> = application
+        .store()
         .write(move |conn| demo::seed_if_empty(conn, &authz, &config))
         .await;
     let demo = seeded

@@ -29,7 +29,7 @@ impl FromRequest for Caller {
         let state = web::Data::<AppState>::from_request(req, payload);
         let auth = Auth::from_request(req, payload);
         Box::pin(async move {
-            let gate = state.await?.gate();
+            let gate = state.await?.gate().clone();
             let Auth(actor) = auth.await?;
             Ok(Caller { gate, actor })
         })

@@ -138,7 +138,7 @@ pub async fn signup(
     let (parsed, password) = parse_signup(body)?;
     let timeouts = state.session_timeouts();
     let (company, opened) =
-        operations::sign_up(&state.gate(), parsed, password, client, timeouts).await?;
+        operations::sign_up(state.gate(), parsed, password, client, timeouts).await?;
     let created = session_created(opened);
     Ok(HttpResponse::Created().json(SignupCreated {
         company: company.into(),
@@ -163,7 +163,7 @@ pub async fn sign_in(
     let client = client_info(&req, parse_optional_device(body.device_id)?);
     let rules = state.sign_in_rules();
     let opened =
-        operations::sign_in(&state.gate(), rules, &body.email, body.password, client).await?;
+        operations::sign_in(state.gate(), rules, &body.email, body.password, client).await?;
     Ok(HttpResponse::Created().json(session_created(opened)))
 }
 
@@ -177,6 +177,6 @@ pub async fn accept_invitation(
     let body = body.into_inner();
     let password =
         Password::parse(&body.password).map_err(|p| ApiError::invalid_field("password", p))?;
-    let user = operations::accept_invitation(&state.gate(), body.token, password).await?;
+    let user = operations::accept_invitation(state.gate(), body.token, password).await?;
     Ok(HttpResponse::Ok().json(UserView::from(user)))
 }

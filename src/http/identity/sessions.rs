@@ -38,7 +38,7 @@ pub async fn sign_out(
     state: web::Data<AppState>,
     Auth(actor): Auth,
 ) -> Result<HttpResponse, ApiError> {
-    operations::sign_out(&state.gate(), actor).await?;
+    operations::sign_out(state.gate(), actor).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -64,7 +64,7 @@ pub async fn revoke_own_session(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let company_id = actor.company_id.clone();
-    operations::revoke_session(&state.gate(), actor, company_id, path.into_inner()).await?;
+    operations::revoke_session(state.gate(), actor, company_id, path.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -99,7 +99,7 @@ pub async fn revoke_company_session(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (company_id, session_id) = path.into_inner();
-    operations::revoke_session(&state.gate(), actor, company_id, session_id).await?;
+    operations::revoke_session(state.gate(), actor, company_id, session_id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -116,8 +116,7 @@ async fn list(
     let after = cursor.open(filter.cursor.as_deref())?;
     let request = PageRequest::parse(filter.limit, after.as_deref())?;
     let listing = (scope, only_active);
-    let page =
-        operations::list_sessions(&state.gate(), actor, company_id, listing, request).await?;
+    let page = operations::list_sessions(state.gate(), actor, company_id, listing, request).await?;
     Ok(session_list(cursor.sealed(page)))
 }
 

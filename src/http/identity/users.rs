@@ -77,7 +77,7 @@ pub async fn list_users(
 ) -> Result<HttpResponse, ApiError> {
     let after = listing.open(query.cursor.as_deref())?;
     let request = PageRequest::parse(query.limit, after.as_deref())?;
-    let page = operations::list_users(&state.gate(), actor, path.into_inner(), request)
+    let page = operations::list_users(state.gate(), actor, path.into_inner(), request)
         .await
         .map(|page| listing.sealed(page))?;
     Ok(HttpResponse::Ok().json(UserList {
@@ -113,7 +113,7 @@ pub async fn add_user(
         .map(|p| Password::parse(&p).map_err(|e| ApiError::invalid_field("password", e)))
         .transpose()?;
     let (user, invitation_token) =
-        operations::add_user(&state.gate(), actor, path.into_inner(), new_user, password).await?;
+        operations::add_user(state.gate(), actor, path.into_inner(), new_user, password).await?;
     Ok(HttpResponse::Created().json(UserCreated {
         user: user.into(),
         invitation_token,
@@ -129,7 +129,7 @@ pub async fn get_user(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (company_id, user_id) = path.into_inner();
-    let user = operations::get_user(&state.gate(), actor, company_id, user_id).await?;
+    let user = operations::get_user(state.gate(), actor, company_id, user_id).await?;
     Ok(HttpResponse::Ok().json(UserView::from(user)))
 }
 
@@ -154,7 +154,7 @@ pub async fn update_user(
             .map(|n| DisplayName::parse(&n).map_err(|p| ApiError::invalid_field("display_name", p)))
             .transpose()?,
     };
-    let user = operations::update_user(&state.gate(), actor, path.into_inner(), changes).await?;
+    let user = operations::update_user(state.gate(), actor, path.into_inner(), changes).await?;
     Ok(HttpResponse::Ok().json(UserView::from(user)))
 }
 
@@ -167,7 +167,7 @@ pub async fn disable_user(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (company_id, user_id) = path.into_inner();
-    let user = operations::disable_user(&state.gate(), actor, company_id, user_id).await?;
+    let user = operations::disable_user(state.gate(), actor, company_id, user_id).await?;
     Ok(HttpResponse::Ok().json(UserView::from(user)))
 }
 
@@ -180,6 +180,6 @@ pub async fn enable_user(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (company_id, user_id) = path.into_inner();
-    let user = operations::enable_user(&state.gate(), actor, company_id, user_id).await?;
+    let user = operations::enable_user(state.gate(), actor, company_id, user_id).await?;
     Ok(HttpResponse::Ok().json(UserView::from(user)))
 }

@@ -148,7 +148,7 @@ pub async fn explain(
 ) -> Result<HttpResponse, ApiError> {
     let company_id = path.into_inner();
     let request = body.into_inner().parse(&company_id)?;
-    let explanation = operations::explain(&state.gate(), actor, company_id, request).await?;
+    let explanation = operations::explain(state.gate(), actor, company_id, request).await?;
     let ids: Vec<String> = explanation
         .determining_policies
         .iter()

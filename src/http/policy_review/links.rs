@@ -50,7 +50,7 @@ pub async fn link_template(
     };
     let expected_version = body.expected_version;
     let version = operations::link_template(
-        &state.gate(),
+        state.gate(),
         actor,
         path.into_inner(),
         link,
@@ -81,7 +81,7 @@ pub async fn unlink_template(
     let expected_version = query.into_inner().expected_version;
     let comment = format!("unlink {link_id}");
     let version = operations::unlink_template(
-        &state.gate(),
+        state.gate(),
         actor,
         company_id,
         link_id,

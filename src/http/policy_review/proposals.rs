@@ -44,7 +44,7 @@ pub async fn diff_versions(
 ) -> Result<HttpResponse, ApiError> {
     let company_id = path.into_inner();
     let DiffQuery { from, to } = query.into_inner();
-    let diff = operations::diff_versions(&state.gate(), actor, company_id, from, to).await?;
+    let diff = operations::diff_versions(state.gate(), actor, company_id, from, to).await?;
     Ok(HttpResponse::Ok().json(diff))
 }
 
@@ -96,7 +96,7 @@ pub async fn test_policies(
     } = body.into_inner();
     let proposal = Proposal { policies, links };
     let report =
-        operations::test_policies(&state.gate(), actor, path.into_inner(), proposal, tests).await?;
+        operations::test_policies(state.gate(), actor, path.into_inner(), proposal, tests).await?;
     Ok(HttpResponse::Ok().json(TestRun::from(report)))
 }
 
@@ -159,7 +159,7 @@ pub async fn dry_run(
         links: body.links,
     };
     let report =
-        operations::dry_run(&state.gate(), actor, path.into_inner(), proposal, window).await?;
+        operations::dry_run(state.gate(), actor, path.into_inner(), proposal, window).await?;
     Ok(HttpResponse::Ok().json(report))
 }
 
@@ -176,7 +176,7 @@ pub async fn access_review(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let company_id = path.into_inner();
-    let review = operations::access_review(&state.gate(), actor, company_id).await?;
+    let review = operations::access_review(state.gate(), actor, company_id).await?;
     if wants_csv(&req) {
         let csv = review.to_csv().map_err(|e| ApiError::internal(&e))?;
         return Ok(HttpResponse::Ok()

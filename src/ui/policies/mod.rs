@@ -62,7 +62,7 @@ async fn show_editor(
 ) -> Result<HttpResponse, PageError> {
     let company_id = path.into_inner();
     let editor = operations::editor(
-        &state.gate(),
+        state.gate(),
         page.actor.clone(),
         company_id.clone(),
         query.diff,
@@ -121,7 +121,7 @@ async fn save(
         comment: form.comment.trim().to_owned(),
     };
     let actor = posted.page.actor.clone();
-    let saved = operations::change_policies(&state.gate(), actor, company_id.clone(), change).await;
+    let saved = operations::change_policies(state.gate(), actor, company_id.clone(), change).await;
     match saved {
         Ok(version) => Ok(see_other(&format!(
             "/ui/companies/{company_id}/policies?saved={}",
@@ -156,7 +156,7 @@ async fn dry_run(
     let actor = posted.page.actor.clone();
     let window = Window::Last(DRY_RUN_DECISIONS);
     let report =
-        operations::dry_run(&state.gate(), actor, company_id.clone(), proposal, window).await;
+        operations::dry_run(state.gate(), actor, company_id.clone(), proposal, window).await;
     let editor = Editor {
         company_id,
         text,
@@ -190,7 +190,7 @@ impl Editor {
             Err(error) => (None, Some(error)),
         };
         let shown = operations::editor(
-            &state.gate(),
+            state.gate(),
             page.actor.clone(),
             self.company_id.clone(),
             None,
@@ -241,7 +241,7 @@ async fn rollback(
     let comment = format!("rollback to version {}", form.version);
     let actor = posted.page.actor.clone();
     let restored = operations::rollback(
-        &state.gate(),
+        state.gate(),
         actor,
         company_id.clone(),
         form.version,
