@@ -192,6 +192,20 @@ impl From<AuthzError> for ApiError {
     }
 }
 
+/// 409 with the company's current settings, for a change made on an older version.
+fn settings_conflict(expected: i64, current: impl serde::Serialize) -> ApiError {
+    ApiError::new(
+        ErrorCode::Conflict,
+        format!(
+            "Someone changed the company settings since version {expected}; here are the current ones."
+        ),
+        format!(
+            "Les réglages de l'entreprise ont été modifiés depuis la version {expected} ; voici les réglages actuels."
+        ),
+    )
+    .with("current", current)
+}
+
 impl From<SeatsError> for ApiError {
     fn from(error: SeatsError) -> Self {
         match error {
@@ -207,26 +221,12 @@ impl From<SeatsError> for ApiError {
                 ),
             )
             .with("current", current),
-            SeatsError::SettingsConflict { expected, current } => ApiError::new(
-                ErrorCode::Conflict,
-                format!(
-                    "Someone changed the company settings since version {expected}; here are the current ones."
-                ),
-                format!(
-                    "Les réglages de l'entreprise ont été modifiés depuis la version {expected} ; voici les réglages actuels."
-                ),
-            )
-            .with("current", current),
-            SeatsError::SeatAuditSettingsConflict { expected, current } => ApiError::new(
-                ErrorCode::Conflict,
-                format!(
-                    "Someone changed the company settings since version {expected}; here are the current ones."
-                ),
-                format!(
-                    "Les réglages de l'entreprise ont été modifiés depuis la version {expected} ; voici les réglages actuels."
-                ),
-            )
-            .with("current", current),
+            SeatsError::SettingsConflict { expected, current } => {
+                settings_conflict(expected, current)
+            }
+            SeatsError::SeatAuditSettingsConflict { expected, current } => {
+                settings_conflict(expected, current)
+            }
             SeatsError::Denied(denial) => denial.into(),
             SeatsError::Identity(error) => error.into(),
             SeatsError::Store(error) => error.into(),

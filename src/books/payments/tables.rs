@@ -14,6 +14,58 @@ use crate::books::PageRequest;
 use crate::store::schema::{bill_payments, payments};
 use crate::store::DbConnection;
 
+/// The three queries of a payments table, for the table and its document and party columns:
+/// the tables differ only in those names, so one text serves both.
+macro_rules! payment_queries {
+    ($table:ident, $document:ident, $party:ident) => {
+        fn find_payment(
+            conn: &mut DbConnection,
+            company_id: &str,
+            id: &str,
+        ) -> QueryResult<Option<PaymentRow>> {
+            $table::table
+                .find(id)
+                .filter($table::company_id.eq(company_id))
+                .select($table::all_columns)
+                .get_result(conn)
+                .optional()
+        }
+
+        fn page_payments(
+            conn: &mut DbConnection,
+            company_id: &str,
+            request: &PageRequest,
+        ) -> QueryResult<Vec<PaymentRow>> {
+            $table::table
+                .filter($table::company_id.eq(company_id))
+                .filter($table::id.gt(request.after()))
+                .order($table::id.asc())
+                .limit(request.fetch())
+                .select($table::all_columns)
+                .load(conn)
+        }
+
+        fn insert_payment(conn: &mut DbConnection, row: &PaymentRow) -> QueryResult<()> {
+            diesel::insert_into($table::table)
+                .values((
+                    $table::id.eq(&row.id),
+                    $table::company_id.eq(&row.company_id),
+                    $table::$document.eq(&row.document_id),
+                    $table::$party.eq(&row.party_id),
+                    $table::date.eq(row.date),
+                    $table::amount_cents.eq(row.amount_cents),
+                    $table::account_number.eq(&row.account_number),
+                    $table::journal_entry_id.eq(&row.journal_entry_id),
+                    $table::created_by.eq(&row.created_by),
+                    $table::created_by_session.eq(&row.created_by_session),
+                    $table::created_at.eq(row.created_at),
+                ))
+                .execute(conn)
+                .map(drop)
+        }
+    };
+}
+
 impl Paid for Invoices {
     type Payment = PaymentView;
     const PAYMENT: ResourceKind = ResourceKind::Payment;
@@ -26,51 +78,7 @@ impl Paid for Invoices {
         postings::customer_payment(chart, payment)
     }
 
-    fn find_payment(
-        conn: &mut DbConnection,
-        company_id: &str,
-        id: &str,
-    ) -> QueryResult<Option<PaymentRow>> {
-        payments::table
-            .find(id)
-            .filter(payments::company_id.eq(company_id))
-            .select(payments::all_columns)
-            .get_result(conn)
-            .optional()
-    }
-
-    fn page_payments(
-        conn: &mut DbConnection,
-        company_id: &str,
-        request: &PageRequest,
-    ) -> QueryResult<Vec<PaymentRow>> {
-        payments::table
-            .filter(payments::company_id.eq(company_id))
-            .filter(payments::id.gt(request.after()))
-            .order(payments::id.asc())
-            .limit(request.fetch())
-            .select(payments::all_columns)
-            .load(conn)
-    }
-
-    fn insert_payment(conn: &mut DbConnection, row: &PaymentRow) -> QueryResult<()> {
-        diesel::insert_into(payments::table)
-            .values((
-                payments::id.eq(&row.id),
-                payments::company_id.eq(&row.company_id),
-                payments::invoice_id.eq(&row.document_id),
-                payments::customer_id.eq(&row.party_id),
-                payments::date.eq(row.date),
-                payments::amount_cents.eq(row.amount_cents),
-                payments::account_number.eq(&row.account_number),
-                payments::journal_entry_id.eq(&row.journal_entry_id),
-                payments::created_by.eq(&row.created_by),
-                payments::created_by_session.eq(&row.created_by_session),
-                payments::created_at.eq(row.created_at),
-            ))
-            .execute(conn)
-            .map(drop)
-    }
+    payment_queries!(payments, invoice_id, customer_id);
 }
 
 impl Paid for Bills {
@@ -86,49 +94,5 @@ impl Paid for Bills {
         postings::bill_payment(chart, payment)
     }
 
-    fn find_payment(
-        conn: &mut DbConnection,
-        company_id: &str,
-        id: &str,
-    ) -> QueryResult<Option<PaymentRow>> {
-        bill_payments::table
-            .find(id)
-            .filter(bill_payments::company_id.eq(company_id))
-            .select(bill_payments::all_columns)
-            .get_result(conn)
-            .optional()
-    }
-
-    fn page_payments(
-        conn: &mut DbConnection,
-        company_id: &str,
-        request: &PageRequest,
-    ) -> QueryResult<Vec<PaymentRow>> {
-        bill_payments::table
-            .filter(bill_payments::company_id.eq(company_id))
-            .filter(bill_payments::id.gt(request.after()))
-            .order(bill_payments::id.asc())
-            .limit(request.fetch())
-            .select(bill_payments::all_columns)
-            .load(conn)
-    }
-
-    fn insert_payment(conn: &mut DbConnection, row: &PaymentRow) -> QueryResult<()> {
-        diesel::insert_into(bill_payments::table)
-            .values((
-                bill_payments::id.eq(&row.id),
-                bill_payments::company_id.eq(&row.company_id),
-                bill_payments::bill_id.eq(&row.document_id),
-                bill_payments::vendor_id.eq(&row.party_id),
-                bill_payments::date.eq(row.date),
-                bill_payments::amount_cents.eq(row.amount_cents),
-                bill_payments::account_number.eq(&row.account_number),
-                bill_payments::journal_entry_id.eq(&row.journal_entry_id),
-                bill_payments::created_by.eq(&row.created_by),
-                bill_payments::created_by_session.eq(&row.created_by_session),
-                bill_payments::created_at.eq(row.created_at),
-            ))
-            .execute(conn)
-            .map(drop)
-    }
+    payment_queries!(bill_payments, bill_id, vendor_id);
 }
