@@ -132,6 +132,14 @@ pub struct DecisionFilter {
     pub before_seq: Option<i64>,
 }
 
+/// Whether a listing shows reads (the `view_*` actions), which every visit of a page logs
+/// and which bury the changes an investigator looks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reads {
+    Shown,
+    Hidden,
+}
+
 /// One page of a company's decisions, newest first, and the cursor of the next page.
 pub fn list(
     conn: &mut DbConnection,
@@ -139,9 +147,23 @@ pub fn list(
     filter: &DecisionFilter,
     limit: i64,
 ) -> Result<(Vec<DecisionRecord>, Option<i64>), diesel::result::Error> {
+    list_where(conn, company_id, filter, Reads::Shown, limit)
+}
+
+/// [`list`], with or without the reads.
+pub fn list_where(
+    conn: &mut DbConnection,
+    company_id: &str,
+    filter: &DecisionFilter,
+    reads: Reads,
+    limit: i64,
+) -> Result<(Vec<DecisionRecord>, Option<i64>), diesel::result::Error> {
     let mut query = decisions::table
         .filter(decisions::company_id.eq(company_id))
         .into_boxed();
+    if reads == Reads::Hidden {
+        query = query.filter(decisions::action.not_like("view\\_%").escape('\\'));
+    }
     if let Some(from) = filter.from {
         query = query.filter(decisions::decided_at.ge(from));
     }
@@ -172,4 +194,18 @@ pub fn list(
         None
     };
     Ok((rows, next))
+}
+
+/// One record of a company's log, by its id.
+pub fn find(
+    conn: &mut DbConnection,
+    company_id: &str,
+    decision_id: &str,
+) -> Result<Option<DecisionRecord>, diesel::result::Error> {
+    decisions::table
+        .filter(decisions::company_id.eq(company_id))
+        .filter(decisions::id.eq(decision_id))
+        .select(DecisionRecord::as_select())
+        .first(conn)
+        .optional()
 }

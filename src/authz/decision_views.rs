@@ -63,27 +63,54 @@ fn rfc3339_micros(instant: NaiveDateTime) -> String {
 
 /// One line per decision, the lists joined with spaces (errors with ` | `).
 pub fn to_csv(items: &[DecisionView]) -> Result<Vec<u8>, csv::Error> {
+    write_csv(items, None)
+}
+
+/// [`to_csv`] with one more column at the end: the email of each decision's user, from
+/// `emails` by user id (empty when unknown).
+pub fn to_csv_with_emails(
+    items: &[DecisionView],
+    emails: &dyn Fn(&str) -> Option<String>,
+) -> Result<Vec<u8>, csv::Error> {
+    write_csv(items, Some(emails))
+}
+
+const CSV_HEADER: [&str; 15] = [
+    "id",
+    "seq",
+    "decided_at",
+    "user_id",
+    "session_id",
+    "action",
+    "resource_type",
+    "resource_id",
+    "decision",
+    "policy_ids",
+    "errors",
+    "client_ip",
+    "policy_version",
+    "prev_hash",
+    "hash",
+];
+
+fn write_csv(
+    items: &[DecisionView],
+    emails: Option<&dyn Fn(&str) -> Option<String>>,
+) -> Result<Vec<u8>, csv::Error> {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record([
-        "id",
-        "seq",
-        "decided_at",
-        "user_id",
-        "session_id",
-        "action",
-        "resource_type",
-        "resource_id",
-        "decision",
-        "policy_ids",
-        "errors",
-        "client_ip",
-        "policy_version",
-        "prev_hash",
-        "hash",
-    ])?;
+    let email_column = emails.map(|_| "user_email");
+    writer.write_record(CSV_HEADER.iter().copied().chain(email_column))?;
     for item in items {
         let seq = item.seq.to_string();
-        writer.write_record([
+        let policy_ids = item.policy_ids.join(" ");
+        let errors = item.errors.join(" | ");
+        let email = emails.map(|emails| {
+            item.user_id
+                .as_deref()
+                .and_then(emails)
+                .unwrap_or_default()
+        });
+        let fields = [
             item.id.as_str(),
             &seq,
             &item.decided_at,
@@ -93,13 +120,14 @@ pub fn to_csv(items: &[DecisionView]) -> Result<Vec<u8>, csv::Error> {
             &item.resource_type,
             &item.resource_id,
             &item.decision,
-            &item.policy_ids.join(" "),
-            &item.errors.join(" | "),
+            &policy_ids,
+            &errors,
             item.client_ip.as_deref().unwrap_or(""),
             &item.policy_version,
             &item.prev_hash,
             &item.hash,
-        ])?;
+        ];
+        writer.write_record(fields.into_iter().chain(email.as_deref()))?;
     }
     writer.into_inner().map_err(|e| e.into_error().into())
 }

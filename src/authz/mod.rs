@@ -5,6 +5,7 @@ pub mod actions;
 mod decision_chain;
 pub mod decision_inputs;
 pub mod decision_log;
+pub mod decision_names;
 pub mod decision_point;
 mod decision_record;
 mod decision_rows;

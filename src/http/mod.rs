@@ -69,6 +69,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(seats::import_session_events)
         .service(seats::get_enforcement)
         .service(seats::set_enforcement)
+        .service(identity::get_locale_settings)
+        .service(identity::set_locale_settings)
         .configure(alerts::configure)
         .service(seats::get_seat_audit_settings)
         .service(seats::set_seat_audit_settings)

@@ -21,6 +21,7 @@ use super::{decision_point, decisions, identity, seats, system};
         identity::revoke_company_session, identity::list_users, identity::add_user,
         identity::get_user, identity::update_user, identity::disable_user,
         identity::enable_user, identity::accept_invitation,
+        identity::get_locale_settings, identity::set_locale_settings,
         decisions::list_decisions, decisions::verify_decisions,
         decision_point::authorize, decision_point::authorize_batch, decision_point::create_api_key,
         seats::get_seats, seats::run_audit, seats::list_findings, seats::get_finding,

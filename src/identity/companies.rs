@@ -98,3 +98,32 @@ pub(crate) fn email_taken_or(error: diesel::result::Error) -> IdentityError {
         error.into()
     }
 }
+
+/// What every page shows of the company: its name, and how its people read times.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct CompanyHeader {
+    pub name: String,
+    pub locale: String,
+    /// An IANA zone name; empty: the language's default (see `zone`).
+    pub time_zone: String,
+}
+
+impl CompanyHeader {
+    /// The zone times are shown in: the company's setting, else Europe/Paris for a French
+    /// company (our first users) and UTC for the others.
+    pub fn zone(&self) -> chrono_tz::Tz {
+        self.time_zone
+            .parse()
+            .unwrap_or(match Locale::parse(&self.locale) {
+                Some(Locale::Fr) => chrono_tz::Europe::Paris,
+                _ => chrono_tz::UTC,
+            })
+    }
+}
+
+pub fn find_header(conn: &mut DbConnection, company_id: &str) -> QueryResult<CompanyHeader> {
+    companies::table
+        .find(company_id)
+        .select((companies::name, companies::locale, companies::time_zone))
+        .get_result(conn)
+}

@@ -83,6 +83,27 @@ impl DisplayName {
     }
 }
 
+/// A time zone of the IANA database ("Europe/Paris"), or empty for the company language's
+/// default.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct TimeZoneName(String);
+
+impl TimeZoneName {
+    pub fn parse(text: &str) -> Result<Self, &'static str> {
+        let name = text.trim();
+        if name.is_empty() || name.parse::<chrono_tz::Tz>().is_ok() {
+            Ok(Self(name.to_owned()))
+        } else {
+            Err("must be a time zone of the IANA database, such as Europe/Paris, or empty")
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// A client-chosen device identifier, kept for the seat auditor.
 pub fn parse_device_id(text: &str) -> Result<String, &'static str> {
     let id = text.trim();
@@ -106,6 +127,16 @@ mod tests {
         assert!(Email::parse("a@b@c").is_err());
         assert!(Email::parse("a b@c.fr").is_err());
         assert!(Email::parse("@c.fr").is_err());
+    }
+
+    #[test]
+    fn time_zones_are_iana_names_or_empty() {
+        assert_eq!(
+            TimeZoneName::parse(" Europe/Paris ").unwrap().as_str(),
+            "Europe/Paris"
+        );
+        assert_eq!(TimeZoneName::parse("").unwrap().as_str(), "");
+        assert!(TimeZoneName::parse("Europe/Lutece").is_err());
     }
 
     #[test]

@@ -4,6 +4,7 @@ pub mod companies;
 pub mod end_reasons;
 pub mod enforcement;
 pub mod fields;
+pub mod locale_settings;
 pub mod login_limits;
 pub mod models;
 pub mod operations;
@@ -51,6 +52,11 @@ pub enum IdentityError {
     Conflict {
         expected: i64,
         current: Box<models::UserView>,
+    },
+    #[error("the company settings changed since version {expected}")]
+    SettingsConflict {
+        expected: i64,
+        current: Box<locale_settings::LocaleSettingsView>,
     },
     #[error("denied by policy")]
     Denied(Denial),

@@ -7,8 +7,10 @@ pub mod access_review;
 pub mod changes;
 pub mod diff;
 pub mod dry_run;
+pub mod editor;
 pub mod errors;
 pub mod operations;
+pub mod own_access;
 pub mod service;
 pub mod versions;
 

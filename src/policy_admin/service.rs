@@ -299,7 +299,7 @@ fn build(authz: &Authz, content: &PolicyContent) -> Result<Arc<Engine>, PolicyAd
         .map_err(|e| PolicyAdminError::InvalidPolicies(e.diagnostics()))
 }
 
-fn active_engine(
+pub(super) fn active_engine(
     conn: &mut DbConnection,
     authz: &Authz,
     company_id: &str,

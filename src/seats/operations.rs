@@ -2,14 +2,15 @@
 //! snapshot off the writer, changes in the writer's group commit. Running the audit, which
 //! also queues alerts, is `alerts::operations::run_audit`.
 
-use chrono::{NaiveDate, TimeDelta};
+use chrono::NaiveDate;
 
 use super::error::SeatsError;
 use super::import::ParsedImport;
-use super::records::{FindingRow, FindingState};
+use super::records::FindingRow;
 use super::service::audit_runs::AuditConfig;
 use super::service::enforcement;
-use super::service::findings::{self, FindingDay, StateChange};
+use super::service::finding_pages::{self, FindingPageRead, FindingsRead, OverviewRead};
+use super::service::findings::{self, StateChange};
 use super::service::imports::{self, ImportReport};
 use super::service::seat_counts::{self, SeatAdviceView, SeatsView};
 use super::setting_views::{EnforcementView, SeatAuditSettingsView};
@@ -17,7 +18,7 @@ use super::settings;
 use super::storage::findings::{FindingFilter, FindingPageRequest};
 use crate::authz::{Actor, Authz, Gate};
 use crate::identity::enforcement::EnforcementMode;
-use crate::paging::{every_page, Page};
+use crate::paging::Page;
 use crate::store::DbConnection;
 
 /// Billable seats against the plan, with the people behind them.
@@ -25,23 +26,22 @@ pub async fn seats(gate: &Gate, actor: Actor, company_id: String) -> Result<Seat
     read_company(gate, actor, company_id, seat_counts::seats).await
 }
 
-/// The seats and every open finding, read together: the company at a glance.
+/// The seats, every finding with the people it names and its shared days, and the latest
+/// audits, read together: the company at a glance.
 pub async fn overview(
     gate: &Gate,
     actor: Actor,
     company_id: String,
-) -> Result<(SeatsView, Vec<FindingRow>), SeatsError> {
-    read_company(gate, actor, company_id, |conn, authz, actor, company_id| {
-        let seats = seat_counts::seats(conn, authz, actor, company_id)?;
-        let open = FindingFilter {
-            state: Some(FindingState::Open),
-            ..FindingFilter::default()
-        };
-        let open = every_page(|request| {
-            findings::list_findings(conn, authz, actor, company_id, open, request)
-        })?;
-        Ok((seats, open))
-    })
+    config: AuditConfig,
+) -> Result<OverviewRead, SeatsError> {
+    read_company(
+        gate,
+        actor,
+        company_id,
+        move |conn, authz, actor, company_id| {
+            finding_pages::overview_read(conn, authz, actor, company_id, &config)
+        },
+    )
     .await
 }
 
@@ -82,21 +82,21 @@ pub async fn list_findings(
     .await
 }
 
-/// Every finding of the company that passes `filter`, all pages read in one snapshot.
+/// Every finding of the company that passes `filter`, most severe then most recent first,
+/// with the people they name and each shared login's shared days, in one snapshot.
 pub async fn all_findings(
     gate: &Gate,
     actor: Actor,
     company_id: String,
     filter: FindingFilter,
-) -> Result<Vec<FindingRow>, SeatsError> {
+    config: AuditConfig,
+) -> Result<FindingsRead, SeatsError> {
     read_company(
         gate,
         actor,
         company_id,
         move |conn, authz, actor, company_id| {
-            every_page(|request| {
-                findings::list_findings(conn, authz, actor, company_id, filter, request)
-            })
+            finding_pages::findings_read(conn, authz, actor, company_id, filter, &config)
         },
     )
     .await
@@ -120,30 +120,23 @@ pub async fn finding(
     .await
 }
 
-/// One finding with its login's sessions on `day` (by default the day of its proof).
-pub async fn finding_day(
+/// One finding with its login's sessions on `day` (by default the day of its proof), the
+/// days its login was shared, the shared-login findings it sums up and the people it names.
+pub async fn finding_page(
     gate: &Gate,
     actor: Actor,
     company_id: String,
     finding_id: String,
     day: Option<NaiveDate>,
-    idle_timeout: TimeDelta,
-) -> Result<FindingDay, SeatsError> {
+    config: AuditConfig,
+) -> Result<FindingPageRead, SeatsError> {
     read_company(
         gate,
         actor,
         company_id,
         move |conn, authz, actor, company_id| {
-            let finding_id = finding_id.as_str();
-            findings::finding_day(
-                conn,
-                authz,
-                actor,
-                company_id,
-                finding_id,
-                day,
-                idle_timeout,
-            )
+            let ids = (company_id, finding_id.as_str());
+            finding_pages::finding_page(conn, authz, actor, ids, day, &config)
         },
     )
     .await

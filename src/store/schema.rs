@@ -17,6 +17,7 @@ diesel::table! {
         count_probable_sharing -> Bool,
         policy_version -> BigInt,
         policy_hash -> Nullable<Text>,
+        time_zone -> Text,
     }
 }
 

@@ -21,6 +21,11 @@ struct ReviewLine {
     marks: Vec<&'static str>,
 }
 
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(show_review).service(export_review);
+}
+
 #[derive(Template)]
 #[template(path = "ui/access_review.html")]
 struct ReviewPage {

@@ -12,6 +12,11 @@ use crate::app::AppState;
 use crate::seats::advice::SeatAdvice;
 use crate::seats::operations;
 
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(show_advice);
+}
+
 #[derive(Template)]
 #[template(path = "ui/advice.html")]
 struct AdvicePage {

@@ -4,6 +4,9 @@
 
 use actix_web::cookie::{time::OffsetDateTime, Cookie, SameSite};
 
+use crate::i18n::Locale;
+use crate::web::locale::LANGUAGE_COOKIE;
+
 pub const SESSION_COOKIE: &str = "sw_session";
 /// Holds the random key of the sign-in form's token until the sign-in.
 pub const SIGN_IN_COOKIE: &str = "sw_signin";
@@ -21,6 +24,14 @@ pub fn session_cookie(
     if let Ok(expires) = OffsetDateTime::from_unix_timestamp(expires_at.and_utc().timestamp()) {
         cookie.set_expires(expires);
     }
+    cookie
+}
+
+/// The language the person chose with the switch, for a year.
+pub fn language_cookie(locale: Locale, secure: bool) -> Cookie<'static> {
+    let mut cookie = base_cookie(LANGUAGE_COOKIE, locale.as_str().to_owned(), secure);
+    cookie.set_same_site(SameSite::Lax);
+    cookie.set_max_age(actix_web::cookie::time::Duration::days(365));
     cookie
 }
 

@@ -106,6 +106,11 @@ struct DecisionLine {
     policies: String,
 }
 
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(search).service(export_csv);
+}
+
 #[derive(Template)]
 #[template(path = "ui/decisions.html")]
 struct DecisionsPage {

@@ -1,14 +1,20 @@
 //! What a page answers when it cannot show what was asked: the sign-in page for a missing or
 //! ended session, otherwise an HTML page with the API's status and message in the reader's
-//! language.
+//! language, inside the menu when the person is signed in.
 
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::error::{PathError, QueryPayloadError, UrlencodedError};
-use actix_web::http::{header, StatusCode};
-use actix_web::{HttpRequest, HttpResponse, ResponseError};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::{Method, StatusCode};
+use actix_web::middleware::Next;
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, ResponseError};
 use askama::Template;
 
+use super::cookies::{self, SIGN_IN_PATH};
 use super::lang::Lang;
-use super::{cookies, FORM_LIMIT_BYTES};
+use super::session::Page;
+use super::{return_path, Nav, FORM_LIMIT_BYTES};
 use crate::authz::AuthzError;
 use crate::identity::IdentityError;
 use crate::seats::SeatsError;
@@ -145,8 +151,68 @@ impl From<askama::Error> for PageError {
 #[template(path = "ui/error.html")]
 struct ErrorPage<'a> {
     t: Lang,
+    /// The menu, when the person is signed in.
+    nav: Option<Nav>,
     status: u16,
     message: &'a str,
+}
+
+impl ErrorPage<'_> {
+    fn response(&self, status: StatusCode) -> HttpResponse {
+        match self.render() {
+            Ok(html) => HttpResponse::build(status)
+                .content_type("text/html; charset=utf-8")
+                .insert_header((header::CACHE_CONTROL, "no-store"))
+                .body(html),
+            Err(error) => ApiError::internal(&error).error_response(),
+        }
+    }
+}
+
+/// What an error page said, kept on the answer for `in_layout`.
+#[derive(Clone)]
+struct Failure(String);
+
+/// Shows an error of a signed-in page inside the page's menu and language (the error itself
+/// is answered before the page is known), and sends a person without a session to sign in
+/// and back to the page they asked for.
+pub async fn in_layout(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let mut answer = next.call(req).await?.map_into_boxed_body();
+    if answer.request().method() == Method::GET && goes_to_sign_in(&answer) {
+        let asked = answer.request().uri().path_and_query().map(|p| p.to_string());
+        if let Some(back) = asked.as_deref().and_then(return_path::same_site) {
+            let location = format!("{SIGN_IN_PATH}?next={}", return_path::as_query_value(back));
+            if let Ok(value) = HeaderValue::from_str(&location) {
+                answer.headers_mut().insert(header::LOCATION, value);
+            }
+        }
+        return Ok(answer);
+    }
+    let failure = answer.response().extensions().get::<Failure>().cloned();
+    let page = answer.request().extensions().get::<Page>().cloned();
+    let (Some(Failure(message)), Some(page)) = (failure, page) else {
+        return Ok(answer);
+    };
+    let status = answer.status();
+    let shown = ErrorPage {
+        t: page.t,
+        nav: Some(Nav::new(&page, "")),
+        status: status.as_u16(),
+        message: &message,
+    };
+    let (request, _) = answer.into_parts();
+    Ok(ServiceResponse::new(request, shown.response(status)))
+}
+
+fn goes_to_sign_in(answer: &ServiceResponse<BoxBody>) -> bool {
+    answer.status() == StatusCode::SEE_OTHER
+        && answer
+            .headers()
+            .get(header::LOCATION)
+            .is_some_and(|location| location == SIGN_IN_PATH)
 }
 
 impl ResponseError for PageError {
@@ -160,7 +226,7 @@ impl ResponseError for PageError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        let t = Lang(current_locale());
+        let t = Lang::new(current_locale());
         let message = match self {
             Self::SignIn => {
                 return HttpResponse::SeeOther()
@@ -169,19 +235,19 @@ impl ResponseError for PageError {
                     .finish();
             }
             Self::Forgery => forgery_message(t),
-            Self::Api(error) => error.message(t.0),
+            Self::Api(error) => error.message(t.locale()),
         };
         let status = self.status_code();
         let page = ErrorPage {
             t,
+            nav: None,
             status: status.as_u16(),
             message,
         };
-        match page.render() {
-            Ok(html) => HttpResponse::build(status)
-                .content_type("text/html; charset=utf-8")
-                .body(html),
-            Err(error) => ApiError::internal(&error).error_response(),
-        }
+        let mut response = page.response(status);
+        response
+            .extensions_mut()
+            .insert(Failure(message.to_owned()));
+        response
     }
 }

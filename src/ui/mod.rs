@@ -3,6 +3,7 @@
 //! the same Cedar policies and logged in the same decision log.
 
 mod access_review;
+mod admin;
 mod advice;
 mod assets;
 mod charts;
@@ -11,41 +12,46 @@ mod csrf;
 mod decisions;
 mod error;
 mod findings;
+mod labels;
 mod lang;
+mod language;
+mod nav;
 mod overview;
 mod policies;
+mod return_path;
 pub mod session;
 mod sessions;
 mod sign_in;
 
 use actix_web::http::header;
-use actix_web::middleware::DefaultHeaders;
-use actix_web::{get, guard, web, HttpResponse};
+use actix_web::middleware::{from_fn, DefaultHeaders};
+use actix_web::{guard, web, HttpResponse};
 use askama::Template;
 
-use cookies::SIGN_IN_PATH;
 use error::PageError;
-use session::Page;
+pub use nav::Nav;
 
-/// What a page may load: its stylesheet from this site and nothing else (no script at all, no
-/// inline style); its forms post only here; no other site may frame it.
+/// What a page may load: its stylesheet and scripts from this site and nothing else (no
+/// inline script or style); its forms post only here; no other site may frame it.
 const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; \
-    img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+    script-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; \
+    frame-ancestors 'none'";
 
 /// Bytes a signed-in page's form may carry (the policy editor's text is the largest); a
 /// larger form is answered 413 before it is read.
 const FORM_LIMIT_BYTES: usize = 256 * 1024;
 
-/// Bytes of the sign-in form: an email, a password and a token.
+/// Bytes of the sign-in form: an email, a password, a token and the page to return to.
 const SIGN_IN_FORM_LIMIT_BYTES: usize = 16 * 1024;
 
 /// The pages are one scope: every answer under `/ui` (pages, errors, redirects, the
 /// stylesheet, unknown paths) carries the security headers, and forms and queries that cannot
 /// be read answer with the pages' own error page. Routes keep their full `/ui/...` paths; the
-/// guard keeps the scope to them.
+/// guard keeps the scope to them. Each area registers its own routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     let pages = web::scope("")
         .guard(guard::fn_guard(|ctx| is_page_path(ctx.head().uri.path())))
+        .wrap(from_fn(error::in_layout))
         .wrap(security_headers())
         .app_data(web::PayloadConfig::new(FORM_LIMIT_BYTES))
         .app_data(
@@ -55,26 +61,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .app_data(web::QueryConfig::default().error_handler(error::query_error))
         .app_data(web::PathConfig::default().error_handler(error::path_error))
-        .service(home)
-        .service(assets::stylesheet)
-        .service(sign_in::show_form)
-        .service(sign_in::submit)
-        .service(sign_in::sign_out)
-        .service(overview::overview)
-        .service(findings::list)
-        .service(findings::show)
-        .service(findings::change_state)
-        .service(sessions::list)
-        .service(sessions::revoke)
-        .service(decisions::search)
-        .service(decisions::export_csv)
-        .service(advice::show_advice)
-        .service(policies::show_editor)
-        .service(policies::save)
-        .service(policies::dry_run)
-        .service(policies::rollback)
-        .service(access_review::show_review)
-        .service(access_review::export_review)
+        .configure(assets::configure)
+        .configure(sign_in::configure)
+        .configure(language::configure)
+        .configure(overview::configure)
+        .configure(findings::configure)
+        .configure(sessions::configure)
+        .configure(decisions::configure)
+        .configure(advice::configure)
+        .configure(policies::configure)
+        .configure(access_review::configure)
+        .configure(admin::configure)
         .default_service(web::to(error::not_found));
     cfg.service(pages);
 }
@@ -91,51 +88,6 @@ fn security_headers() -> DefaultHeaders {
         .add((header::REFERRER_POLICY, "same-origin"))
 }
 
-/// The menu of every signed-in page.
-pub struct Nav {
-    pub company_id: String,
-    pub csrf: String,
-    /// Which entry is shown as current.
-    pub current: &'static str,
-}
-
-impl Nav {
-    pub fn new(page: &Page, current: &'static str) -> Self {
-        Self {
-            company_id: page.actor.company_id.clone(),
-            csrf: page.csrf.clone(),
-            current,
-        }
-    }
-
-    /// The entries: path under the company, English and French names, and whether it is
-    /// the current page.
-    pub fn entries(&self) -> Vec<(&'static str, &'static str, &'static str, bool)> {
-        [
-            ("overview", "", "Overview", "Vue d'ensemble"),
-            ("findings", "/findings", "Findings", "Constats"),
-            ("sessions", "/sessions", "Sessions", "Sessions"),
-            (
-                "decisions",
-                "/decisions",
-                "Decision log",
-                "Journal des décisions",
-            ),
-            ("advice", "/advice", "Seat advice", "Conseil de sièges"),
-            (
-                "access",
-                "/access-review",
-                "Access review",
-                "Revue des accès",
-            ),
-            ("policies", "/policies", "Policies", "Politiques"),
-        ]
-        .into_iter()
-        .map(|(key, path, english, french)| (path, english, french, key == self.current))
-        .collect()
-    }
-}
-
 pub(crate) fn html(page: &impl Template) -> Result<HttpResponse, PageError> {
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
@@ -147,13 +99,4 @@ pub(crate) fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, location))
         .finish()
-}
-
-/// `/ui`: the signed-in person's company, or the sign-in page.
-#[get("/ui")]
-async fn home(page: Result<Page, PageError>) -> HttpResponse {
-    match page {
-        Ok(page) => see_other(&format!("/ui/companies/{}", page.actor.company_id)),
-        Err(_) => see_other(SIGN_IN_PATH),
-    }
 }

@@ -14,6 +14,11 @@ use crate::seats::findings::Severity;
 use crate::seats::operations;
 use crate::seats::service::seat_counts::SeatsView;
 
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(overview);
+}
+
 #[derive(Template)]
 #[template(path = "ui/overview.html")]
 struct OverviewPage {

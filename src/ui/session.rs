@@ -5,7 +5,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::dev::Payload;
-use actix_web::{web, FromRequest, HttpRequest};
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use serde::de::DeserializeOwned;
 
 use super::cookies::SESSION_COOKIE;
@@ -15,15 +15,24 @@ use super::lang::Lang;
 use crate::app::AppState;
 use crate::authz::Actor;
 use crate::identity::operations;
+use crate::policy_admin;
+use crate::policy_admin::own_access::Permissions;
 use crate::web::error::{current_locale, prefer_company_locale, ApiError};
 use crate::web::request::client_ip;
 
 /// A signed-in person looking at a page.
+#[derive(Clone)]
 pub struct Page {
     pub actor: Actor,
     /// The token this session's forms carry.
     pub csrf: String,
+    /// In the person's language and their company's time zone.
     pub t: Lang,
+    pub company_name: String,
+    /// What the person may do in their company: the menus and buttons they are shown.
+    pub may: Permissions,
+    /// The page's own path and query, for links that come back to it.
+    pub path: String,
 }
 
 impl FromRequest for Page {
@@ -34,6 +43,11 @@ impl FromRequest for Page {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let token = req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned());
         let ip = client_ip(req);
+        let path = req
+            .uri()
+            .path_and_query()
+            .map_or_else(|| req.path().to_owned(), |p| p.as_str().to_owned());
+        let request = req.clone();
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::internal(&"application state missing"))?;
             let token = token.filter(|t| !t.is_empty()).ok_or(PageError::SignIn)?;
@@ -45,11 +59,20 @@ impl FromRequest for Page {
                     other => other.into(),
                 })?;
             prefer_company_locale(authenticated.company_locale);
-            Ok(Page {
+            let own = policy_admin::operations::own_access(state.gate(), authenticated.actor.clone())
+                .await
+                .map_err(ApiError::from)?;
+            let page = Page {
                 actor: authenticated.actor,
                 csrf: csrf::token_for(&token),
-                t: Lang(current_locale()),
-            })
+                t: Lang::in_zone(current_locale(), own.company.zone()),
+                company_name: own.company.name,
+                may: own.may,
+                path,
+            };
+            // An error answered later on this page is shown inside its menu (`error`).
+            request.extensions_mut().insert(page.clone());
+            Ok(page)
         })
     }
 }

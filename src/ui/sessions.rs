@@ -29,6 +29,11 @@ struct UserSessions {
     sessions: Vec<SessionLine>,
 }
 
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(list).service(revoke);
+}
+
 #[derive(Template)]
 #[template(path = "ui/sessions.html")]
 struct SessionsPage {

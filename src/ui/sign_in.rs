@@ -8,8 +8,8 @@ use serde::Deserialize;
 use super::cookies;
 use super::error::{forgery_message, unreadable_form_message, PageError};
 use super::lang::Lang;
-use super::session::Posted;
-use super::{csrf, html, see_other};
+use super::session::{Page, Posted};
+use super::{csrf, html, return_path, see_other};
 use crate::app::AppState;
 use crate::identity::operations;
 use crate::web::error::{current_locale, ApiError};
@@ -21,26 +21,66 @@ struct SignInPage {
     t: Lang,
     csrf: String,
     email: String,
+    /// The page asked for before signing in, where the sign-in leads.
+    next: String,
     problem: Option<String>,
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(home)
+        .service(show_form)
+        .service(submit)
+        .service(sign_out);
+}
+
+/// `/ui`: the signed-in person's company, or the sign-in page.
+#[get("/ui")]
+async fn home(page: Result<Page, PageError>) -> HttpResponse {
+    match page {
+        Ok(page) => see_other(&format!("/ui/companies/{}", page.actor.company_id)),
+        Err(_) => see_other(cookies::SIGN_IN_PATH),
+    }
+}
+
+#[derive(Deserialize)]
+struct Next {
+    #[serde(default)]
+    next: String,
 }
 
 /// Shows the form, with a fresh random key for its token in a cookie.
 #[get("/ui/sign-in")]
-async fn show_form(state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
-    sign_in_page(&state, String::new(), None, StatusCode::OK)
+async fn show_form(
+    state: web::Data<AppState>,
+    next: web::Query<Next>,
+) -> Result<HttpResponse, PageError> {
+    let form = Filled {
+        email: String::new(),
+        next: next.into_inner().next,
+    };
+    sign_in_page(&state, form, None, StatusCode::OK)
+}
+
+/// What the form shows again after a refusal.
+struct Filled {
+    email: String,
+    next: String,
 }
 
 fn sign_in_page(
     state: &AppState,
-    email: String,
+    form: Filled,
     problem: Option<String>,
     status: StatusCode,
 ) -> Result<HttpResponse, PageError> {
     let key = csrf::random_token();
     let page = SignInPage {
-        t: Lang(current_locale()),
+        t: Lang::new(current_locale()),
         csrf: csrf::token_for(&key),
-        email,
+        email: form.email,
+        next: return_path::same_site(&form.next)
+            .unwrap_or_default()
+            .to_owned(),
         problem,
     };
     let mut response = html(&page)?;
@@ -61,6 +101,8 @@ struct SignInForm {
     /// Missing, it is a wrong token: refused as a forgery.
     #[serde(default)]
     csrf: String,
+    #[serde(default)]
+    next: String,
 }
 
 /// Every refusal but a form past its size shows the sign-in page again, with why.
@@ -70,42 +112,45 @@ async fn submit(
     req: HttpRequest,
     form: Result<web::Form<SignInForm>, actix_web::Error>,
 ) -> Result<HttpResponse, PageError> {
-    let t = Lang(current_locale());
+    let t = Lang::new(current_locale());
     let form = match form {
         Ok(form) => form.into_inner(),
         Err(refused) if refused.as_response_error().status_code() == StatusCode::BAD_REQUEST => {
             let problem = unreadable_form_message(t).to_owned();
-            return sign_in_page(
-                &state,
-                String::new(),
-                Some(problem),
-                StatusCode::BAD_REQUEST,
-            );
+            let form = Filled {
+                email: String::new(),
+                next: String::new(),
+            };
+            return sign_in_page(&state, form, Some(problem), StatusCode::BAD_REQUEST);
         }
         Err(refused) => return Ok(refused.error_response()),
     };
-    let email = form.email.trim().to_owned();
+    let filled = Filled {
+        email: form.email.trim().to_owned(),
+        next: form.next,
+    };
     let key = req
         .cookie(cookies::SIGN_IN_COOKIE)
         .map(|c| c.value().to_owned())
         .unwrap_or_default();
     if key.is_empty() || !csrf::verify(&key, &form.csrf) {
         let problem = forgery_message(t).to_owned();
-        return sign_in_page(&state, email, Some(problem), StatusCode::FORBIDDEN);
+        return sign_in_page(&state, filled, Some(problem), StatusCode::FORBIDDEN);
     }
     let client = client_info(&req, None);
     let rules = state.sign_in_rules();
-    let opened = operations::sign_in(state.gate(), rules, &email, form.password, client).await;
+    let opened = operations::sign_in(state.gate(), rules, &filled.email, form.password, client).await;
     let opened = match opened {
         Ok(opened) => opened,
         Err(error) => {
             let error = ApiError::from(error);
             let status = error.code.status();
             let message = error.message(current_locale()).to_owned();
-            return sign_in_page(&state, email, Some(message), status);
+            return sign_in_page(&state, filled, Some(message), status);
         }
     };
-    let mut response = see_other(&format!("/ui/companies/{}", opened.user.company_id));
+    let overview = format!("/ui/companies/{}", opened.user.company_id);
+    let mut response = see_other(return_path::same_site(&filled.next).unwrap_or(&overview));
     let cookie = cookies::session_cookie(
         &opened.token,
         opened.session.expires_at,

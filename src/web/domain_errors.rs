@@ -142,6 +142,7 @@ impl From<IdentityError> for ApiError {
                 ),
             )
             .with("current", current),
+            E::SettingsConflict { expected, current } => settings_conflict(expected, current),
             E::Denied(denial) => denial.into(),
             E::Store(error) => error.into(),
         }

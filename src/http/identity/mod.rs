@@ -2,8 +2,10 @@
 
 mod entry;
 mod sessions;
+mod settings;
 mod users;
 
 pub use entry::*;
 pub use sessions::*;
+pub use settings::*;
 pub use users::*;

@@ -6,12 +6,13 @@
 
 use crate::authz::policy_files::TemplateLink;
 use crate::authz::policy_tests::TestReport;
-use crate::authz::{Actor, Authz, Gate};
+use crate::authz::{Action, Actor, Authz, Gate, PolicyContent};
 use crate::policy_admin::changes::{self, CheckedChange};
 use crate::policy_admin::dry_run::{DryRunReport, Window};
+use crate::policy_admin::editor::{self, EditedTestFile};
 use crate::policy_admin::errors::PolicyAdminError;
 use crate::policy_admin::service::{self, Proposal};
-use crate::policy_admin::versions::{PolicyVersion, ProposedChange, TestFiles};
+use crate::policy_admin::versions::{self, PolicyVersion, ProposedChange, TestFiles};
 use crate::store::DbConnection;
 
 /// Validates, tests and activates a change; returns the new active version.
@@ -23,6 +24,62 @@ pub async fn change_policies(
 ) -> Result<PolicyVersion, PolicyAdminError> {
     checked_then_activated(gate, move |conn, authz| {
         changes::check_change(conn, authz, &actor, &company_id, change)
+    })
+    .await
+}
+
+/// The editor's change: the text, with at most one test file edited beside it (the other
+/// files as the active version has them).
+pub async fn change_from_editor(
+    gate: &Gate,
+    actor: Actor,
+    company_id: String,
+    mut change: ProposedChange,
+    edited: Option<EditedTestFile>,
+) -> Result<PolicyVersion, PolicyAdminError> {
+    checked_then_activated(gate, move |conn, authz| {
+        versions::authorize(conn, authz, &actor, &company_id, Action::EditPolicies)?;
+        let active = versions::current(conn, authz, &company_id)?;
+        change.tests = editor::tests_with(authz, &active, edited)?;
+        changes::check_authorized(conn, authz, &actor, &company_id, change)
+    })
+    .await
+}
+
+/// What saving the editor's text would do, saving nothing: the dry-run against logged
+/// decisions, and the policy tests the save would run.
+#[derive(Debug, Clone)]
+pub struct Preview {
+    pub report: DryRunReport,
+    pub tests: TestReport,
+}
+
+/// Dry-runs the editor's text and runs the tests on it (with the edited test file).
+pub async fn preview(
+    gate: &Gate,
+    actor: Actor,
+    company_id: String,
+    (policies, edited): (String, Option<EditedTestFile>),
+    window: Window,
+) -> Result<Preview, PolicyAdminError> {
+    gate.read(move |conn, authz| {
+        let proposal = Proposal {
+            policies: Some(policies.clone()),
+            links: None,
+        };
+        let report = service::dry_run(conn, authz, &actor, &company_id, proposal, window)?;
+        let active = versions::current(conn, authz, &company_id)?;
+        let tests = editor::tests_with(authz, &active, edited)?.or(active.tests.clone());
+        let content = PolicyContent {
+            text: policies,
+            links: active.links,
+        };
+        let tests = authz
+            .engines()
+            .run_tests(&content, &changes::test_sources(authz, tests.as_ref()))
+            .map_err(|e| PolicyAdminError::InvalidPolicies(e.diagnostics()))?
+            .map_err(|e| PolicyAdminError::InvalidTests(e.to_string()))?;
+        Ok(Preview { report, tests })
     })
     .await
 }

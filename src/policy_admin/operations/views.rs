@@ -1,12 +1,22 @@
 //! Reading the policies: versions, differences, the access review and explanations, each
 //! on a snapshot off the writer.
 
+use std::collections::HashMap;
+
 use crate::authz::{Actor, Gate};
 use crate::policy_admin::access_review::AccessReview;
 use crate::policy_admin::diff::PolicyDiff;
+use crate::policy_admin::editor::{self, TestFileView};
 use crate::policy_admin::errors::PolicyAdminError;
+use crate::policy_admin::own_access::{self, OwnAccess};
 use crate::policy_admin::service::{self, ExplainRequest, Explanation};
 use crate::policy_admin::versions::{self, PolicyVersion, VersionSummary};
+
+/// The person's company and what they may do in it, for the pages' menus and buttons.
+pub async fn own_access(gate: &Gate, actor: Actor) -> Result<OwnAccess, PolicyAdminError> {
+    gate.read(move |conn, authz| own_access::own_access(conn, authz, &actor))
+        .await
+}
 
 /// The company's active policies and their version.
 pub async fn active_version(
@@ -72,11 +82,14 @@ pub async fn explain(
         .await
 }
 
-/// What the policy editor shows: the active version, the history, and a version's changes
-/// from the one before when asked.
+/// What the policy editor shows: the active version and its test files, the history with
+/// its authors' names, and a version's changes from the one before when asked.
 pub struct Editor {
     pub active: PolicyVersion,
+    pub tests: Vec<TestFileView>,
     pub history: Vec<VersionSummary>,
+    /// Display names of the history's authors, by user id.
+    pub authors: HashMap<String, String>,
     /// The version asked about, and its changes from the one before.
     pub diff: Option<(i64, PolicyDiff)>,
 }
@@ -91,6 +104,8 @@ pub async fn editor(
     gate.read(move |conn, authz| {
         let active = versions::active_version(conn, authz, &actor, &company_id)?;
         let history = versions::list_versions(conn, authz, &actor, &company_id)?;
+        let authors = editor::author_names(conn, &company_id, &history)?;
+        let tests = editor::test_files(authz, &active);
         let diff = diff_of
             .filter(|to| *to > 1)
             .map(|to| {
@@ -100,7 +115,9 @@ pub async fn editor(
             .transpose()?;
         Ok(Editor {
             active,
+            tests,
             history,
+            authors,
             diff,
         })
     })

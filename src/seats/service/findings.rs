@@ -107,23 +107,38 @@ pub fn finding_day(
     })
 }
 
+/// The day a finding's evidence is about: its strongest proof, its latest impossible trip, or
+/// the last day a dormant seat was used.
 fn proof_day(finding: &FindingRow) -> Option<NaiveDate> {
     let evidence: serde_json::Value = serde_json::from_str(&finding.evidence).ok()?;
-    let strongest = evidence["proofs"]
-        .as_array()?
+    let strongest = evidence["proofs"].as_array().and_then(|proofs| {
+        proofs
+            .iter()
+            .rev()
+            .max_by_key(|proof| proof["people"].as_u64())
+    });
+    let proof_at = strongest.and_then(|proof| {
+        [
+            "/window/start",
+            "/overlap/start",
+            "/conflict/at",
+            "/pair/from/at",
+        ]
         .iter()
-        .rev()
-        .max_by_key(|proof| proof["people"].as_u64())?;
-    [
-        "/window/start",
-        "/overlap/start",
-        "/conflict/at",
-        "/pair/from/at",
-    ]
-    .iter()
-    .find_map(|pointer| strongest.pointer(pointer)?.as_str())
-    .and_then(|text| chrono::DateTime::parse_from_rfc3339(text).ok())
-    .map(|at| at.date_naive())
+        .find_map(|pointer| proof.pointer(pointer)?.as_str())
+    });
+    let trip_at = || {
+        evidence["trips"]
+            .as_array()?
+            .last()?
+            .pointer("/from/at")?
+            .as_str()
+    };
+    proof_at
+        .or_else(trip_at)
+        .or_else(|| evidence["last_active_at"].as_str())
+        .and_then(|text| chrono::DateTime::parse_from_rfc3339(text).ok())
+        .map(|at| at.date_naive())
 }
 
 /// A person's change of a finding's state, from the version they saw.

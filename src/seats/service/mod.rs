@@ -4,6 +4,7 @@
 
 pub mod audit_runs;
 pub mod enforcement;
+pub mod finding_pages;
 pub mod findings;
 pub mod imports;
 pub mod seat_counts;

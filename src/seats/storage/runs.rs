@@ -22,3 +22,17 @@ pub fn last_run_at(
         .select(diesel::dsl::max(audit_runs::ran_at))
         .get_result(conn)
 }
+
+/// The company's latest `limit` audit runs, newest first.
+pub fn recent_runs(
+    conn: &mut DbConnection,
+    company_id: &str,
+    limit: i64,
+) -> QueryResult<Vec<AuditRunRow>> {
+    audit_runs::table
+        .filter(audit_runs::company_id.eq(company_id))
+        .order((audit_runs::ran_at.desc(), audit_runs::id.desc()))
+        .limit(limit)
+        .select(AuditRunRow::as_select())
+        .load(conn)
+}

@@ -24,6 +24,11 @@ use crate::web::error::ApiError;
 use listing::{listing, ListingLine};
 use views::{DiffView, DryRunView, VersionLine};
 
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(show_editor).service(save).service(dry_run).service(rollback);
+}
+
 #[derive(Template)]
 #[template(path = "ui/policies.html")]
 struct PoliciesPage {
@@ -211,7 +216,7 @@ impl Editor {
             text: self.text,
             comment: self.form.comment,
             saved: None,
-            problem: refusal.as_ref().map(|e| e.message(page.t.0).to_owned()),
+            problem: refusal.as_ref().map(|e| e.message(page.t.locale()).to_owned()),
             diagnostics,
             history,
             dry_run: report.map(DryRunView::new),
