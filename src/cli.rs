@@ -47,11 +47,15 @@ enum Command {
         command: PolicyCommand,
     },
     /// Run the seat audit and print the findings; exits with 3 when a high-severity finding
-    /// is open.
+    /// is open, 2 when there is no database to audit.
     Audit {
         /// Audit this company only (default: every company).
         #[arg(long)]
         company: Option<String>,
+        /// Print one JSON array (one audit summary per company, as the API's POST .../audit
+        /// answers it) instead of the text, for scripts.
+        #[arg(long)]
+        json: bool,
     },
     /// Import data from another app.
     Import {
@@ -63,12 +67,33 @@ enum Command {
 #[derive(Subcommand)]
 enum ImportCommand {
     /// Import sign-in events from a CSV or JSON file, like POST .../session-events.
+    #[command(after_help = IMPORT_COLUMNS)]
     Sessions {
+        /// The file: JSON when it ends in .json or starts with `[`, CSV otherwise.
         file: PathBuf,
+        /// The company the events belong to (its id).
         #[arg(long)]
         company: String,
     },
 }
+
+/// What `import sessions --help` says of the file.
+const IMPORT_COLUMNS: &str = "\
+CSV columns (a header row names them, in any order; an unknown column refuses the file):
+  login               required: the login's email, e.g. ventes@example.fr
+  event               required: sign_in, sign_out or activity
+  time                required: an RFC 3339 instant, e.g. 2026-03-02T09:15:00Z
+                      (at most a day in the future)
+  ip                  the IPv4 or IPv6 address the event came from
+  user_agent          the browser's user agent (kept to 512 characters)
+  device_id           the device's id in the accounting app
+  latitude,longitude  where the event came from, in degrees: both or neither
+  country             a two-letter country code (ISO 3166-1), e.g. FR
+  role                the role given to a login Seatwarden does not know yet
+                      (any role but primary_admin; default standard_all)
+JSON: an array of objects with the same fields.
+At most 100000 rows. Rows that cannot be read are reported and the others kept.
+Exit status: 0 every row imported, 1 some rows rejected, 2 no database or bad settings.";
 
 #[derive(Subcommand)]
 enum PolicyCommand {
@@ -93,9 +118,9 @@ pub fn run() -> ExitCode {
         Command::Policy { command } => run_policy_command(command),
         Command::Serve { demo } => with_settings(cli.config, move |s| serve(s, demo)),
         Command::Migrate => with_settings(cli.config, migrate),
-        Command::Audit { company } => {
-            with_settings(cli.config, move |s| seat_commands::audit(s, company))
-        }
+        Command::Audit { company, json } => with_settings(cli.config, move |s| {
+            seat_commands::audit(s, company, seat_commands::Output::json(json))
+        }),
         Command::Import {
             command: ImportCommand::Sessions { file, company },
         } => with_settings(cli.config, move |s| {

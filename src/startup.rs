@@ -64,8 +64,11 @@ impl Application {
     /// any error), and binds the listener (port 0 picks a free one).
     pub fn build(settings: Settings) -> Result<Self, StartupError> {
         let engines = load_engines(&settings)?;
-        let store = Store::open(&settings.database, settings.database_pool_size)?;
+        let mut store = Store::open(&settings.database, settings.database_pool_size)?;
         store.migrate()?;
+        if let Some(replica) = &settings.database_read {
+            store = store.with_read_replica(replica, settings.database_pool_size)?;
+        }
         let address = format!("{}:{}", settings.host, settings.port);
         let listener = TcpListener::bind(&address).map_err(|source| StartupError::Bind {
             address: address.clone(),

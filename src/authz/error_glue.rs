@@ -8,7 +8,7 @@ macro_rules! action_error {
     ($error:ty) => {
         impl From<diesel::result::Error> for $error {
             fn from(error: diesel::result::Error) -> Self {
-                Self::Store($crate::store::StoreError::Query(error))
+                Self::Store(error.into())
             }
         }
 

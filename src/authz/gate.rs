@@ -36,8 +36,30 @@ impl Gate {
         T: Send + 'static,
         E: ActionError + From<StoreError> + From<diesel::result::Error> + Send + 'static,
     {
+        self.read_on(&self.store, work).await
+    }
+
+    /// Like `read`, for a long read that decides no write (the chain check, a report, the
+    /// access review, the dry-run's replay, the log's search, the audit's inputs): on the
+    /// read replica when there is one, so that it takes nothing from the primary. It may
+    /// see the data as it was a replication delay ago.
+    pub async fn read_long<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConnection, &Authz) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: ActionError + From<StoreError> + From<diesel::result::Error> + Send + 'static,
+    {
+        self.read_on(&self.store.for_long_reads(), work).await
+    }
+
+    async fn read_on<T, E, F>(&self, store: &Store, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConnection, &Authz) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: ActionError + From<StoreError> + From<diesel::result::Error> + Send + 'static,
+    {
         let authz = self.authz.clone();
-        reads::read(&self.store, &self.actions, move |conn| work(conn, &authz)).await
+        reads::read(store, &self.actions, move |conn| work(conn, &authz)).await
     }
 
     /// Runs `work` (which authorizes, then writes) in the writer's group commit: a denial
@@ -62,9 +84,39 @@ impl Gate {
         T: Send + 'static,
         E: ActionError + From<StoreError> + From<diesel::result::Error> + Send + 'static,
     {
+        self.read_on_then_act(&self.store, read, write).await
+    }
+
+    /// `read_then_act` whose read is long (the seat audit's inputs): the read on the replica
+    /// when there is one, the write on the primary.
+    pub async fn read_long_then_act<S, T, E, R, W>(&self, read: R, write: W) -> Result<T, E>
+    where
+        R: FnOnce(&mut DbConnection, &Authz) -> Result<S, E> + Send + 'static,
+        W: Fn(&mut DbConnection, &Authz, &S) -> Result<T, E> + Send + 'static,
+        S: Send + 'static,
+        T: Send + 'static,
+        E: ActionError + From<StoreError> + From<diesel::result::Error> + Send + 'static,
+    {
+        self.read_on_then_act(&self.store.for_long_reads(), read, write)
+            .await
+    }
+
+    async fn read_on_then_act<S, T, E, R, W>(
+        &self,
+        store: &Store,
+        read: R,
+        write: W,
+    ) -> Result<T, E>
+    where
+        R: FnOnce(&mut DbConnection, &Authz) -> Result<S, E> + Send + 'static,
+        W: Fn(&mut DbConnection, &Authz, &S) -> Result<T, E> + Send + 'static,
+        S: Send + 'static,
+        T: Send + 'static,
+        E: ActionError + From<StoreError> + From<diesel::result::Error> + Send + 'static,
+    {
         let (read_authz, authz) = (self.authz.clone(), self.authz.clone());
         reads::read_then_act(
-            &self.store,
+            store,
             &self.actions,
             move |conn| read(conn, &read_authz),
             move |conn, snapshot| write(conn, &authz, snapshot),

@@ -5,6 +5,8 @@
 use std::path::Path;
 use std::process::ExitCode;
 
+use serde::Serialize;
+
 use super::demo::{self, DemoCompany};
 use super::table::findings_table;
 use crate::alerts::audits::audit_now;
@@ -15,47 +17,104 @@ use crate::seats::service::imports::import_now;
 use crate::seats::storage::users::company_ids;
 use crate::seats::SeatsError;
 use crate::startup::Application;
-use crate::store::{write_transaction, Store};
+use crate::seats::service::audit_runs::AuditSummary;
+use crate::store::{write_transaction, DatabaseUrl, Store};
 
 /// Exit code of `audit` when a high-severity finding is open.
 const HIGH_SEVERITY_OPEN: u8 = 3;
 
-pub fn audit(settings: Settings, company: Option<String>) -> ExitCode {
+/// Exit code when there is no database to work on, as for unreadable settings.
+const NO_DATABASE: u8 = 2;
+
+/// How `audit` prints its summaries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    Text,
+    Json,
+}
+
+impl Output {
+    pub fn json(json: bool) -> Self {
+        if json {
+            Self::Json
+        } else {
+            Self::Text
+        }
+    }
+}
+
+/// One company's audit as `audit --json` prints it.
+#[derive(Serialize)]
+struct CompanyAudit {
+    company_id: String,
+    #[serde(flatten)]
+    summary: AuditSummary,
+}
+
+pub fn audit(settings: Settings, company: Option<String>, output: Output) -> ExitCode {
     let config = settings.audit_config();
-    let result = open_store(&settings).and_then(|store| {
-        let mut conn = store.connection().map_err(|e| e.to_string())?;
+    let store = match open_existing_store(&settings) {
+        Ok(store) => store,
+        Err(exit) => return exit,
+    };
+    let result = store.connection().map_err(|e| e.to_string()).and_then(|mut conn| {
         let companies = match company {
             Some(id) => vec![id],
             None => company_ids(&mut conn).map_err(|e| e.to_string())?,
         };
-        let mut high_open = false;
+        let mut audits = Vec::new();
         for company_id in companies {
             let summary = write_transaction(&mut conn, |conn| {
                 audit_now(conn, &company_id, &config, "cli")
             })
             .map_err(|error| describe(&company_id, error))?;
-            println!(
-                "company {company_id}: {} sessions of {} logins audited; {} of {} billable seats \
-                 used, at least {} people behind them",
-                summary.sessions_audited,
-                summary.logins_audited,
-                summary.seats.billable_total,
-                summary.seats.limit,
-                summary.effective.people
-            );
-            print!("{}", findings_table(&summary.findings));
-            high_open |= summary.findings.iter().any(is_high_and_open);
+            if output == Output::Text {
+                print_summary(&company_id, &summary);
+            }
+            audits.push(CompanyAudit {
+                company_id,
+                summary,
+            });
         }
-        Ok(high_open)
+        Ok(audits)
     });
-    match result {
-        Ok(true) => ExitCode::from(HIGH_SEVERITY_OPEN),
-        Ok(false) => ExitCode::SUCCESS,
+    let audits = match result {
+        Ok(audits) => audits,
         Err(error) => {
             eprintln!("seatwarden: {error}");
-            ExitCode::FAILURE
+            return ExitCode::FAILURE;
+        }
+    };
+    if output == Output::Json {
+        match serde_json::to_string_pretty(&audits) {
+            Ok(json) => println!("{json}"),
+            Err(error) => {
+                eprintln!("seatwarden: {error}");
+                return ExitCode::FAILURE;
+            }
         }
     }
+    let high_open = audits
+        .iter()
+        .any(|audit| audit.summary.findings.iter().any(is_high_and_open));
+    if high_open {
+        ExitCode::from(HIGH_SEVERITY_OPEN)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn print_summary(company_id: &str, summary: &AuditSummary) {
+    println!(
+        "company {company_id}: {} sessions of {} logins audited; {} of {} billable seats \
+         used, at least {} people behind them",
+        summary.sessions_audited,
+        summary.logins_audited,
+        summary.seats.billable_total,
+        summary.seats.limit,
+        summary.effective.people
+    );
+    print!("{}", findings_table(&summary.findings));
 }
 
 fn is_high_and_open(finding: &FindingView) -> bool {
@@ -65,8 +124,11 @@ fn is_high_and_open(finding: &FindingView) -> bool {
 /// Imports a CSV or JSON file; exits with 1 when some rows were rejected (the good ones are
 /// kept, as through the API).
 pub fn import_sessions(settings: Settings, file: &Path, company_id: &str) -> ExitCode {
+    let store = match open_existing_store(&settings) {
+        Ok(store) => store,
+        Err(exit) => return exit,
+    };
     let result = read_import(file).and_then(|parsed| {
-        let store = open_store(&settings)?;
         let mut conn = store.connection().map_err(|e| e.to_string())?;
         write_transaction(&mut conn, |conn| import_now(conn, company_id, parsed))
             .map_err(|error| describe(company_id, error))
@@ -123,10 +185,27 @@ fn read_import(file: &Path) -> Result<ParsedImport, String> {
     parsed.map_err(|error| format!("{}: {error}", file.display()))
 }
 
-fn open_store(settings: &Settings) -> Result<Store, String> {
-    let store = Store::open(&settings.database, 1).map_err(|e| e.to_string())?;
-    store.migrate().map_err(|e| e.to_string())?;
-    Ok(store)
+/// The configured database, brought up to date. A SQLite file that does not exist is
+/// refused rather than created: an audit of an empty database from a mistyped path would
+/// report nothing wrong.
+fn open_existing_store(settings: &Settings) -> Result<Store, ExitCode> {
+    if let DatabaseUrl::Sqlite(path) = &settings.database {
+        if !path.exists() {
+            eprintln!(
+                "seatwarden: no database at {}: check the settings' database_url, or create it \
+                 with `seatwarden migrate`",
+                path.display()
+            );
+            return Err(ExitCode::from(NO_DATABASE));
+        }
+    }
+    let opened = Store::open(&settings.database, 1)
+        .map_err(|e| e.to_string())
+        .and_then(|store| store.migrate().map(|_| store).map_err(|e| e.to_string()));
+    opened.map_err(|error| {
+        eprintln!("seatwarden: {error}");
+        ExitCode::from(NO_DATABASE)
+    })
 }
 
 fn describe(company_id: &str, error: SeatsError) -> String {

@@ -21,6 +21,9 @@ pub struct RawSettings {
     pub host: String,
     pub port: u16,
     pub database_url: String,
+    /// A read replica (a streaming standby) of a PostgreSQL `database_url`, for the long
+    /// reads; none: they read the primary.
+    pub database_read_url: Option<String>,
     pub database_pool_size: u32,
     pub session_idle_timeout_minutes: u32,
     pub session_lifetime_hours: u32,
@@ -67,6 +70,7 @@ impl Default for RawSettings {
             host: "127.0.0.1".into(),
             port: 8080,
             database_url: "sqlite://seatwarden.db".into(),
+            database_read_url: None,
             database_pool_size: 8,
             session_idle_timeout_minutes: 30,
             session_lifetime_hours: 12,
@@ -103,6 +107,8 @@ pub struct Settings {
     pub host: String,
     pub port: u16,
     pub database: DatabaseUrl,
+    /// Where the long reads go: a replica of `database`, or None for `database` itself.
+    pub database_read: Option<DatabaseUrl>,
     pub database_pool_size: u32,
     pub session_idle_timeout: chrono::Duration,
     pub session_lifetime: chrono::Duration,
@@ -179,6 +185,7 @@ impl RawSettings {
     pub fn validate(self) -> Result<Settings, ConfigError> {
         let database =
             DatabaseUrl::parse(&self.database_url).map_err(|p| invalid("database_url", p))?;
+        let database_read = read_replica(&database, self.database_read_url.as_deref())?;
         positive("database_pool_size", self.database_pool_size)?;
         positive(
             "session_idle_timeout_minutes",
@@ -229,6 +236,7 @@ impl RawSettings {
             host: self.host,
             port: self.port,
             database,
+            database_read,
             database_pool_size: self.database_pool_size,
             session_idle_timeout: chrono::Duration::minutes(
                 self.session_idle_timeout_minutes.into(),
@@ -248,6 +256,24 @@ impl RawSettings {
             audit_lookback: chrono::Duration::days(self.audit_lookback_days.into()),
             seat_audit: self.seat_audit,
         })
+    }
+}
+
+/// A replica only of a PostgreSQL primary: SQLite has one file, which every reader shares.
+fn read_replica(
+    primary: &DatabaseUrl,
+    replica: Option<&str>,
+) -> Result<Option<DatabaseUrl>, ConfigError> {
+    let Some(text) = replica.map(str::trim).filter(|text| !text.is_empty()) else {
+        return Ok(None);
+    };
+    let problem = |p: &str| invalid("database_read_url", p.into());
+    match (primary, DatabaseUrl::parse(text).map_err(|p| problem(&p))?) {
+        (DatabaseUrl::Postgres(_), replica @ DatabaseUrl::Postgres(_)) => Ok(Some(replica)),
+        (DatabaseUrl::Postgres(_), _) => Err(problem("must be a postgres:// URL")),
+        _ => Err(problem(
+            "is for PostgreSQL only: database_url names a SQLite file",
+        )),
     }
 }
 

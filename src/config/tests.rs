@@ -115,3 +115,36 @@ fn the_defaults_pick_the_embedded_sqlite_file() {
         DatabaseUrl::Sqlite("seatwarden.db".into())
     );
 }
+
+#[test]
+fn a_read_replica_is_taken_only_beside_a_postgresql_primary() {
+    let primary = "postgres://sw:sw@127.0.0.1:5440/seatwarden";
+    let replica = "postgres://sw:sw@127.0.0.1:5441/seatwarden";
+    let settings = RawSettings {
+        database_url: primary.into(),
+        database_read_url: Some(replica.into()),
+        ..RawSettings::default()
+    }
+    .validate()
+    .expect("a replica of a PostgreSQL primary");
+    assert_eq!(
+        settings.database_read,
+        Some(DatabaseUrl::Postgres(replica.into()))
+    );
+    let blank = RawSettings {
+        database_read_url: Some("  ".into()),
+        ..RawSettings::default()
+    };
+    assert_eq!(blank.validate().expect("blank is none").database_read, None);
+    for (database_url, read_url) in [("sqlite://x.db", replica), (primary, "sqlite://y.db")] {
+        let error = RawSettings {
+            database_url: database_url.into(),
+            database_read_url: Some(read_url.into()),
+            ..RawSettings::default()
+        }
+        .validate()
+        .expect_err("refused")
+        .to_string();
+        assert!(error.contains("database_read_url"), "{error}");
+    }
+}

@@ -92,11 +92,11 @@ mod tests {
         let store = Store::open(&DatabaseUrl::Sqlite(path.clone()), 2).expect("store");
         let mut conn = store.connection().expect("connection");
         diesel::sql_query("CREATE TABLE probe (n INTEGER NOT NULL)")
-            .execute(&mut conn)
+            .execute(&mut *conn)
             .expect("table");
         for n in 0..200 {
             diesel::sql_query(format!("INSERT INTO probe (n) VALUES ({n})"))
-                .execute(&mut conn)
+                .execute(&mut *conn)
                 .expect("insert");
         }
         let deadline = Instant::now() + Duration::from_secs(10);

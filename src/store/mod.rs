@@ -8,6 +8,7 @@
 //! execution — measured at an eighth of a decision's time.
 
 mod checkpoints;
+mod failover;
 pub mod pacing;
 pub mod schema;
 mod secrets;
@@ -20,8 +21,10 @@ use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionMa
 use diesel::pg::PgConnection;
 use diesel::prelude::*;
 use diesel::r2d2::{self, ManageConnection, R2D2Connection};
+
 use diesel::sqlite::SqliteConnection;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use failover::Pooled;
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
@@ -41,7 +44,10 @@ pub enum DbConnection {
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("database error: {0}")]
-    Query(#[from] diesel::result::Error),
+    Query(diesel::result::Error),
+    /// The server went away or is no longer the primary (a failover): retry shortly.
+    #[error("the database is unavailable: {0}")]
+    Unavailable(String),
     #[error("cannot reach the database: {0}")]
     Pool(#[from] r2d2::PoolError),
     #[error("cannot connect to the database: {0}")]
@@ -53,6 +59,27 @@ pub enum StoreError {
     /// The shared transaction of a group commit failed; every action in it is undone.
     #[error("the batch's transaction failed: {0}")]
     Batch(String),
+}
+
+impl From<diesel::result::Error> for StoreError {
+    fn from(error: diesel::result::Error) -> Self {
+        if failover::connection_lost(&error) {
+            Self::Unavailable(error.to_string())
+        } else {
+            Self::Query(error)
+        }
+    }
+}
+
+impl StoreError {
+    /// Whether the database could not be reached, rather than the work being wrong: the
+    /// answer is 503 and the same request may succeed in a moment.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(
+            self,
+            Self::Unavailable(_) | Self::Pool(_) | Self::Connect(_)
+        )
+    }
 }
 
 /// Which database a `DATABASE_URL` names.
@@ -96,13 +123,35 @@ impl DatabaseUrl {
 #[derive(Debug, Clone)]
 pub struct Manager {
     url: DatabaseUrl,
+    /// The primary's pool (not a read replica's).
+    for_writes: bool,
 }
 
 impl ManageConnection for Manager {
-    type Connection = DbConnection;
+    type Connection = Pooled;
     type Error = r2d2::Error;
 
-    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
+    fn connect(&self) -> Result<Pooled, r2d2::Error> {
+        self.open().map(Pooled::new)
+    }
+
+    /// Checks a connection only when a failover may have killed it (`failover`).
+    fn is_valid(&self, conn: &mut Pooled) -> Result<(), r2d2::Error> {
+        conn.check(self.for_writes).map_err(r2d2::Error::QueryError)
+    }
+
+    /// A connection left inside a transaction (an action panicked in a group commit) is
+    /// closed rather than handed out again.
+    fn has_broken(&self, conn: &mut Pooled) -> bool {
+        match &mut **conn {
+            DbConnection::Postgres(c) => c.is_broken(),
+            DbConnection::Sqlite(c) => c.is_broken(),
+        }
+    }
+}
+
+impl Manager {
+    fn open(&self) -> Result<DbConnection, r2d2::Error> {
         match &self.url {
             DatabaseUrl::Postgres(url) => PgConnection::establish(url)
                 .map(DbConnection::Postgres)
@@ -126,24 +175,37 @@ impl ManageConnection for Manager {
             }
         }
     }
-
-    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
-        conn.batch_execute("SELECT 1")
-            .map_err(r2d2::Error::QueryError)
-    }
-
-    /// A connection left inside a transaction (an action panicked in a group commit) is
-    /// closed rather than handed out again.
-    fn has_broken(&self, conn: &mut DbConnection) -> bool {
-        match conn {
-            DbConnection::Postgres(c) => c.is_broken(),
-            DbConnection::Sqlite(c) => c.is_broken(),
-        }
-    }
 }
 
 pub type Pool = r2d2::Pool<Manager>;
-pub type PooledConnection = r2d2::PooledConnection<Manager>;
+
+fn pool(url: &DatabaseUrl, size: u32, for_writes: bool) -> Result<Pool, StoreError> {
+    Ok(r2d2::Pool::builder()
+        .max_size(size)
+        // The checkout test is free unless a failover may have killed the connection.
+        .test_on_check_out(true)
+        .connection_timeout(Duration::from_secs(10))
+        .build(Manager {
+            url: url.clone(),
+            for_writes,
+        })?)
+}
+/// A connection of the pool, back in it when dropped.
+pub struct PooledConnection(r2d2::PooledConnection<Manager>);
+
+impl std::ops::Deref for PooledConnection {
+    type Target = DbConnection;
+
+    fn deref(&self) -> &DbConnection {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for PooledConnection {
+    fn deref_mut(&mut self) -> &mut DbConnection {
+        &mut self.0
+    }
+}
 
 /// The database: a connection pool and the blocking-pool runner every query goes through.
 #[derive(Clone)]
@@ -153,17 +215,13 @@ pub struct Store {
     serial_writes: bool,
     pacing: Arc<pacing::Pacing>,
     _checkpoints: Option<checkpoints::Checkpoints>,
+    /// The read replica's store, for the long reads; None: they read this one.
+    replica: Option<Arc<Store>>,
 }
 
 impl Store {
     pub fn open(url: &DatabaseUrl, pool_size: u32) -> Result<Self, StoreError> {
-        let pool = r2d2::Pool::builder()
-            .max_size(pool_size)
-            // A checkout test costs a round trip per request; broken connections surface
-            // as query errors instead.
-            .test_on_check_out(false)
-            .connection_timeout(Duration::from_secs(10))
-            .build(Manager { url: url.clone() })?;
+        let pool = pool(url, pool_size, true)?;
         // After the pool: its first connection has switched the file to WAL.
         let checkpoints = match url {
             DatabaseUrl::Sqlite(path) => Some(checkpoints::Checkpoints::start(
@@ -178,7 +236,42 @@ impl Store {
             serial_writes: matches!(url, DatabaseUrl::Sqlite(_)),
             pacing: pacing::Pacing::new(),
             _checkpoints: checkpoints,
+            replica: None,
         })
+    }
+
+    /// Sends the long reads to a read replica of this (PostgreSQL) database. Writes and the
+    /// reads that decide a write stay here. A replica's reads give way to no write (none runs
+    /// there), so they are not paced.
+    pub fn with_read_replica(
+        mut self,
+        url: &DatabaseUrl,
+        pool_size: u32,
+    ) -> Result<Self, StoreError> {
+        let replica = Store {
+            pool: pool(url, pool_size, false)?,
+            backend: url.backend_name(),
+            serial_writes: false,
+            pacing: pacing::Pacing::new(),
+            _checkpoints: None,
+            replica: None,
+        };
+        self.replica = Some(Arc::new(replica));
+        Ok(self)
+    }
+
+    /// Where the long reads (the chain check, the audit's inputs, reports, the access review,
+    /// the dry-run's replay, the log's search) run: the replica when there is one.
+    pub fn for_long_reads(&self) -> Store {
+        self.replica
+            .as_deref()
+            .cloned()
+            .unwrap_or_else(|| self.clone())
+    }
+
+    /// Whether long reads go to a replica, which may lag the primary by the replication delay.
+    pub fn has_read_replica(&self) -> bool {
+        self.replica.is_some()
     }
 
     pub fn backend_name(&self) -> &'static str {
@@ -208,7 +301,7 @@ impl Store {
     }
 
     pub fn connection(&self) -> Result<PooledConnection, StoreError> {
-        Ok(self.pool.get()?)
+        Ok(PooledConnection(self.pool.get()?))
     }
 
     /// Runs `work` with a connection on tokio's blocking pool: diesel is synchronous and

@@ -90,6 +90,15 @@ impl Nav {
             .collect()
     }
 
+    /// Where `/ui` sends the person: the first page of the menu they may open (a
+    /// reports-only user may not read the seats of the overview).
+    pub fn home(&self) -> String {
+        self.entries(&Lang::new(Default::default()))
+            .into_iter()
+            .next()
+            .map_or_else(|| format!("/ui/companies/{}", self.company_id), |e| e.href)
+    }
+
     /// The link that shows this same page in the other language.
     pub fn switch_language(&self, t: &Lang) -> (String, &'static str, &'static str) {
         let (code, name) = if t.is_french() {

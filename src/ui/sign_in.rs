@@ -9,7 +9,7 @@ use super::cookies;
 use super::error::{forgery_message, unreadable_form_message, PageError};
 use super::lang::Lang;
 use super::session::{Page, Posted};
-use super::{csrf, html, return_path, see_other};
+use super::{csrf, html, return_path, see_other, Nav};
 use crate::app::AppState;
 use crate::identity::operations;
 use crate::web::error::{current_locale, ApiError};
@@ -37,7 +37,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 #[get("/ui")]
 async fn home(page: Result<Page, PageError>) -> HttpResponse {
     match page {
-        Ok(page) => see_other(&format!("/ui/companies/{}", page.actor.company_id)),
+        Ok(page) => see_other(&Nav::new(&page, "").home()),
         Err(_) => see_other(cookies::SIGN_IN_PATH),
     }
 }
@@ -149,8 +149,8 @@ async fn submit(
             return sign_in_page(&state, filled, Some(message), status);
         }
     };
-    let overview = format!("/ui/companies/{}", opened.user.company_id);
-    let mut response = see_other(return_path::same_site(&filled.next).unwrap_or(&overview));
+    // `/ui` leads on to the first page the person may open.
+    let mut response = see_other(return_path::same_site(&filled.next).unwrap_or("/ui"));
     let cookie = cookies::session_cookie(
         &opened.token,
         opened.session.expires_at,

@@ -64,13 +64,14 @@ impl From<PagingError> for ApiError {
 impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
         match error {
-            StoreError::Pool(_) | StoreError::Connect(_) => {
+            error if error.is_unavailable() => {
                 tracing::error!(%error, "database unavailable");
                 ApiError::new(
                     ErrorCode::ServiceUnavailable,
                     "The database is unavailable; retry shortly.",
                     "La base de données est indisponible ; réessayez dans un instant.",
                 )
+                .retry_after(1)
             }
             other => ApiError::internal(&other),
         }
@@ -188,6 +189,7 @@ impl From<AuthzError> for ApiError {
                     "The decision could not be logged, so it is not given; retry shortly.",
                     "La décision n'a pas pu être journalisée, elle n'est donc pas donnée ; réessayez.",
                 )
+                .retry_after(1)
             }
         }
     }

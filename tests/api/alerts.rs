@@ -2,11 +2,7 @@
 //! test process (mailin-embedded): what arrives, what waits while SMTP is down, what an
 //! address that refuses for good shows, and one mail from two nodes.
 
-use std::net::TcpListener;
-use std::sync::{Arc, Mutex};
-
 use chrono::{Duration, Utc};
-use mailin_embedded::{response, Handler, Response, Server, SslConfig};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -20,127 +16,10 @@ use crate::helpers::{
     expect_error, expect_status, spawn_app, spawn_app_with, start_node, Company, TestApp,
 };
 use crate::seats::{audit, import, shared_use};
+use crate::smtp::{free_port, start_smtp};
 
 const PUBLIC_URL: &str = "https://seatwarden.test";
 const SHARED: &str = "team@martin.example";
-
-/// One mail as the SMTP server received it.
-#[derive(Debug, Clone)]
-struct Received {
-    envelope_to: Vec<String>,
-    data: Vec<u8>,
-}
-
-impl Received {
-    fn parsed(&self) -> mail_parser::Message<'_> {
-        mail_parser::MessageParser::default()
-            .parse(&self.data)
-            .expect("a readable mail")
-    }
-
-    fn subject(&self) -> String {
-        self.parsed().subject().unwrap_or_default().to_owned()
-    }
-
-    fn text(&self) -> String {
-        self.parsed()
-            .body_text(0)
-            .map(|text| text.into_owned())
-            .unwrap_or_default()
-    }
-
-    fn html(&self) -> String {
-        self.parsed()
-            .body_html(0)
-            .map(|html| html.into_owned())
-            .unwrap_or_default()
-    }
-}
-
-/// The SMTP server's mailbox; `refused` addresses get a 550 at RCPT.
-#[derive(Clone, Default)]
-struct Inbox {
-    mails: Arc<Mutex<Vec<Received>>>,
-    refused: Arc<Vec<String>>,
-}
-
-impl Inbox {
-    fn mails(&self) -> Vec<Received> {
-        self.mails.lock().unwrap().clone()
-    }
-}
-
-/// Per connection: the inbox and the mail being received.
-#[derive(Clone)]
-struct Recorder {
-    inbox: Inbox,
-    current: Option<Received>,
-}
-
-fn bare(address: &str) -> String {
-    address.trim_matches(|c| c == '<' || c == '>').to_owned()
-}
-
-impl Handler for Recorder {
-    fn rcpt(&mut self, to: &str) -> Response {
-        if self.inbox.refused.contains(&bare(to)) {
-            response::NO_MAILBOX
-        } else {
-            response::OK
-        }
-    }
-
-    fn data_start(&mut self, _domain: &str, _from: &str, _is8bit: bool, to: &[String]) -> Response {
-        self.current = Some(Received {
-            envelope_to: to.iter().map(|address| bare(address)).collect(),
-            data: Vec::new(),
-        });
-        response::OK
-    }
-
-    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
-        if let Some(mail) = &mut self.current {
-            mail.data.extend_from_slice(buf);
-        }
-        Ok(())
-    }
-
-    fn data_end(&mut self) -> Response {
-        if let Some(mail) = self.current.take() {
-            self.inbox.mails.lock().unwrap().push(mail);
-        }
-        response::OK
-    }
-}
-
-/// A free port on which nothing listens yet.
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// Starts an SMTP server on `port`, for the rest of the test process.
-fn start_smtp(port: u16, refused: &[&str]) -> Inbox {
-    let inbox = Inbox {
-        mails: Arc::default(),
-        refused: Arc::new(refused.iter().map(|a| (*a).to_owned()).collect()),
-    };
-    let listener = TcpListener::bind(("127.0.0.1", port)).expect("the SMTP port is free");
-    let mut server = Server::new(Recorder {
-        inbox: inbox.clone(),
-        current: None,
-    });
-    server
-        .with_name("smtp.test")
-        .with_ssl(SslConfig::None)
-        .expect("no TLS")
-        .with_tcp_listener(listener);
-    std::thread::spawn(move || server.serve().map_err(|error| error.to_string()));
-    inbox
-}
 
 fn smtp_settings(port: u16) -> impl FnOnce(&mut RawSettings) + Clone {
     move |raw: &mut RawSettings| {

@@ -86,3 +86,59 @@ async fn audit_exits_3_while_a_high_severity_finding_is_open_and_import_reads_fi
     assert_eq!(missing.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no company"));
 }
+
+#[tokio::test]
+async fn audit_json_gives_scripts_the_summary_and_the_same_exit_code() {
+    let app = spawn_app().await;
+    let company = app.signup("plus").await;
+    let audited = seatwarden(&app, &["audit", "--json", "--company", &company.id]).await;
+    let stdout = String::from_utf8_lossy(&audited.stdout);
+    assert_eq!(audited.status.code(), Some(0), "{stdout}");
+    let audits: serde_json::Value = serde_json::from_str(&stdout).expect("one JSON document");
+    assert_eq!(audits[0]["company_id"], company.id.as_str());
+    assert_eq!(audits[0]["seats"]["limit"], 5, "{audits}");
+    assert!(audits[0]["findings"].as_array().is_some(), "{audits}");
+}
+
+/// Runs the binary with a settings file naming a SQLite database.
+fn seatwarden_on_file(args: &[&str], database: &std::path::Path) -> Output {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    std::process::Command::new(env!("CARGO_BIN_EXE_seatwarden"))
+        .args(args)
+        .current_dir(directory.path())
+        .env("DATABASE_URL", format!("sqlite://{}", database.display()))
+        .env("SEATWARDEN_LOG_FILTER", "error")
+        .output()
+        .expect("the binary runs")
+}
+
+#[test]
+fn audit_of_a_database_that_does_not_exist_refuses_and_creates_nothing() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let database = directory.path().join("mistyped.db");
+    let audited = seatwarden_on_file(&["audit"], &database);
+    assert_eq!(audited.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&audited.stderr);
+    assert!(stderr.contains("no database at"), "{stderr}");
+    assert!(!database.exists(), "no empty database is created");
+
+    let imported = seatwarden_on_file(&["import", "sessions", "x.csv", "--company", "c"], &database);
+    assert_eq!(imported.status.code(), Some(2));
+    assert!(!database.exists());
+}
+
+#[test]
+fn import_sessions_help_documents_the_columns() {
+    let directory = tempfile::tempdir().expect("temporary directory");
+    let help = seatwarden_on_file(
+        &["import", "sessions", "--help"],
+        &directory.path().join("unused.db"),
+    );
+    let text = String::from_utf8_lossy(&help.stdout);
+    for column in [
+        "login", "event", "time", "ip", "user_agent", "device_id", "latitude", "country", "role",
+    ] {
+        assert!(text.contains(column), "{column} in {text}");
+    }
+    assert!(text.contains("sign_in, sign_out or activity"), "{text}");
+}

@@ -88,8 +88,14 @@ pub fn test_settings(database_url: &str) -> RawSettings {
 
 /// The application with the demo company of `serve --demo` seeded, and its credentials.
 pub async fn spawn_demo_app() -> (TestApp, DemoCompany) {
+    spawn_demo_app_with(|_| {}).await
+}
+
+/// The demo company on settings the test adjusts (an SMTP server, say).
+pub async fn spawn_demo_app_with(adjust: impl FnOnce(&mut RawSettings)) -> (TestApp, DemoCompany) {
     let (database, database_url) = TestDatabase::create();
-    let raw = test_settings(&database_url);
+    let mut raw = test_settings(&database_url);
+    adjust(&mut raw);
     seatwarden::telemetry::init(&raw.log_filter);
     let settings = raw.validate().expect("valid test settings");
     let application = Application::build(settings).expect("application starts");

@@ -138,7 +138,48 @@ async fn pages_without_a_session_send_people_to_the_sign_in_page() {
             .await
             .unwrap();
         assert_eq!(answer.status(), StatusCode::SEE_OTHER);
-        assert_eq!(answer.headers()[LOCATION], "/ui/sign-in");
+        // The sign-in comes back to the page asked for.
+        assert_eq!(
+            answer.headers()[LOCATION],
+            format!("/ui/sign-in?next=%2Fui%2Fcompanies%2F{}", company.id).as_str()
+        );
+    }
+}
+
+/// Signs in through the form with `next` as the page to return to; returns where it leads.
+async fn sign_in_returning_to(app: &TestApp, email: &str, next: &str) -> String {
+    let (key, csrf) = sign_in_form(app).await;
+    let answer = client()
+        .post(app.url("/ui/sign-in"))
+        .header(COOKIE, format!("sw_signin={key}"))
+        .form(&[
+            ("email", email),
+            ("password", PASSWORD),
+            ("csrf", &csrf),
+            ("next", next),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::SEE_OTHER, "{next}");
+    answer.headers()[LOCATION].to_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn the_sign_in_returns_only_to_a_page_of_this_site() {
+    let app = spawn_app_with(|_| {}).await;
+    let company = app.signup("plus").await;
+    let finding = format!("/ui/companies/{}/findings?severity=high", company.id);
+    let led = sign_in_returning_to(&app, &company.admin_email, &finding).await;
+    assert_eq!(led, finding);
+    for elsewhere in [
+        "//evil.example/ui/",
+        "https://evil.example/ui/",
+        "/\\evil.example",
+        "/v1/companies",
+    ] {
+        let led = sign_in_returning_to(&app, &company.admin_email, elsewhere).await;
+        assert_eq!(led, "/ui", "{elsewhere} is not followed");
     }
 }
 
@@ -379,9 +420,13 @@ async fn every_page_answer_carries_the_security_headers_and_no_inline_code() {
         assert_security_headers(&answer, &path);
         let html = answer.text().await.unwrap();
         assert!(html.contains("href=\"/ui/seatwarden.css\""), "{path}");
-        // What the policy would block: the pages must not rely on it.
-        for inline in ["<script", "<style", " style=", " onclick=", "javascript:"] {
+        // What the policy would block: the pages must not rely on it. Scripts come only
+        // as files of this site.
+        for inline in ["<script>", "<style", " style=", " onclick=", "javascript:"] {
             assert!(!html.contains(inline), "{path} holds {inline}");
+        }
+        for script in html.split("<script").skip(1) {
+            assert!(script.starts_with(" src=\"/ui/"), "{path}: <script{script}");
         }
     }
 

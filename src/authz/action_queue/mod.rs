@@ -213,9 +213,8 @@ fn commit_batch(store: &Store, mut jobs: Vec<Box<dyn Job>>) {
         }
         Err(Unfinished::CommitFailed(error)) => {
             tracing::error!(%error, actions = jobs.len(), "the commit of a batch of actions failed");
-            let message = error.to_string();
             for job in jobs {
-                job.answer(Some(StoreError::Batch(message.clone())));
+                job.answer(Some(commit_failure(&error)));
             }
             return;
         }
@@ -236,6 +235,17 @@ fn retry_alone(store: &Store, mut job: Box<dyn Job>) {
             Err(Unfinished::Undone(_)) => {}
             Err(Unfinished::CommitFailed(error)) => return job.answer(Some(error)),
         }
+    }
+}
+
+/// What each action of a batch whose commit failed is told. A lost server (a failover) is
+/// 503: whether the commit took effect is unknown, and the caller's retry with its
+/// idempotency key finds out safely.
+fn commit_failure(error: &StoreError) -> StoreError {
+    if error.is_unavailable() {
+        StoreError::Unavailable(error.to_string())
+    } else {
+        StoreError::Batch(error.to_string())
     }
 }
 

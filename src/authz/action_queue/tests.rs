@@ -44,7 +44,7 @@ fn queue() -> (tempfile::TempDir, Store, ActionQueue) {
     let store = Store::open(&url, 4).expect("store");
     let mut conn = store.connection().expect("connection");
     diesel::sql_query("CREATE TABLE probe (job TEXT NOT NULL)")
-        .execute(&mut conn)
+        .execute(&mut *conn)
         .expect("probe table");
     let queue = ActionQueue::start(store.clone());
     (dir, store, queue)
@@ -60,7 +60,7 @@ fn rows_of(store: &Store, job: &str) -> i64 {
     diesel::sql_query(format!(
         "SELECT COUNT(*) AS n FROM probe WHERE job = '{job}'"
     ))
-    .get_result::<Count>(&mut conn)
+    .get_result::<Count>(&mut *conn)
     .expect("count")
     .n
 }

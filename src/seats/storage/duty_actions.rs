@@ -130,7 +130,7 @@ mod tests {
             *DUTY_ACTIONS_PREDICATE,
             time_pages::PAGE_ROWS - 1
         ))
-        .load(&mut conn)?;
+        .load(&mut *conn)?;
         Ok(steps.into_iter().map(|step| step.detail).collect())
     }
 
