@@ -17,6 +17,7 @@ mod enforcement;
 mod fuzz_regressions;
 mod helpers;
 mod identity;
+mod lost_connections;
 mod pages;
 mod pages_admin;
 mod pages_browser;
