@@ -10,7 +10,9 @@
 //!
 //! Run: `cargo bench --bench authorize_load` (release build; needs `wrk`, Debian package
 //! `wrk`). PostgreSQL too when `BENCH_POSTGRES_URL` names a server the bench may create a
-//! database on. Everything a reader needs to compare two runs is printed first.
+//! database on; on PostgreSQL a second node then joins the first on the same database and
+//! both are loaded at once, their aggregate rate printed beside one node's. Everything a
+//! reader needs to compare two runs is printed first.
 
 mod support;
 
@@ -21,7 +23,7 @@ use futures::{stream, StreamExt};
 use serde_json::{json, Value};
 
 use diesel::RunQueryDsl;
-use seatwarden::config::RawSettings;
+use seatwarden::config::{RawSettings, Settings};
 use seatwarden::startup::Application;
 use seatwarden::store::{DatabaseUrl, Store};
 
@@ -107,9 +109,7 @@ async fn run(backend: &str, database_url: &str, stored: usize) {
     }
     .validate()
     .expect("settings");
-    let application = Application::build(settings).expect("server starts");
-    let base = format!("http://127.0.0.1:{}", application.port());
-    tokio::spawn(application.run_until_stopped());
+    let base = start_node(settings.clone());
     let seeding = Instant::now();
     let (key, principals) = seed(&base, stored).await;
     let seeded_in = seeding.elapsed();
@@ -135,6 +135,39 @@ async fn run(backend: &str, database_url: &str, stored: usize) {
         batch.p99,
         batch.rate,
     );
+    if matches!(settings.database, DatabaseUrl::Postgres(_)) {
+        two_nodes(settings, &base, &script, single.rate).await;
+    }
+}
+
+/// A second node on the same PostgreSQL database: both are loaded at once, each with half
+/// the connections, and their rates summed beside the one node's.
+async fn two_nodes(settings: Settings, first: &str, script: &Script, one_node: f64) {
+    let second = start_node(settings);
+    let urls = [first, second.as_str()].map(|base| format!("{base}/v1/authorize"));
+    wrk(&script.single, &urls[1], WARM_UP).await;
+    let half = CONNECTIONS / 2;
+    let (a, b) = tokio::join!(
+        wrk_with(&script.single, &urls[0], MEASURE, half),
+        wrk_with(&script.single, &urls[1], MEASURE, half)
+    );
+    println!(
+        "  two nodes on this database, {half} connections each: {:>9.0} requests/s in all \
+         ({:.0} + {:.0}; one node: {one_node:.0}); p99 {} and {}",
+        a.rate + b.rate,
+        a.rate,
+        b.rate,
+        a.p99,
+        b.p99,
+    );
+}
+
+/// Starts a node on `settings`; returns its address.
+fn start_node(settings: Settings) -> String {
+    let application = Application::build(settings).expect("server starts");
+    let base = format!("http://127.0.0.1:{}", application.port());
+    tokio::spawn(application.run_until_stopped());
+    base
 }
 
 /// Users and decisions in the store, counted rather than assumed: seeding logs decisions too.
@@ -243,10 +276,19 @@ fn wrk_version() -> Option<String> {
 
 /// Runs wrk for `duration`; fails the bench on any error answer or socket error.
 async fn wrk(script: &tempfile::NamedTempFile, url: &str, duration: Duration) -> WrkRun {
+    wrk_with(script, url, duration, CONNECTIONS).await
+}
+
+async fn wrk_with(
+    script: &tempfile::NamedTempFile,
+    url: &str,
+    duration: Duration,
+    connections: usize,
+) -> WrkRun {
     let mut command = Command::new("wrk");
     command
         .arg(format!("-t{WRK_THREADS}"))
-        .arg(format!("-c{CONNECTIONS}"))
+        .arg(format!("-c{connections}"))
         .arg(format!("-d{}s", duration.as_secs()))
         .args(["--latency", "--timeout", "10s", "-s"])
         .arg(script.path())

@@ -17,19 +17,7 @@ pub struct Target {
 
 /// Starts the server; returns what requests need, and its store for direct seeding.
 pub async fn start(database_url: &str, plan: &str) -> (Target, Store) {
-    let raw = RawSettings {
-        host: "127.0.0.1".into(),
-        port: 0,
-        database_url: database_url.into(),
-        database_pool_size: 16,
-        log_filter: "error".into(),
-        ..RawSettings::default()
-    };
-    seatwarden::telemetry::init(&raw.log_filter);
-    let application = Application::build(raw.validate().expect("settings")).expect("server");
-    let base = format!("http://127.0.0.1:{}", application.port());
-    let store = application.store().clone();
-    tokio::spawn(application.run_until_stopped());
+    let (base, store) = serve(database_url, None);
     let client = Client::new();
     let (token, company_id) =
         signup(&client, &base, ("Bench SARL", plan), "bench@example.fr").await;
@@ -50,6 +38,26 @@ pub async fn start(database_url: &str, plan: &str) -> (Target, Store) {
         customer_id: customer["id"].as_str().expect("customer id").to_owned(),
     };
     (target, store)
+}
+
+/// Starts a server on `database_url`, its long reads on `read_url` when given; returns its
+/// address and its store.
+pub fn serve(database_url: &str, read_url: Option<&str>) -> (String, Store) {
+    let raw = RawSettings {
+        host: "127.0.0.1".into(),
+        port: 0,
+        database_url: database_url.into(),
+        database_read_url: read_url.map(str::to_owned),
+        database_pool_size: 16,
+        log_filter: "error".into(),
+        ..RawSettings::default()
+    };
+    seatwarden::telemetry::init(&raw.log_filter);
+    let application = Application::build(raw.validate().expect("settings")).expect("server");
+    let base = format!("http://127.0.0.1:{}", application.port());
+    let store = application.store().clone();
+    tokio::spawn(application.run_until_stopped());
+    (base, store)
 }
 
 /// Signs up a company named `name` on `plan`, its admin `email`; its token and id.

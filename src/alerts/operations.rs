@@ -12,7 +12,8 @@ use crate::seats::service::audit_runs::{audit_snapshot, AuditConfig, AuditSummar
 use crate::seats::SeatsError;
 
 /// Runs the audit now (admins): its input is read and computed on a snapshot off the
-/// writer, which only stores what it found and queues the alerts of what changed.
+/// writer (on the read replica when there is one), which only stores what it found and
+/// queues the alerts of what changed.
 pub async fn run_audit(
     gate: &Gate,
     actor: Actor,
@@ -20,7 +21,7 @@ pub async fn run_audit(
     config: AuditConfig,
 ) -> Result<AuditSummary, SeatsError> {
     let triggered_by = actor.user_id.clone();
-    gate.read_then_act(
+    gate.read_long_then_act(
         move |conn, authz| audit_snapshot(conn, authz, &actor, &company_id, &config),
         move |conn, _, snapshot| store_and_alert(conn, snapshot, &triggered_by),
     )

@@ -1,4 +1,5 @@
-//! Reports computed from the ledger, each read on a snapshot.
+//! Reports computed from the ledger, each read on a snapshot: long reads, on the read replica
+//! when there is one (they may lag the primary by the replication delay).
 
 use chrono::NaiveDate;
 
@@ -14,7 +15,7 @@ pub async fn profit_and_loss(
     company_id: String,
     dates: (NaiveDate, NaiveDate),
 ) -> Result<ProfitAndLoss, BooksError> {
-    gate.read(move |conn, authz| {
+    gate.read_long(move |conn, authz| {
         reporting::profit_and_loss(conn, authz, &actor, &company_id, dates)
     })
     .await
@@ -26,8 +27,10 @@ pub async fn balance_sheet(
     company_id: String,
     at: NaiveDate,
 ) -> Result<BalanceSheet, BooksError> {
-    gate.read(move |conn, authz| reporting::balance_sheet(conn, authz, &actor, &company_id, at))
-        .await
+    gate.read_long(move |conn, authz| {
+        reporting::balance_sheet(conn, authz, &actor, &company_id, at)
+    })
+    .await
 }
 
 pub async fn trial_balance(
@@ -36,8 +39,10 @@ pub async fn trial_balance(
     company_id: String,
     at: NaiveDate,
 ) -> Result<TrialBalance, BooksError> {
-    gate.read(move |conn, authz| reporting::trial_balance(conn, authz, &actor, &company_id, at))
-        .await
+    gate.read_long(move |conn, authz| {
+        reporting::trial_balance(conn, authz, &actor, &company_id, at)
+    })
+    .await
 }
 
 /// What customers owe at `at`, by age.
@@ -47,8 +52,10 @@ pub async fn aged_receivables(
     company_id: String,
     at: NaiveDate,
 ) -> Result<AgedReport, BooksError> {
-    gate.read(move |conn, authz| reporting::aged_receivables(conn, authz, &actor, &company_id, at))
-        .await
+    gate.read_long(move |conn, authz| {
+        reporting::aged_receivables(conn, authz, &actor, &company_id, at)
+    })
+    .await
 }
 
 /// What the company owes suppliers at `at`, by age.
@@ -58,6 +65,8 @@ pub async fn aged_payables(
     company_id: String,
     at: NaiveDate,
 ) -> Result<AgedReport, BooksError> {
-    gate.read(move |conn, authz| reporting::aged_payables(conn, authz, &actor, &company_id, at))
-        .await
+    gate.read_long(move |conn, authz| {
+        reporting::aged_payables(conn, authz, &actor, &company_id, at)
+    })
+    .await
 }
