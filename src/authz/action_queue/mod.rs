@@ -207,6 +207,14 @@ fn commit_batch(store: &Store, mut jobs: Vec<Box<dyn Job>>) {
             jobs.remove(index);
             jobs
         }
+        Err(Unfinished::Undone(error)) if matches!(error, StoreError::Pool(_)) => {
+            // No connection to be had: running each alone would only wait as long again.
+            tracing::error!(%error, actions = jobs.len(), "no database connection for a batch of actions");
+            for job in jobs {
+                job.answer(Some(StoreError::Unavailable(error.to_string())));
+            }
+            return;
+        }
         Err(Unfinished::Undone(error)) => {
             tracing::warn!(%error, actions = jobs.len(), "a batch of actions was undone; each runs again alone");
             jobs
@@ -224,6 +232,8 @@ fn commit_batch(store: &Store, mut jobs: Vec<Box<dyn Job>>) {
     }
 }
 
+/// Runs a job again alone, up to `RETRIES_ALONE` times; once only when the database is
+/// out of reach (a failover), whose answer is then 503 at once.
 fn retry_alone(store: &Store, mut job: Box<dyn Job>) {
     for attempt in 1..=RETRIES_ALONE {
         let last = attempt == RETRIES_ALONE;
@@ -231,9 +241,13 @@ fn retry_alone(store: &Store, mut job: Box<dyn Job>) {
             Ok(()) if job.failed_on_store() && !last => {}
             Ok(()) => return job.answer(None),
             Err(Unfinished::Panicked(_)) => return,
-            Err(Unfinished::Undone(error)) if last => return job.answer(Some(error)),
+            Err(Unfinished::Undone(error)) if last || error.is_unavailable() => {
+                return job.answer(Some(error))
+            }
             Err(Unfinished::Undone(_)) => {}
-            Err(Unfinished::CommitFailed(error)) => return job.answer(Some(error)),
+            Err(Unfinished::CommitFailed(error)) => {
+                return job.answer(Some(commit_failure(&error)))
+            }
         }
     }
 }
