@@ -70,10 +70,13 @@ pub fn to_csv(items: &[DecisionView]) -> Result<Vec<u8>, csv::Error> {
 /// `emails` by user id (empty when unknown).
 pub fn to_csv_with_emails(
     items: &[DecisionView],
-    emails: &dyn Fn(&str) -> Option<String>,
+    emails: Emails<'_>,
 ) -> Result<Vec<u8>, csv::Error> {
     write_csv(items, Some(emails))
 }
+
+/// A user's email by user id.
+pub type Emails<'a> = &'a dyn Fn(&str) -> Option<String>;
 
 const CSV_HEADER: [&str; 15] = [
     "id",
@@ -93,10 +96,7 @@ const CSV_HEADER: [&str; 15] = [
     "hash",
 ];
 
-fn write_csv(
-    items: &[DecisionView],
-    emails: Option<&dyn Fn(&str) -> Option<String>>,
-) -> Result<Vec<u8>, csv::Error> {
+fn write_csv(items: &[DecisionView], emails: Option<Emails<'_>>) -> Result<Vec<u8>, csv::Error> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let email_column = emails.map(|_| "user_email");
     writer.write_record(CSV_HEADER.iter().copied().chain(email_column))?;
@@ -104,12 +104,8 @@ fn write_csv(
         let seq = item.seq.to_string();
         let policy_ids = item.policy_ids.join(" ");
         let errors = item.errors.join(" | ");
-        let email = emails.map(|emails| {
-            item.user_id
-                .as_deref()
-                .and_then(emails)
-                .unwrap_or_default()
-        });
+        let email =
+            emails.map(|emails| item.user_id.as_deref().and_then(emails).unwrap_or_default());
         let fields = [
             item.id.as_str(),
             &seq,

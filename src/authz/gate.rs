@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use super::{reads, ActionError, ActionQueue, Authz};
-use crate::store::{DbConnection, Store, StoreError};
+use crate::store::{DbConnection, ReplayPosition, Store, StoreError};
 
 #[derive(Clone)]
 pub struct Gate {
@@ -129,6 +129,11 @@ impl Gate {
         let backend = self.store.backend_name();
         self.store.run(crate::store::ping).await?;
         Ok(backend)
+    }
+
+    /// Where the read replica stands, when there is one: for readiness.
+    pub async fn replica_position(&self) -> Option<Result<Option<ReplayPosition>, StoreError>> {
+        self.store.replica_position().await
     }
 
     /// Work that no policy decides because no one is signed in yet (checking a session

@@ -30,6 +30,8 @@ pub mod resource;
 use diesel::prelude::*;
 use include_dir::{include_dir, Dir};
 
+/// What readiness tells of a read replica.
+pub use crate::store::ReplayPosition;
 pub use action_queue::ActionQueue;
 pub use actions::Action;
 pub use engine::{Actor, CompanyRules, Engine, Options, Verdict};

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use super::decision_log::{ChainCheck, DecisionFilter, DecisionRecord, Reads};
 use super::decision_names::{self, Names, Person};
 use super::decision_point::{self, ApiKeyRow};
-use super::{decisions, Actor, AuthzError, Gate};
+use super::{decisions, load_company_setup, Actor, AuthzError, Gate};
 
 /// A page of the decision log, newest first, and the sequence number the next page starts
 /// before.
@@ -20,7 +20,7 @@ pub async fn list_decisions(
     filter: DecisionFilter,
     limit: i64,
 ) -> Result<DecisionPage, AuthzError> {
-    gate.read(move |conn, authz| {
+    gate.read_long(move |conn, authz| {
         decisions::list_decisions(conn, authz, &actor, &company_id, &filter, limit)
     })
     .await
@@ -32,7 +32,7 @@ pub async fn verify_decisions(
     actor: Actor,
     company_id: String,
 ) -> Result<ChainCheck, AuthzError> {
-    gate.read(move |conn, authz| decisions::verify_decisions(conn, authz, &actor, &company_id))
+    gate.read_long(move |conn, authz| decisions::verify_decisions(conn, authz, &actor, &company_id))
         .await
 }
 
@@ -44,7 +44,7 @@ pub async fn search_decisions(
     (filter, limit): (DecisionFilter, i64),
     check: bool,
 ) -> Result<(DecisionPage, Option<ChainCheck>), AuthzError> {
-    gate.read(move |conn, authz| {
+    gate.read_long(move |conn, authz| {
         let page = decisions::list_decisions(conn, authz, &actor, &company_id, &filter, limit)?;
         let check = check
             .then(|| decisions::verify_decisions(conn, authz, &actor, &company_id))
@@ -72,16 +72,9 @@ pub async fn read_log(
     (filter, reads, limit): (DecisionFilter, Reads, i64),
     check: bool,
 ) -> Result<LogPage, AuthzError> {
-    gate.read(move |conn, authz| {
-        let page = decisions::search_decisions(
-            conn,
-            authz,
-            &actor,
-            &company_id,
-            &filter,
-            reads,
-            limit,
-        )?;
+    gate.read_long(move |conn, authz| {
+        let page =
+            decisions::search_decisions(conn, authz, &actor, &company_id, &filter, reads, limit)?;
         let check = check
             .then(|| decisions::verify_decisions(conn, authz, &actor, &company_id))
             .transpose()?;
@@ -99,7 +92,7 @@ pub async fn export_log(
     filter: DecisionFilter,
     limit: i64,
 ) -> Result<(Vec<DecisionRecord>, HashMap<String, Person>), AuthzError> {
-    gate.read(move |conn, authz| {
+    gate.read_long(move |conn, authz| {
         let (records, _) =
             decisions::list_decisions(conn, authz, &actor, &company_id, &filter, limit)?;
         let people = decision_names::people(conn, &company_id)?;
@@ -132,14 +125,20 @@ pub async fn decision_detail(
             .split(',')
             .filter(|id| !id.is_empty())
             .collect();
-        // The engine of the version it was decided under; one that no longer builds still
-        // shows its policies by id.
+        // The engine it was decided by, when it is the base or the company's active one: a
+        // record names its policies' digest, and older versions are not kept built.
         let engine = if ids.is_empty() {
             None
         } else {
-            let base = authz.engines().base_hash();
-            let hash = (record.policy_version != base).then_some(record.policy_version.as_str());
-            authz.engines().for_company(conn, &company_id, hash).ok()
+            let setup = load_company_setup(conn, &company_id)?;
+            let active = authz
+                .engines()
+                .for_company(conn, &company_id, setup.policy_hash.as_deref())
+                .ok();
+            [Some(authz.engines().base().clone()), active]
+                .into_iter()
+                .flatten()
+                .find(|engine| engine.version() == record.policy_version)
         };
         let policies = ids
             .into_iter()

@@ -4,6 +4,7 @@ use actix_web::{get, web, HttpRequest, HttpResponse};
 use serde::Serialize;
 
 use crate::app::AppState;
+use crate::authz::ReplayPosition;
 use crate::web::error::{ApiError, ErrorCode};
 use crate::web::metrics::{may_scrape, Metrics};
 
@@ -16,6 +17,20 @@ pub struct Health {
 pub struct Readiness {
     status: &'static str,
     database: &'static str,
+    /// The read replica (`database_read_url`), when one is set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    replica: Option<ReplicaReadiness>,
+}
+
+/// A replica the node cannot reach leaves it ready (writes and short reads go on); its long
+/// reads answer 503 until the replica answers again.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ReplicaReadiness {
+    /// `replaying`, `unreachable`, or `not_a_replica` (a server out of recovery, say one
+    /// promoted by a failover).
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    position: Option<ReplayPosition>,
 }
 
 /// The process is up.
@@ -40,9 +55,31 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
             "La base de données ne répond pas.",
         )
     })?;
+    let replica = state
+        .gate()
+        .replica_position()
+        .await
+        .map(|answer| match answer {
+            Ok(Some(position)) => ReplicaReadiness {
+                status: "replaying",
+                position: Some(position),
+            },
+            Ok(None) => ReplicaReadiness {
+                status: "not_a_replica",
+                position: None,
+            },
+            Err(error) => {
+                tracing::warn!(%error, "the read replica does not answer");
+                ReplicaReadiness {
+                    status: "unreachable",
+                    position: None,
+                }
+            }
+        });
     Ok(HttpResponse::Ok().json(Readiness {
         status: "ready",
         database: backend,
+        replica,
     }))
 }
 

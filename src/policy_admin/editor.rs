@@ -1,18 +1,13 @@
 //! What the policy editor shows and changes beside the text: a version's test files as a
-//! person reads them (each case's name and expected decision), the names of the history's
-//! authors, and a change made of the text with at most one test file edited beside it. The
-//! test files together are larger than a form may carry, so one file travels at a time.
+//! person reads them (each case's name and expected decision), and a change made of the text
+//! with at most one test file edited beside it. The test files together are larger than a
+//! form may carry, so one file travels at a time.
 
-use std::collections::HashMap;
-
-use diesel::prelude::*;
 use serde_json::Value;
 
 use super::errors::PolicyAdminError;
-use super::versions::{PolicyVersion, TestFiles, VersionSummary};
+use super::versions::{PolicyVersion, TestFiles};
 use crate::authz::Authz;
-use crate::store::schema::users;
-use crate::store::DbConnection;
 
 /// One test file of a version.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,9 +96,8 @@ pub fn tests_with(
             "must be lowercase letters, digits, `_` or `-`, ending in `.json`",
         ));
     }
-    let file: Value = serde_json::from_str(&edited.text).map_err(|e| {
-        PolicyAdminError::InvalidTests(format!("{}: not JSON: {e}", edited.name))
-    })?;
+    let file: Value = serde_json::from_str(&edited.text)
+        .map_err(|e| PolicyAdminError::InvalidTests(format!("{}: not JSON: {e}", edited.name)))?;
     let mut files: TestFiles = match &active.tests {
         Some(files) => files.clone(),
         None => authz
@@ -116,24 +110,6 @@ pub fn tests_with(
     };
     files.insert(edited.name, file);
     Ok(Some(files))
-}
-
-/// Display names of the history's authors, by user id.
-pub fn author_names(
-    conn: &mut DbConnection,
-    company_id: &str,
-    history: &[VersionSummary],
-) -> Result<HashMap<String, String>, PolicyAdminError> {
-    let ids: Vec<&str> = history
-        .iter()
-        .filter_map(|version| version.author_id.as_deref())
-        .collect();
-    let rows: Vec<(String, String)> = users::table
-        .filter(users::company_id.eq(company_id))
-        .filter(users::id.eq_any(ids))
-        .select((users::id, users::display_name))
-        .load(conn)?;
-    Ok(rows.into_iter().collect())
 }
 
 #[cfg(test)]

@@ -60,6 +60,34 @@ pub fn connection_lost(error: &Error) -> bool {
     lost
 }
 
+/// How far a read replica has replayed the primary's log: what its long reads may miss.
+#[derive(Debug, Clone, PartialEq, diesel::QueryableByName, serde::Serialize, utoipa::ToSchema)]
+pub struct ReplayPosition {
+    /// The last log position replayed (`pg_last_wal_replay_lsn`).
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    pub replayed_to: Option<String>,
+    /// Seconds since the last transaction it replayed was committed on the primary: the
+    /// replication delay under writes, and the idle time when there are none.
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Double>)]
+    pub seconds_behind: Option<f64>,
+}
+
+/// Where a replica stands; None from a server that is no replica.
+pub fn replay_position(conn: &mut DbConnection) -> Result<Option<ReplayPosition>, Error> {
+    use diesel::RunQueryDsl;
+    if !matches!(conn, DbConnection::Postgres(_)) {
+        return Ok(None);
+    }
+    let position: ReplayPosition = diesel::sql_query(
+        // A primary keeps the position its last start-up recovery reached: ask it first.
+        "SELECT CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn()::text END \
+         AS replayed_to, \
+         EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp())::float8 AS seconds_behind",
+    )
+    .get_result(conn)?;
+    Ok(position.replayed_to.is_some().then_some(position))
+}
+
 /// A pooled connection and the epoch in which it was last known to work.
 pub struct Pooled {
     conn: DbConnection,

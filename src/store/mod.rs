@@ -25,6 +25,7 @@ use diesel::r2d2::{self, ManageConnection, R2D2Connection};
 use diesel::sqlite::SqliteConnection;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 use failover::Pooled;
+pub use failover::{replay_position, ReplayPosition};
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
@@ -269,9 +270,10 @@ impl Store {
             .unwrap_or_else(|| self.clone())
     }
 
-    /// Whether long reads go to a replica, which may lag the primary by the replication delay.
-    pub fn has_read_replica(&self) -> bool {
-        self.replica.is_some()
+    /// The read replica's position, when there is one.
+    pub async fn replica_position(&self) -> Option<Result<Option<ReplayPosition>, StoreError>> {
+        let replica = self.replica.as_deref()?.clone();
+        Some(replica.run(|conn| Ok(replay_position(conn)?)).await)
     }
 
     pub fn backend_name(&self) -> &'static str {

@@ -124,10 +124,16 @@ impl Timeline {
 /// Each device's time in use, by device label.
 type DeviceSpans<'a> = BTreeMap<&'a str, Vec<(DateTime<Utc>, DateTime<Utc>)>>;
 
-/// The sessions within `[from, to)`: one lane per device (sorted by label), bars clipped to
+/// The sessions within `[from, to)`: one lane per device (first started first), bars clipped to
 /// the window, and overlaps wherever two devices or more were in use at once. The window is
-/// widened to whole hours around the sessions.
-pub fn timeline(spans: &[Span], from: DateTime<Utc>, to: DateTime<Utc>) -> Timeline {
+/// widened to whole hours around the sessions; `clock` writes an instant as the reader's
+/// "09:30" (in the company's time zone).
+pub fn timeline(
+    spans: &[Span],
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    clock: impl Fn(DateTime<Utc>) -> String,
+) -> Timeline {
     let (from, to) = hour_window(spans, from, to);
     let seconds = (to - from).num_seconds().max(1) as f64;
     let x_of = |at: DateTime<Utc>| {
@@ -141,8 +147,11 @@ pub fn timeline(spans: &[Span], from: DateTime<Utc>, to: DateTime<Utc>) -> Timel
             span.end.min(to).max(span.start.max(from)),
         ));
     }
-    let lanes: Vec<Lane> = by_device
-        .iter()
+    // Lanes in the order the devices started, so a trip reads from top to bottom.
+    let mut order: Vec<_> = by_device.iter().collect();
+    order.sort_by_key(|(device, spans)| (spans.iter().map(|(start, _)| *start).min(), **device));
+    let lanes: Vec<Lane> = order
+        .into_iter()
         .enumerate()
         .map(|(index, (device, spans))| Lane {
             device: (*device).to_owned(),
@@ -152,7 +161,7 @@ pub fn timeline(spans: &[Span], from: DateTime<Utc>, to: DateTime<Utc>) -> Timel
                 .map(|(start, end)| Bar {
                     x: x_of(*start),
                     width: (x_of(*end) - x_of(*start)).max(2.0),
-                    title: format!("{}–{}", start.format("%H:%M"), end.format("%H:%M")),
+                    title: format!("{}–{}", clock(*start), clock(*end)),
                 })
                 .collect(),
         })
@@ -163,7 +172,7 @@ pub fn timeline(spans: &[Span], from: DateTime<Utc>, to: DateTime<Utc>) -> Timel
             x: x_of(start),
             width: (x_of(end) - x_of(start)).max(1.0),
             devices,
-            title: format!("{}–{}", start.format("%H:%M"), end.format("%H:%M")),
+            title: format!("{}–{}", clock(start), clock(end)),
         })
         .collect();
     let ticks = (0..)
@@ -171,7 +180,7 @@ pub fn timeline(spans: &[Span], from: DateTime<Utc>, to: DateTime<Utc>) -> Timel
         .take_while(|at| *at <= to)
         .map(|at| Tick {
             x: x_of(at),
-            label: at.format("%H:%M").to_string(),
+            label: clock(at),
         })
         .collect();
     Timeline {
@@ -277,6 +286,10 @@ mod tests {
         }
     }
 
+    fn utc(at: DateTime<Utc>) -> String {
+        at.format("%H:%M").to_string()
+    }
+
     fn day() -> (DateTime<Utc>, DateTime<Utc>) {
         (at(0, 0), at(0, 0) + TimeDelta::days(1))
     }
@@ -291,6 +304,7 @@ mod tests {
             ],
             from,
             to,
+            utc,
         );
         let devices: Vec<&str> = chart.lanes.iter().map(|l| l.device.as_str()).collect();
         assert_eq!(devices, ["pc-1", "pc-2"]);
@@ -315,6 +329,7 @@ mod tests {
             ],
             from,
             to,
+            utc,
         );
         assert!(alone.overlaps.is_empty());
         assert_eq!(alone.lanes.len(), 1);
@@ -325,6 +340,7 @@ mod tests {
             ],
             from,
             to,
+            utc,
         );
         assert!(turns.overlaps.is_empty());
     }
@@ -340,6 +356,7 @@ mod tests {
             ],
             from,
             to,
+            utc,
         );
         assert_eq!(chart.overlaps.len(), 1);
         assert_eq!(chart.overlaps[0].devices, 3);

@@ -6,7 +6,9 @@ use reqwest::StatusCode;
 use serde_json::Value;
 
 use crate::books_support::Books;
-use crate::helpers::{expect_error, expect_status, spawn_app};
+use seatwarden::store::{DatabaseUrl, Store};
+
+use crate::helpers::{expect_error, expect_status, spawn_app, spawn_app_with, TestDatabase};
 
 #[tokio::test]
 async fn a_denied_read_is_logged_with_its_denial_before_it_is_answered() {
@@ -97,4 +99,39 @@ async fn the_profit_and_loss_without_dates_covers_the_year_to_date_and_says_so()
     assert_eq!(given["period"]["defaulted"], false, "{given}");
     assert!(given["period"]["basis"].is_null());
     assert_eq!(given["total_income_cents"], 0);
+}
+
+/// The long reads read where `database_read_url` points, everything else the primary: with a
+/// "replica" that has none of the primary's data (a migrated empty database, as a replica
+/// lagging far behind would look), the chain check of a new company finds none of its
+/// records, which the primary holds. (`scripts/failover --read-replica` drives a
+/// real streaming standby.) PostgreSQL only: SQLite refuses a replica.
+#[tokio::test]
+async fn long_reads_read_the_replica_and_readiness_reports_it() {
+    let (_replica, replica_url) = TestDatabase::create();
+    if !replica_url.starts_with("postgres") {
+        return;
+    }
+    Store::open(&DatabaseUrl::Postgres(replica_url.clone()), 1)
+        .and_then(|store| store.migrate())
+        .expect("the replica's tables");
+    let app = spawn_app_with(move |raw| raw.database_read_url = Some(replica_url)).await;
+    let company = app.signup("plus").await;
+    let users = format!("/v1/companies/{}/users", company.id);
+    expect_status(
+        app.get(&users, Some(&company.admin_token)).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert!(crate::books_support::count_rows(&app, "decisions") > 0);
+    let verify = format!("/v1/companies/{}/decisions/verify", company.id);
+    let on_the_replica = expect_status(
+        app.get(&verify, Some(&company.admin_token)).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(on_the_replica["records_checked"], 0, "{on_the_replica}");
+
+    let ready = expect_status(app.get("/readyz", None).await, StatusCode::OK).await;
+    assert_eq!(ready["replica"]["status"], "not_a_replica", "{ready}");
 }

@@ -10,10 +10,8 @@ pub async fn locale_settings(
     actor: Actor,
     company_id: String,
 ) -> Result<LocaleSettingsView, IdentityError> {
-    gate.read(move |conn, authz| {
-        locale_settings::locale_settings(conn, authz, &actor, &company_id)
-    })
-    .await
+    gate.read(move |conn, authz| locale_settings::locale_settings(conn, authz, &actor, &company_id))
+        .await
 }
 
 /// Changes the language and time zone, from the company settings' version seen.

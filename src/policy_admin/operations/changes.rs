@@ -62,7 +62,7 @@ pub async fn preview(
     (policies, edited): (String, Option<EditedTestFile>),
     window: Window,
 ) -> Result<Preview, PolicyAdminError> {
-    gate.read(move |conn, authz| {
+    gate.read_long(move |conn, authz| {
         let proposal = Proposal {
             policies: Some(policies.clone()),
             links: None,
@@ -175,7 +175,7 @@ pub async fn dry_run(
     proposal: Proposal,
     window: Window,
 ) -> Result<DryRunReport, PolicyAdminError> {
-    gate.read(move |conn, authz| {
+    gate.read_long(move |conn, authz| {
         service::dry_run(conn, authz, &actor, &company_id, proposal, window)
     })
     .await

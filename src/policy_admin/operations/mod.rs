@@ -4,10 +4,10 @@ mod changes;
 mod views;
 
 pub use changes::{
-    change_from_editor, change_policies, dry_run, link_template, preview, rollback,
-    test_policies, unlink_template, Preview,
+    change_from_editor, change_policies, dry_run, link_template, preview, rollback, test_policies,
+    unlink_template, Preview,
 };
 pub use views::{
     access_review, active_version, diff_versions, editor, explain, get_version, list_versions,
-    own_access, Editor,
+    own_access, rollback_preview, Editor, RollbackPreview,
 };

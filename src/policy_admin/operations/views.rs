@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use crate::authz::decision_names::{self, Person};
 use crate::authz::{Actor, Gate};
 use crate::policy_admin::access_review::AccessReview;
 use crate::policy_admin::diff::PolicyDiff;
@@ -67,7 +68,7 @@ pub async fn access_review(
     actor: Actor,
     company_id: String,
 ) -> Result<AccessReview, PolicyAdminError> {
-    gate.read(move |conn, authz| service::access_review(conn, authz, &actor, &company_id))
+    gate.read_long(move |conn, authz| service::access_review(conn, authz, &actor, &company_id))
         .await
 }
 
@@ -83,13 +84,14 @@ pub async fn explain(
 }
 
 /// What the policy editor shows: the active version and its test files, the history with
-/// its authors' names, and a version's changes from the one before when asked.
+/// the company's people to name authors and users, and a version's changes from the one
+/// before when asked.
 pub struct Editor {
     pub active: PolicyVersion,
     pub tests: Vec<TestFileView>,
     pub history: Vec<VersionSummary>,
-    /// Display names of the history's authors, by user id.
-    pub authors: HashMap<String, String>,
+    /// The company's people by user id: the history's authors, the dry-run's users.
+    pub people: HashMap<String, Person>,
     /// The version asked about, and its changes from the one before.
     pub diff: Option<(i64, PolicyDiff)>,
 }
@@ -104,7 +106,7 @@ pub async fn editor(
     gate.read(move |conn, authz| {
         let active = versions::active_version(conn, authz, &actor, &company_id)?;
         let history = versions::list_versions(conn, authz, &actor, &company_id)?;
-        let authors = editor::author_names(conn, &company_id, &history)?;
+        let people = decision_names::people(conn, &company_id)?;
         let tests = editor::test_files(authz, &active);
         let diff = diff_of
             .filter(|to| *to > 1)
@@ -117,7 +119,47 @@ pub async fn editor(
             active,
             tests,
             history,
-            authors,
+            people,
+            diff,
+        })
+    })
+    .await
+}
+
+/// What a rollback to a version would do, for its confirmation.
+pub struct RollbackPreview {
+    /// The active version, which the rollback follows.
+    pub active: i64,
+    /// The version rolled back to.
+    pub target: VersionSummary,
+    pub people: HashMap<String, Person>,
+    /// From the active version to the target: what the rollback changes.
+    pub diff: PolicyDiff,
+}
+
+/// What rolling back to `version` would change, on one snapshot.
+pub async fn rollback_preview(
+    gate: &Gate,
+    actor: Actor,
+    company_id: String,
+    version: i64,
+) -> Result<RollbackPreview, PolicyAdminError> {
+    gate.read(move |conn, authz| {
+        let history = versions::list_versions(conn, authz, &actor, &company_id)?;
+        let active = history
+            .iter()
+            .find(|summary| summary.active)
+            .map_or(1, |summary| summary.version);
+        let target = history
+            .into_iter()
+            .find(|summary| summary.version == version)
+            .ok_or(PolicyAdminError::NotFound)?;
+        let diff = service::diff_versions(conn, authz, &actor, &company_id, active, Some(version))?;
+        let people = decision_names::people(conn, &company_id)?;
+        Ok(RollbackPreview {
+            active,
+            target,
+            people,
             diff,
         })
     })

@@ -121,12 +121,10 @@ pub fn findings_read(
     filter: FindingFilter,
     config: &AuditConfig,
 ) -> Result<FindingsRead, SeatsError> {
-    let mut findings = every_page(|request| {
-        list_findings(conn, authz, actor, company_id, filter, request)
-    })?;
-    findings.sort_by(|a, b| {
-        (b.severity, b.last_seen, &a.id).cmp(&(a.severity, a.last_seen, &b.id))
-    });
+    let mut findings =
+        every_page(|request| list_findings(conn, authz, actor, company_id, filter, request))?;
+    findings
+        .sort_by(|a, b| (b.severity, b.last_seen, &a.id).cmp(&(a.severity, a.last_seen, &b.id)));
     let people = People::read(conn, company_id)?;
     let mut shared_days = BTreeMap::new();
     for finding in &findings {
@@ -270,7 +268,10 @@ fn login_shared_days(
 pub fn shared_days(sessions: &[SessionRecord], grace_seconds: i64) -> BTreeSet<NaiveDate> {
     let mut by_day: BTreeMap<NaiveDate, Vec<SessionRecord>> = BTreeMap::new();
     for session in sessions {
-        let (start, end) = (session.started_at, session.last_active_at.max(session.started_at));
+        let (start, end) = (
+            session.started_at,
+            session.last_active_at.max(session.started_at),
+        );
         let mut day = start.date_naive();
         while day <= end.date_naive() {
             let day_start = day.and_time(NaiveTime::MIN).and_utc();

@@ -20,7 +20,7 @@ use crate::ui::labels;
 use crate::ui::lang::{Lang, When};
 use crate::ui::session::{Page, Posted};
 use crate::ui::{see_other, Nav};
-use crate::web::error::ApiError;
+use crate::web::error::{ApiError, ErrorCode};
 
 /// A user as a row of the page.
 struct UserLine {
@@ -90,7 +90,7 @@ async fn render(
     state: &AppState,
     page: Page,
     company_id: String,
-    (invite, invited, message): (InviteForm, Option<Invited>, Option<FormMessage>),
+    (typed, invited, message): (InviteForm, Option<Invited>, Option<FormMessage>),
 ) -> Result<HttpResponse, PageError> {
     let rows = operations::all_users(state.gate(), page.actor.clone(), company_id.clone()).await?;
     let seats = if page.may.allows(Action::ViewSeats) {
@@ -117,7 +117,7 @@ async fn render(
                 .filter(|role| *role != Role::PrimaryAdmin)
                 .map(|role| (role, labels::role(t, role)))
                 .collect(),
-            invite,
+            invite: typed,
             invited,
             message,
             may_add: page.may.allows(Action::AddUser),
@@ -138,7 +138,10 @@ fn user_line(t: Lang, row: &UserRow) -> UserLine {
         status::DISABLED => ("disabled", t.t("disabled", "désactivé")),
         _ => (
             "external",
-            t.t("login of another app", "identifiant d'une autre application"),
+            t.t(
+                "login of another app",
+                "identifiant d'une autre application",
+            ),
         ),
     };
     UserLine {
@@ -189,7 +192,13 @@ async fn invite(
                 name: user.display_name,
                 token,
             });
-            render(&state, page, company_id, (InviteForm::default(), invited, None)).await
+            render(
+                &state,
+                page,
+                company_id,
+                (InviteForm::default(), invited, None),
+            )
+            .await
         }
         Err(Ok(message)) => render(&state, page, company_id, (form, None, Some(message))).await,
         Err(Err(refusal)) => Err(refusal),
@@ -265,7 +274,7 @@ async fn change_role(
     let t = page.t;
     let role = Role::parse(&form.role).ok_or_else(|| {
         ApiError::new(
-            crate::web::error::ErrorCode::InvalidInput,
+            ErrorCode::InvalidInput,
             "Choose a role.",
             "Choisissez un rôle.",
         )
@@ -292,9 +301,13 @@ async fn disable(
     let (company_id, user_id) = path.into_inner();
     let page = posted.page;
     let t = page.t;
-    let outcome =
-        operations::disable_user(state.gate(), page.actor.clone(), company_id.clone(), user_id)
-            .await;
+    let outcome = operations::disable_user(
+        state.gate(),
+        page.actor.clone(),
+        company_id.clone(),
+        user_id,
+    )
+    .await;
     after_change(&state, page, company_id, outcome.map(drop), t).await
 }
 
@@ -307,9 +320,13 @@ async fn enable(
     let (company_id, user_id) = path.into_inner();
     let page = posted.page;
     let t = page.t;
-    let outcome =
-        operations::enable_user(state.gate(), page.actor.clone(), company_id.clone(), user_id)
-            .await;
+    let outcome = operations::enable_user(
+        state.gate(),
+        page.actor.clone(),
+        company_id.clone(),
+        user_id,
+    )
+    .await;
     after_change(&state, page, company_id, outcome.map(drop), t).await
 }
 
@@ -327,7 +344,13 @@ async fn after_change(
         ))),
         Err(error) => {
             let message = user_error(t, error)?;
-            render(state, page, company_id, (InviteForm::default(), None, Some(message))).await
+            render(
+                state,
+                page,
+                company_id,
+                (InviteForm::default(), None, Some(message)),
+            )
+            .await
         }
     }
 }

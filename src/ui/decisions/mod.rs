@@ -1,5 +1,11 @@
-//! The decision log: search by time, user, action and decision, page by page; the same search
-//! as CSV; and the hash chain's check on demand.
+//! The decision log for an investigator: search by time, person, action and decision, page
+//! by page, with page views (the `view_*` reads every visit logs) hidden unless asked; people
+//! and records by name; each record on its own page with its inputs in words, the policies
+//! that decided it and its place in the hash chain; the search as CSV; the chain's check on
+//! demand.
+
+mod record;
+mod words;
 
 use std::collections::HashMap;
 
@@ -10,15 +16,22 @@ use chrono::{DateTime, NaiveDateTime};
 use serde::Deserialize;
 
 use super::error::PageError;
-use super::lang::{when, Lang};
+use super::labels::{self, Area};
+use super::lang::{Lang, When};
 use super::session::Page;
 use super::{html, Nav};
 use crate::app::AppState;
-use crate::authz::decision_log::{ChainCheck, DecisionFilter, DecisionRecord};
-use crate::authz::decision_views::{to_csv, DecisionView};
+use crate::authz::decision_log::{ChainCheck, DecisionFilter, DecisionRecord, Reads};
+use crate::authz::decision_names::{Names, Person};
+use crate::authz::decision_views::{to_csv_with_emails, DecisionView};
 use crate::authz::{decisions, operations, Action};
-use crate::identity::operations as people;
 use crate::web::error::ApiError;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(search)
+        .service(export_csv)
+        .service(record::show_record);
+}
 
 /// Rows of one page of the search.
 const PAGE_ROWS: i64 = 100;
@@ -36,6 +49,9 @@ struct Search {
     action: String,
     #[serde(default)]
     decision: String,
+    /// Any value shows the page views.
+    #[serde(default)]
+    views: String,
     cursor: Option<i64>,
     /// Any value asks for the chain check.
     check: Option<String>,
@@ -65,14 +81,28 @@ impl Search {
         })
     }
 
-    /// The query string of this search without its cursor, for links.
-    fn query(&self) -> String {
+    /// Page views are hidden unless asked for, or unless the action searched is one.
+    fn reads(&self) -> Reads {
+        if self.shows_views() || self.action.starts_with("view_") {
+            Reads::Shown
+        } else {
+            Reads::Hidden
+        }
+    }
+
+    fn shows_views(&self) -> bool {
+        !self.views.is_empty()
+    }
+
+    /// The query string of this search without its cursor, for links; `views` as given.
+    fn query_with_views(&self, views: bool) -> String {
         serde_urlencoded::to_string([
             ("from", self.from.as_str()),
             ("to", self.to.as_str()),
             ("user_id", self.user_id.as_str()),
             ("action", self.action.as_str()),
             ("decision", self.decision.as_str()),
+            ("views", if views { "1" } else { "" }),
         ])
         .unwrap_or_default()
     }
@@ -96,19 +126,23 @@ fn instant(field: &'static str, text: &str) -> Result<Option<NaiveDateTime>, Api
         .map_err(|_| ApiError::invalid_field(field, "must be a date and time (UTC)"))
 }
 
+/// One decision as a line of the log's page.
 struct DecisionLine {
+    id: String,
     seq: i64,
-    at: String,
-    user: String,
+    at: When,
+    user: Option<Person>,
     action: String,
     resource: String,
     allowed: bool,
-    policies: String,
+    /// The deciding policies' ids (code); empty for a deny no policy permitted.
+    policies: Vec<String>,
 }
 
-
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(search).service(export_csv);
+/// An area of the action filter, with its actions by label.
+struct ActionGroup {
+    label: &'static str,
+    actions: Vec<(&'static str, &'static str)>,
 }
 
 #[derive(Template)]
@@ -119,8 +153,11 @@ struct DecisionsPage {
     company_id: String,
     search: Search,
     query: String,
-    users: Vec<(String, String)>,
-    actions: Vec<&'static str>,
+    /// The same search with page views switched the other way.
+    toggle_views: String,
+    shows_views: bool,
+    people: Vec<(String, Person)>,
+    groups: Vec<ActionGroup>,
     lines: Vec<DecisionLine>,
     next: Option<i64>,
     check: Option<ChainCheck>,
@@ -137,52 +174,71 @@ async fn search(
     let search = query.into_inner();
     let filter = search.filter()?;
     let wants_check = search.check.is_some();
-    let gate = state.gate();
-    let ((records, next), check) = operations::search_decisions(
-        gate,
+    let found = operations::read_log(
+        state.gate(),
         page.actor.clone(),
         company_id.clone(),
-        (filter, PAGE_ROWS),
+        (filter, search.reads(), PAGE_ROWS),
         wants_check,
     )
     .await?;
-    let people = people::all_users(gate, page.actor.clone(), company_id.clone()).await?;
-    let names: HashMap<&str, &str> = people
+    let t = page.t;
+    let (records, next) = found.page;
+    let lines = records
         .iter()
-        .map(|user| (user.id.as_str(), user.email.as_str()))
+        .map(|record| line(t, record, &found.names))
         .collect();
-    let lines = records.iter().map(|record| line(record, &names)).collect();
+    let mut people: Vec<(String, Person)> = found.names.people.into_iter().collect();
+    people.sort_by(|a, b| a.1.name.cmp(&b.1.name));
+    let shows_views = search.shows_views();
     html(&DecisionsPage {
         nav: Nav::new(&page, "decisions"),
-        t: page.t,
+        t,
         company_id,
-        query: search.query(),
-        users: people
-            .iter()
-            .map(|user| (user.id.clone(), user.email.clone()))
-            .collect(),
-        actions: Action::ALL.iter().map(|action| action.name()).collect(),
+        query: search.query_with_views(shows_views),
+        toggle_views: search.query_with_views(!shows_views),
+        shows_views,
+        people,
+        groups: action_groups(t),
         search,
         lines,
         next,
-        check,
+        check: found.check,
     })
 }
 
-fn line(record: &DecisionRecord, names: &HashMap<&str, &str>) -> DecisionLine {
-    let user = record.user_id.as_deref().unwrap_or_default();
+fn action_groups(t: Lang) -> Vec<ActionGroup> {
+    Area::ALL
+        .iter()
+        .map(|area| ActionGroup {
+            label: area.label(t),
+            actions: area
+                .actions()
+                .map(|action| (action.name(), labels::action(t, action)))
+                .collect(),
+        })
+        .collect()
+}
+
+fn line(t: Lang, record: &DecisionRecord, names: &Names) -> DecisionLine {
     DecisionLine {
+        id: record.id.clone(),
         seq: record.seq,
-        at: when(record.decided_at),
-        user: names.get(user).copied().unwrap_or(user).to_owned(),
-        action: record.action.clone(),
-        resource: format!("{} {}", record.resource_type, record.resource_id),
+        at: t.when(record.decided_at),
+        user: record
+            .user_id
+            .as_deref()
+            .and_then(|id| names.person(id))
+            .cloned(),
+        action: labels::action_named(t, &record.action),
+        resource: words::resource(t, &record.resource_type, &record.resource_id, names),
         allowed: record.decision == "allow",
-        policies: record.policy_ids.replace(',', ", "),
+        policies: words::policy_ids(&record.policy_ids),
     }
 }
 
-/// The search as CSV, up to the log's largest page; the API's cursor pages beyond.
+/// The search as CSV, page views included, up to the log's largest page; the API's cursor
+/// pages beyond. The columns are the API's, and the user's email last.
 #[get("/ui/companies/{company_id}/decisions.csv")]
 async fn export_csv(
     state: web::Data<AppState>,
@@ -193,11 +249,16 @@ async fn export_csv(
     let company_id = path.into_inner();
     let filter = query.filter()?;
     let actor = page.actor.clone();
-    let (records, _) =
-        operations::list_decisions(state.gate(), actor, company_id, filter, decisions::MAX_PAGE)
+    let (records, people) =
+        operations::export_log(state.gate(), actor, company_id, filter, decisions::MAX_PAGE)
             .await?;
+    let emails: HashMap<String, String> = people
+        .into_iter()
+        .map(|(id, person)| (id, person.email))
+        .collect();
     let views: Vec<DecisionView> = records.into_iter().map(DecisionView::from).collect();
-    let csv = to_csv(&views).map_err(|error| ApiError::internal(&error))?;
+    let csv = to_csv_with_emails(&views, &|user_id| emails.get(user_id).cloned())
+        .map_err(|error| ApiError::internal(&error))?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((

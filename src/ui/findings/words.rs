@@ -26,11 +26,10 @@ pub fn person_name(t: Lang, people: &People, user_id: &str) -> String {
     if user_id == crate::seats::records::RESOLVED_BY_AUDIT {
         return t.t("the audit", "l'audit").to_owned();
     }
-    people
-        .by_id(user_id)
-        .map_or_else(|| t.t("a former user", "un ancien utilisateur").to_owned(), |person| {
-            person.display_name.clone()
-        })
+    people.by_id(user_id).map_or_else(
+        || t.t("a former user", "un ancien utilisateur").to_owned(),
+        |person| person.display_name.clone(),
+    )
 }
 
 /// "Firefox 128 (Windows)" from a user agent; the agent itself when nothing is recognised.
@@ -70,7 +69,9 @@ pub fn session_device(t: Lang, session: &SessionRecord) -> String {
         DeviceKey::Browser {
             user_agent: None,
             ip: None,
-        } => t.t("an unidentified device", "un appareil non identifié").to_owned(),
+        } => t
+            .t("an unidentified device", "un appareil non identifié")
+            .to_owned(),
         DeviceKey::Browser { user_agent, ip } => browser_at(
             t,
             &user_agent.map(browser_words).unwrap_or_default(),
@@ -207,7 +208,10 @@ pub fn summary(t: Lang, row: &FindingRow, people: &People) -> String {
 }
 
 fn dormant_summary(t: Lang, evidence: &Value, name: &str) -> String {
-    match (evidence["idle_days"].as_u64(), evidence_when(t, &evidence["last_active_at"])) {
+    match (
+        evidence["idle_days"].as_u64(),
+        evidence_when(t, &evidence["last_active_at"]),
+    ) {
         (Some(days), Some(last)) => {
             let days = t.count(
                 usize::try_from(days).unwrap_or(0),
@@ -279,9 +283,15 @@ pub fn proof_sentence(t: Lang, proof: &Value) -> String {
             let listed: Vec<&Value> = window["devices"].as_array().into_iter().flatten().collect();
             let when = window_words(t, &window["start"], &window["end"]);
             if t.is_french() {
-                format!("{} travaillaient en même temps sur cet identifiant, {when}.", devices(&listed))
+                format!(
+                    "{} travaillaient en même temps sur cet identifiant, {when}.",
+                    devices(&listed)
+                )
             } else {
-                format!("{} worked on this login at the same time, {when}.", devices(&listed))
+                format!(
+                    "{} worked on this login at the same time, {when}.",
+                    devices(&listed)
+                )
             }
         }
         Some("impossible_travel") => {
@@ -293,14 +303,19 @@ pub fn proof_sentence(t: Lang, proof: &Value) -> String {
             if t.is_french() {
                 format!("{} se sont connectés à {km:.0} km l'un de l'autre en {duration} : trop loin pour une seule personne.", devices(&[from, to]))
             } else {
-                format!("{} signed in {km:.0} km apart within {duration}: too far for one person.", devices(&[from, to]))
+                format!(
+                    "{} signed in {km:.0} km apart within {duration}: too far for one person.",
+                    devices(&[from, to])
+                )
             }
         }
         Some("self_conflict") => {
             let conflict = &proof["conflict"];
             let (first, second) = (&conflict["first"]["device"], &conflict["second"]["device"]);
             let record = conflict["record"].as_str().unwrap_or_default();
-            let when = evidence_when(t, &conflict["at"]).map(|w| w.local).unwrap_or_default();
+            let when = evidence_when(t, &conflict["at"])
+                .map(|w| w.local)
+                .unwrap_or_default();
             if t.is_french() {
                 format!("{} modifiaient le même enregistrement ({record}) en même temps, le {when} : l'un a perdu son enregistrement.", devices(&[first, second]))
             } else {
@@ -325,9 +340,15 @@ pub fn proof_sentence(t: Lang, proof: &Value) -> String {
             let sides = [side(&overlap["first"]), side(&overlap["second"])];
             let when = window_words(t, &overlap["start"], &overlap["end"]);
             if t.is_french() {
-                format!("{} faisaient des tâches différentes en même temps, {when}.", t.join(&sides))
+                format!(
+                    "{} faisaient des tâches différentes en même temps, {when}.",
+                    t.join(&sides)
+                )
             } else {
-                format!("{} did different work at the same time, {when}.", t.join(&sides))
+                format!(
+                    "{} did different work at the same time, {when}.",
+                    t.join(&sides)
+                )
             }
         }
         _ => String::new(),
