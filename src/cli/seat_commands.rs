@@ -13,11 +13,11 @@ use crate::alerts::audits::audit_now;
 use crate::config::Settings;
 use crate::seats::import::{self, ParsedImport};
 use crate::seats::records::FindingView;
+use crate::seats::service::audit_runs::AuditSummary;
 use crate::seats::service::imports::import_now;
 use crate::seats::storage::users::company_ids;
 use crate::seats::SeatsError;
 use crate::startup::Application;
-use crate::seats::service::audit_runs::AuditSummary;
 use crate::store::{write_transaction, DatabaseUrl, Store};
 
 /// Exit code of `audit` when a high-severity finding is open.
@@ -57,27 +57,30 @@ pub fn audit(settings: Settings, company: Option<String>, output: Output) -> Exi
         Ok(store) => store,
         Err(exit) => return exit,
     };
-    let result = store.connection().map_err(|e| e.to_string()).and_then(|mut conn| {
-        let companies = match company {
-            Some(id) => vec![id],
-            None => company_ids(&mut conn).map_err(|e| e.to_string())?,
-        };
-        let mut audits = Vec::new();
-        for company_id in companies {
-            let summary = write_transaction(&mut conn, |conn| {
-                audit_now(conn, &company_id, &config, "cli")
-            })
-            .map_err(|error| describe(&company_id, error))?;
-            if output == Output::Text {
-                print_summary(&company_id, &summary);
+    let result = store
+        .connection()
+        .map_err(|e| e.to_string())
+        .and_then(|mut conn| {
+            let companies = match company {
+                Some(id) => vec![id],
+                None => company_ids(&mut conn).map_err(|e| e.to_string())?,
+            };
+            let mut audits = Vec::new();
+            for company_id in companies {
+                let summary = write_transaction(&mut conn, |conn| {
+                    audit_now(conn, &company_id, &config, "cli")
+                })
+                .map_err(|error| describe(&company_id, error))?;
+                if output == Output::Text {
+                    print_summary(&company_id, &summary);
+                }
+                audits.push(CompanyAudit {
+                    company_id,
+                    summary,
+                });
             }
-            audits.push(CompanyAudit {
-                company_id,
-                summary,
-            });
-        }
-        Ok(audits)
-    });
+            Ok(audits)
+        });
     let audits = match result {
         Ok(audits) => audits,
         Err(error) => {

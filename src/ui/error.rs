@@ -182,7 +182,11 @@ pub async fn in_layout(
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let mut answer = next.call(req).await?.map_into_boxed_body();
     if answer.request().method() == Method::GET && goes_to_sign_in(&answer) {
-        let asked = answer.request().uri().path_and_query().map(|p| p.to_string());
+        let asked = answer
+            .request()
+            .uri()
+            .path_and_query()
+            .map(|p| p.to_string());
         if let Some(back) = asked.as_deref().and_then(return_path::same_site) {
             let location = format!("{SIGN_IN_PATH}?next={}", return_path::as_query_value(back));
             if let Ok(value) = HeaderValue::from_str(&location) {

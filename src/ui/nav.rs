@@ -28,8 +28,18 @@ type Entry = (
 );
 
 const ENTRIES: [Entry; 8] = [
-    ("overview", "", ("Overview", "Vue d'ensemble"), &[Action::ViewSeats]),
-    ("findings", "/findings", ("Findings", "Constats"), &[Action::ViewFindings]),
+    (
+        "overview",
+        "",
+        ("Overview", "Vue d'ensemble"),
+        &[Action::ViewSeats],
+    ),
+    (
+        "findings",
+        "/findings",
+        ("Findings", "Constats"),
+        &[Action::ViewFindings],
+    ),
     (
         "sessions",
         "/sessions",
@@ -42,19 +52,33 @@ const ENTRIES: [Entry; 8] = [
         ("Decision log", "Journal des décisions"),
         &[Action::ViewDecisions],
     ),
-    ("advice", "/advice", ("Seat advice", "Conseil de sièges"), &[Action::ViewSeats]),
+    (
+        "advice",
+        "/advice",
+        ("Seat advice", "Conseil de sièges"),
+        &[Action::ViewSeats],
+    ),
     (
         "access",
         "/access-review",
         ("Access review", "Revue des accès"),
         &[Action::ViewPolicies],
     ),
-    ("policies", "/policies", ("Policies", "Politiques"), &[Action::ViewPolicies]),
+    (
+        "policies",
+        "/policies",
+        ("Policies", "Politiques"),
+        &[Action::ViewPolicies],
+    ),
     (
         "admin",
         "/admin",
         ("Administration", "Administration"),
-        &[Action::ViewUsers, Action::ViewAlertSettings, Action::EditSettings],
+        &[
+            Action::ViewUsers,
+            Action::ViewAlertSettings,
+            Action::EditSettings,
+        ],
     ),
 ];
 

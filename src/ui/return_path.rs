@@ -5,9 +5,7 @@
 /// `back` when it is a path of the pages, else None.
 pub fn same_site(back: &str) -> Option<&str> {
     let page = back == "/ui" || back.starts_with("/ui/") || back.starts_with("/ui?");
-    let plain = back
-        .chars()
-        .all(|c| c.is_ascii_graphic() && c != '\\');
+    let plain = back.chars().all(|c| c.is_ascii_graphic() && c != '\\');
     (page && plain).then_some(back)
 }
 

@@ -59,9 +59,10 @@ impl FromRequest for Page {
                     other => other.into(),
                 })?;
             prefer_company_locale(authenticated.company_locale);
-            let own = policy_admin::operations::own_access(state.gate(), authenticated.actor.clone())
-                .await
-                .map_err(ApiError::from)?;
+            let own =
+                policy_admin::operations::own_access(state.gate(), authenticated.actor.clone())
+                    .await
+                    .map_err(ApiError::from)?;
             let page = Page {
                 actor: authenticated.actor,
                 csrf: csrf::token_for(&token),

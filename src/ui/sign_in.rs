@@ -139,7 +139,8 @@ async fn submit(
     }
     let client = client_info(&req, None);
     let rules = state.sign_in_rules();
-    let opened = operations::sign_in(state.gate(), rules, &filled.email, form.password, client).await;
+    let opened =
+        operations::sign_in(state.gate(), rules, &filled.email, form.password, client).await;
     let opened = match opened {
         Ok(opened) => opened,
         Err(error) => {

@@ -122,7 +122,10 @@ fn audit_of_a_database_that_does_not_exist_refuses_and_creates_nothing() {
     assert!(stderr.contains("no database at"), "{stderr}");
     assert!(!database.exists(), "no empty database is created");
 
-    let imported = seatwarden_on_file(&["import", "sessions", "x.csv", "--company", "c"], &database);
+    let imported = seatwarden_on_file(
+        &["import", "sessions", "x.csv", "--company", "c"],
+        &database,
+    );
     assert_eq!(imported.status.code(), Some(2));
     assert!(!database.exists());
 }
@@ -136,7 +139,15 @@ fn import_sessions_help_documents_the_columns() {
     );
     let text = String::from_utf8_lossy(&help.stdout);
     for column in [
-        "login", "event", "time", "ip", "user_agent", "device_id", "latitude", "country", "role",
+        "login",
+        "event",
+        "time",
+        "ip",
+        "user_agent",
+        "device_id",
+        "latitude",
+        "country",
+        "role",
     ] {
         assert!(text.contains(column), "{column} in {text}");
     }

@@ -60,8 +60,7 @@ async fn dropped_connections_cost_no_500_and_no_acknowledged_write() {
         // Reads after the loss answer too, on connections checked before use.
         let listed = books.get("invoices", books.admin()).await;
         assert!(
-            listed.status() == StatusCode::OK
-                || listed.status() == StatusCode::SERVICE_UNAVAILABLE,
+            listed.status() == StatusCode::OK || listed.status() == StatusCode::SERVICE_UNAVAILABLE,
             "{}",
             listed.status()
         );
