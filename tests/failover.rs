@@ -1,4 +1,4 @@
-//! The failover harness's driver (issue 24). Its tests are ignored: `scripts/failover` makes
+//! The failover harness's driver (issue 24). Its tests are ignored: `scripts/failover-harness` makes
 //! a PostgreSQL primary and a synchronous streaming standby, then runs them with
 //! `cargo test --test failover -- --ignored --nocapture` and the clusters named in
 //! `SW_FAILOVER_*` variables. Without those they say so and pass.
@@ -40,7 +40,7 @@ fn setting(var: &str, default: u64) -> u64 {
 fn harness_or_skip(test: &str) -> Option<Harness> {
     let harness = Harness::from_env();
     if harness.is_none() {
-        eprintln!("{test}: skipped, run scripts/failover (it makes the PostgreSQL clusters)");
+        eprintln!("{test}: skipped, run scripts/failover-harness (it makes the PostgreSQL clusters)");
     }
     harness
 }
@@ -203,7 +203,7 @@ async fn start_nodes(
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-#[ignore = "run by scripts/failover, which makes the PostgreSQL clusters"]
+#[ignore = "run by scripts/failover-harness, which makes the PostgreSQL clusters"]
 async fn failover_under_load() {
     let Some(mut harness) = harness_or_skip("failover_under_load") else {
         return;
@@ -388,7 +388,7 @@ async fn failover_under_load() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-#[ignore = "run by scripts/failover, which makes the PostgreSQL clusters"]
+#[ignore = "run by scripts/failover-harness, which makes the PostgreSQL clusters"]
 async fn nodes_come_and_go() {
     let Some(harness) = harness_or_skip("nodes_come_and_go") else {
         return;

@@ -13,7 +13,7 @@ use askama::Template;
 
 use super::cookies::{self, SIGN_IN_PATH};
 use super::lang::Lang;
-use super::session::Page;
+use super::page::Page;
 use super::{return_path, Nav, FORM_LIMIT_BYTES};
 use crate::authz::AuthzError;
 use crate::identity::IdentityError;

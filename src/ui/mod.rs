@@ -17,6 +17,7 @@ mod lang;
 mod language;
 mod nav;
 mod overview;
+mod page;
 mod policies;
 mod return_path;
 pub mod session;

@@ -2,8 +2,8 @@
 //! the language switch and sign-out.
 
 use super::lang::Lang;
+use super::page::Page;
 use super::return_path;
-use super::session::Page;
 use crate::authz::Action;
 use crate::policy_admin::own_access::Permissions;
 

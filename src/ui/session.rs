@@ -12,28 +12,12 @@ use super::cookies::SESSION_COOKIE;
 use super::csrf;
 use super::error::PageError;
 use super::lang::Lang;
+pub use super::page::Page;
 use crate::app::AppState;
-use crate::authz::Actor;
 use crate::identity::operations;
 use crate::policy_admin;
-use crate::policy_admin::own_access::Permissions;
 use crate::web::error::{current_locale, prefer_company_locale, ApiError};
 use crate::web::request::client_ip;
-
-/// A signed-in person looking at a page.
-#[derive(Clone)]
-pub struct Page {
-    pub actor: Actor,
-    /// The token this session's forms carry.
-    pub csrf: String,
-    /// In the person's language and their company's time zone.
-    pub t: Lang,
-    pub company_name: String,
-    /// What the person may do in their company: the menus and buttons they are shown.
-    pub may: Permissions,
-    /// The page's own path and query, for links that come back to it.
-    pub path: String,
-}
 
 impl FromRequest for Page {
     type Error = PageError;

@@ -12,7 +12,9 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
 
-use crate::helpers::TestApp;
+use seatwarden::cli::demo::DemoCompany;
+
+use crate::helpers::{spawn_demo_app, TestApp};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -219,4 +221,27 @@ impl Browser {
         let client = self.client.clone();
         client.close().await.expect("browser closes");
     }
+}
+
+/// The demo company's admin, as `signed_in_to_demo` picks them.
+pub fn admin(demo: &DemoCompany) -> (&str, &str) {
+    (&demo.admin_email, &demo.admin_password)
+}
+
+/// The demo company's compliance officer.
+pub fn officer(demo: &DemoCompany) -> (&str, &str) {
+    (&demo.officer_email, &demo.officer_password)
+}
+
+/// A browser signed in to a fresh demo company as the person `who` picks; None only when
+/// browsers are missing and not required.
+pub async fn signed_in_to_demo(
+    test: &str,
+    who: fn(&DemoCompany) -> (&str, &str),
+) -> Option<(Browser, TestApp, DemoCompany)> {
+    let browser = start_browser(test).await?;
+    let (app, demo) = spawn_demo_app().await;
+    let (email, password) = who(&demo);
+    browser.sign_in(&app, email, password).await;
+    Some((browser, app, demo))
 }

@@ -7,7 +7,7 @@ use fantoccini::Locator;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::browser::{start_browser, Browser};
+use crate::browser::{admin, signed_in_to_demo, start_browser, Browser};
 use crate::helpers::{expect_error, expect_status, spawn_demo_app, TestApp, PASSWORD};
 
 const JULIE: &str = "julie.petit@batiments-martin.example";
@@ -61,13 +61,9 @@ async fn zone_offset_hours(browser: &Browser, css: &str) -> i64 {
 
 #[tokio::test]
 async fn the_admin_invites_changes_a_role_and_disables_in_english_and_french() {
-    let Some(browser) = start_browser("admin users").await else {
+    let Some((browser, _app, _demo)) = signed_in_to_demo("admin users", admin).await else {
         return;
     };
-    let (app, demo) = spawn_demo_app().await;
-    browser
-        .sign_in(&app, &demo.admin_email, &demo.admin_password)
-        .await;
     browser.click("nav a[href$='/admin']").await;
     for task in ["users", "alerts", "settings", "links", "explain"] {
         assert_eq!(browser.count(&format!("#task-{task}")).await, 1, "{task}");
@@ -158,13 +154,9 @@ async fn the_admin_invites_changes_a_role_and_disables_in_english_and_french() {
 
 #[tokio::test]
 async fn alert_settings_save_and_the_outbox_warns_that_nothing_leaves_without_smtp() {
-    let Some(browser) = start_browser("admin alerts").await else {
+    let Some((browser, app, demo)) = signed_in_to_demo("admin alerts", admin).await else {
         return;
     };
-    let (app, demo) = spawn_demo_app().await;
-    browser
-        .sign_in(&app, &demo.admin_email, &demo.admin_password)
-        .await;
     browser
         .open(&app, &admin_path(&demo.company_id, "/alerts"))
         .await;
@@ -204,13 +196,9 @@ async fn alert_settings_save_and_the_outbox_warns_that_nothing_leaves_without_sm
 
 #[tokio::test]
 async fn company_settings_change_the_time_zone_and_the_times_shift() {
-    let Some(browser) = start_browser("admin settings").await else {
+    let Some((browser, app, demo)) = signed_in_to_demo("admin settings", admin).await else {
         return;
     };
-    let (app, demo) = spawn_demo_app().await;
-    browser
-        .sign_in(&app, &demo.admin_email, &demo.admin_password)
-        .await;
     let settings = admin_path(&demo.company_id, "/settings");
     browser.open(&app, &settings).await;
     // A French company reads its times in Paris (one or two hours from UTC).
@@ -273,13 +261,9 @@ async fn company_settings_change_the_time_zone_and_the_times_shift() {
 
 #[tokio::test]
 async fn the_explain_bench_answers_in_words() {
-    let Some(browser) = start_browser("explain bench").await else {
+    let Some((browser, app, demo)) = signed_in_to_demo("explain bench", admin).await else {
         return;
     };
-    let (app, demo) = spawn_demo_app().await;
-    browser
-        .sign_in(&app, &demo.admin_email, &demo.admin_password)
-        .await;
     browser
         .open(&app, &admin_path(&demo.company_id, "/explain"))
         .await;
@@ -421,13 +405,10 @@ async fn the_locale_settings_route_reads_and_changes_language_and_time_zone() {
 
 #[tokio::test]
 async fn the_sessions_page_shows_the_shared_team_logins_with_their_devices() {
-    let Some(browser) = start_browser("shared logins' sessions").await else {
+    let Some((browser, _app, _demo)) = signed_in_to_demo("shared logins' sessions", admin).await
+    else {
         return;
     };
-    let (app, demo) = spawn_demo_app().await;
-    browser
-        .sign_in(&app, &demo.admin_email, &demo.admin_password)
-        .await;
     browser.click("nav a[href$='/sessions']").await;
     let ventes = ".shared-login[data-login='ventes@batiments-martin.example']";
     assert_eq!(

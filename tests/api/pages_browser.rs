@@ -2,19 +2,15 @@
 
 use fantoccini::Locator;
 
-use crate::browser::start_browser;
+use crate::browser::{officer, signed_in_to_demo, start_browser};
 use crate::helpers::{spawn_demo_app, PASSWORD};
 use crate::pages_policies::{editor_text, set_editor_text};
 
 #[tokio::test]
 async fn the_compliance_officer_sees_the_shared_login_timeline_and_exports_the_log() {
-    let Some(browser) = start_browser("compliance officer").await else {
+    let Some((browser, app, demo)) = signed_in_to_demo("compliance officer", officer).await else {
         return;
     };
-    let (app, demo) = spawn_demo_app().await;
-    browser
-        .sign_in(&app, &demo.officer_email, &demo.officer_password)
-        .await;
 
     // The overview: 5 billable seats on a 5-seat plan, 9 people proven behind them.
     assert_eq!(browser.text("#billable").await, "5 / 5");

@@ -8,7 +8,7 @@ use fantoccini::Locator;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::browser::{start_browser, Browser};
+use crate::browser::{admin, signed_in_to_demo, start_browser, Browser};
 use crate::helpers::{expect_status, spawn_demo_app, TestApp};
 use seatwarden::cli::demo::DemoCompany;
 
@@ -255,13 +255,9 @@ async fn note_typed(browser: &Browser) -> String {
 
 #[tokio::test]
 async fn the_admin_sees_a_refused_change_on_the_form_with_the_note_kept() {
-    let Some(browser) = start_browser("finding follow-up").await else {
+    let Some((browser, app, demo)) = signed_in_to_demo("finding follow-up", admin).await else {
         return;
     };
-    let (app, demo) = spawn_demo_app().await;
-    browser
-        .sign_in(&app, &demo.admin_email, &demo.admin_password)
-        .await;
     open_only_finding(&browser, &app, &demo, "dormant_seat").await;
     let page = browser.client.current_url().await.unwrap();
     let finding_id = page.path().rsplit('/').next().unwrap().to_owned();

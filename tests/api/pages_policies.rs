@@ -4,7 +4,7 @@
 use fantoccini::Locator;
 use serde_json::json;
 
-use crate::browser::{start_browser, Browser};
+use crate::browser::{admin, signed_in_to_demo, start_browser, Browser};
 use crate::helpers::spawn_demo_app;
 
 /// The forbid an admin writes: accountants keep the books but no longer create customers.
@@ -210,13 +210,9 @@ async fn an_investigator_reads_the_decision_log_in_words_and_opens_a_record() {
 
 #[tokio::test]
 async fn an_admin_reviews_access_grouped_by_area_with_the_shared_logins_marked() {
-    let Some(browser) = start_browser("access review").await else {
+    let Some((browser, app, demo)) = signed_in_to_demo("access review", admin).await else {
         return;
     };
-    let (app, demo) = spawn_demo_app().await;
-    browser
-        .sign_in(&app, &demo.admin_email, &demo.admin_password)
-        .await;
     browser
         .open(
             &app,

@@ -10,8 +10,8 @@ use serde_json::json;
 
 use seatwarden::cli::demo::DemoCompany;
 
-use crate::browser::{start_browser, Browser};
-use crate::helpers::{spawn_demo_app, TestApp};
+use crate::browser::{admin, officer, signed_in_to_demo, Browser};
+use crate::helpers::TestApp;
 
 /// Pages read per language and person; the demo has fewer distinct pages than this.
 const MAX_PAGES: usize = 120;
@@ -162,20 +162,17 @@ async fn crawl(
 }
 
 /// Signs in as the person `who` picks from the demo, and reads every page in both languages.
-async fn read_every_page(who: &str, pick: fn(&DemoCompany) -> (&str, &str)) {
-    let Some(browser) = start_browser(who).await else {
+async fn read_every_page(test: &str, who: fn(&DemoCompany) -> (&str, &str)) {
+    let Some((browser, app, demo)) = signed_in_to_demo(test, who).await else {
         return;
     };
-    let (app, demo) = spawn_demo_app().await;
-    let (email, password) = pick(&demo);
-    browser.sign_in(&app, email, password).await;
     let (english_pages, english) = crawl(&browser, &app, &demo.company_id, false).await;
     browser
         .open(&app, &format!("/ui/companies/{}", demo.company_id))
         .await;
     browser.click("#language-switch").await;
     let (french_pages, french) = crawl(&browser, &app, &demo.company_id, true).await;
-    eprintln!("{who}: {english_pages} pages read in English, {french_pages} in French");
+    eprintln!("{test}: {english_pages} pages read in English, {french_pages} in French");
     assert!(
         english_pages >= 8 && french_pages >= 8,
         "the crawl reached the pages"
@@ -189,18 +186,12 @@ async fn read_every_page(who: &str, pick: fn(&DemoCompany) -> (&str, &str)) {
 
 #[tokio::test]
 async fn every_page_the_admin_reads_is_in_words_in_english_and_french() {
-    read_every_page("pages in words, admin", |demo| {
-        (&demo.admin_email, &demo.admin_password)
-    })
-    .await;
+    read_every_page("pages in words, admin", admin).await;
 }
 
 #[tokio::test]
 async fn every_page_the_compliance_officer_reads_is_in_words_in_english_and_french() {
-    read_every_page("pages in words, officer", |demo| {
-        (&demo.officer_email, &demo.officer_password)
-    })
-    .await;
+    read_every_page("pages in words, officer", officer).await;
 }
 
 #[test]

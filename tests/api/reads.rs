@@ -104,7 +104,7 @@ async fn the_profit_and_loss_without_dates_covers_the_year_to_date_and_says_so()
 /// The long reads read where `database_read_url` points, everything else the primary: with a
 /// "replica" that has none of the primary's data (a migrated empty database, as a replica
 /// lagging far behind would look), the chain check of a new company finds none of its
-/// records, which the primary holds. (`scripts/failover --read-replica` drives a
+/// records, which the primary holds. (`scripts/failover-harness --read-replica` drives a
 /// real streaming standby.) PostgreSQL only: SQLite refuses a replica.
 #[tokio::test]
 async fn long_reads_read_the_replica_and_readiness_reports_it() {

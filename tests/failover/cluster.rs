@@ -1,4 +1,4 @@
-//! The two PostgreSQL clusters `scripts/failover` made: which one is the primary, killing
+//! The two PostgreSQL clusters `scripts/failover-harness` made: which one is the primary, killing
 //! its postmaster, promoting the standby and rebuilding the old primary as the new standby
 //! (the script does the PostgreSQL steps; the driver times them).
 
@@ -38,7 +38,7 @@ impl Cluster {
     }
 }
 
-/// The harness's setup, from the environment `scripts/failover` exports.
+/// The harness's setup, from the environment `scripts/failover-harness` exports.
 #[derive(Debug, Clone)]
 pub struct Harness {
     pub script: PathBuf,
@@ -53,7 +53,7 @@ pub struct Harness {
 }
 
 impl Harness {
-    /// None when the test was not started by `scripts/failover`.
+    /// None when the test was not started by `scripts/failover-harness`.
     pub fn from_env() -> Option<Harness> {
         let number = |var: &str, default: usize| {
             std::env::var(var)
@@ -150,7 +150,7 @@ impl Harness {
             .expect("the failover script runs");
         assert!(
             output.status.success(),
-            "scripts/failover {args:?} failed (its messages are above):\n{}",
+            "scripts/failover-harness {args:?} failed (its messages are above):\n{}",
             String::from_utf8_lossy(&output.stdout)
         );
         started.elapsed()
