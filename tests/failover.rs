@@ -40,7 +40,9 @@ fn setting(var: &str, default: u64) -> u64 {
 fn harness_or_skip(test: &str) -> Option<Harness> {
     let harness = Harness::from_env();
     if harness.is_none() {
-        eprintln!("{test}: skipped, run scripts/failover-harness (it makes the PostgreSQL clusters)");
+        eprintln!(
+            "{test}: skipped, run scripts/failover-harness (it makes the PostgreSQL clusters)"
+        );
     }
     harness
 }

@@ -1,10 +1,12 @@
 //! Sign-up: a company and its primary admin, created together.
 
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::fields::{DisplayName, Email};
 use super::models::{status, CompanyRow, UserRow};
 use super::{IdentityError, Plan, Role};
+use crate::authz::{Action, Actor, Authz, Options, Refusal, Resource, ResourceKind};
 use crate::i18n::Locale;
 use crate::store::schema::{companies, users};
 use crate::store::{is_unique_violation, DbConnection};
@@ -126,4 +128,36 @@ pub fn find_header(conn: &mut DbConnection, company_id: &str) -> QueryResult<Com
         .find(company_id)
         .select((companies::name, companies::locale, companies::time_zone))
         .get_result(conn)
+}
+
+/// Authorizes an edit of the company settings and moves their version from
+/// `expected_version` to the next. False when someone changed them first: the caller then
+/// writes nothing and answers with the current settings.
+pub fn claim_settings_version<E>(
+    conn: &mut DbConnection,
+    authz: &Authz,
+    actor: &Actor,
+    company_id: &str,
+    expected_version: i64,
+) -> Result<bool, E>
+where
+    E: From<Refusal> + From<diesel::result::Error>,
+{
+    let resource = Resource::company_wide(ResourceKind::Settings, company_id);
+    authz.authorize(
+        conn,
+        actor,
+        Action::EditSettings,
+        &resource,
+        Options::default(),
+    )?;
+    let now: NaiveDateTime = crate::clock::now();
+    let written = diesel::update(companies::table.find(company_id))
+        .filter(companies::version.eq(expected_version))
+        .set((
+            companies::version.eq(expected_version + 1),
+            companies::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(written > 0)
 }

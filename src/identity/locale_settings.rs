@@ -2,11 +2,10 @@
 //! Versioned with the other company settings (enforcement, seat audit) and changed like them:
 //! `EditSettings`, from the version of the company settings seen.
 
-use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::companies::find_header;
+use super::companies::{claim_settings_version, find_header};
 use super::fields::TimeZoneName;
 use super::IdentityError;
 use crate::authz::{Action, Actor, Authz, Options, Resource, ResourceKind};
@@ -75,28 +74,18 @@ pub fn set_locale_settings(
     change: LocaleChange,
     expected_version: i64,
 ) -> Result<LocaleSettingsView, IdentityError> {
-    let resource = Resource::company_wide(ResourceKind::Settings, company_id);
-    authz.authorize(
-        conn,
-        actor,
-        Action::EditSettings,
-        &resource,
-        Options::default(),
-    )?;
-    let now: NaiveDateTime = crate::clock::now();
-    // The version moves only from the one seen: a concurrent change of any company setting
-    // makes this one a conflict instead of overwriting it.
-    let written = diesel::update(companies::table.find(company_id))
-        .filter(companies::version.eq(expected_version))
-        .set((
-            companies::locale.eq(change.locale.as_str()),
-            companies::time_zone.eq(change.time_zone.as_str()),
-            companies::version.eq(expected_version + 1),
-            companies::updated_at.eq(now),
-        ))
-        .execute(conn)?;
+    let claimed =
+        claim_settings_version::<IdentityError>(conn, authz, actor, company_id, expected_version)?;
+    if claimed {
+        diesel::update(companies::table.find(company_id))
+            .set((
+                companies::locale.eq(change.locale.as_str()),
+                companies::time_zone.eq(change.time_zone.as_str()),
+            ))
+            .execute(conn)?;
+    }
     let current = current(conn, company_id)?;
-    if written == 0 {
+    if !claimed {
         return Err(IdentityError::SettingsConflict {
             expected: expected_version,
             current: Box::new(current),

@@ -2,13 +2,12 @@
 //! sharing (hand-over estimates) or only what is proven. Versioned with the other company
 //! settings, authorized like them.
 
-use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::error::SeatsError;
 use super::setting_views::SeatAuditSettingsView;
 use crate::authz::{Action, Actor, Authz, Options, Resource, ResourceKind};
-use crate::identity::companies::find_company;
+use crate::identity::companies::{claim_settings_version, find_company};
 use crate::store::schema::companies;
 use crate::store::DbConnection;
 
@@ -38,35 +37,6 @@ pub fn authorize_seats_view(
     Ok(())
 }
 
-/// Authorizes an edit of the company settings and moves their version from
-/// `expected_version` to the next. False when someone changed them first: the caller then
-/// writes nothing and answers with the current settings.
-pub fn claim_settings_version(
-    conn: &mut DbConnection,
-    authz: &Authz,
-    actor: &Actor,
-    company_id: &str,
-    expected_version: i64,
-) -> Result<bool, SeatsError> {
-    let resource = Resource::company_wide(ResourceKind::Settings, company_id);
-    authz.authorize(
-        conn,
-        actor,
-        Action::EditSettings,
-        &resource,
-        Options::default(),
-    )?;
-    let now: NaiveDateTime = crate::clock::now();
-    let written = diesel::update(companies::table.find(company_id))
-        .filter(companies::version.eq(expected_version))
-        .set((
-            companies::version.eq(expected_version + 1),
-            companies::updated_at.eq(now),
-        ))
-        .execute(conn)?;
-    Ok(written > 0)
-}
-
 pub fn seat_audit_settings(
     conn: &mut DbConnection,
     authz: &Authz,
@@ -93,7 +63,8 @@ pub fn set_seat_audit_settings(
     count_probable_sharing: bool,
     expected_version: i64,
 ) -> Result<SeatAuditSettingsView, SeatsError> {
-    let claimed = claim_settings_version(conn, authz, actor, company_id, expected_version)?;
+    let claimed =
+        claim_settings_version::<SeatsError>(conn, authz, actor, company_id, expected_version)?;
     if claimed {
         diesel::update(companies::table.find(company_id))
             .set(companies::count_probable_sharing.eq(count_probable_sharing))

@@ -4,11 +4,12 @@
 use diesel::prelude::*;
 
 use crate::authz::{Actor, Authz};
+use crate::identity::companies::claim_settings_version;
 use crate::identity::companies::find_company;
 use crate::identity::enforcement::EnforcementMode;
 use crate::seats::error::SeatsError;
 use crate::seats::setting_views::EnforcementView;
-use crate::seats::settings::{authorize_seats_view, claim_settings_version};
+use crate::seats::settings::authorize_seats_view;
 use crate::store::schema::companies;
 use crate::store::DbConnection;
 
@@ -41,7 +42,8 @@ pub fn set_enforcement(
     mode: EnforcementMode,
     expected_version: i64,
 ) -> Result<EnforcementView, SeatsError> {
-    let claimed = claim_settings_version(conn, authz, actor, company_id, expected_version)?;
+    let claimed =
+        claim_settings_version::<SeatsError>(conn, authz, actor, company_id, expected_version)?;
     if claimed {
         diesel::update(companies::table.find(company_id))
             .set(companies::enforcement_mode.eq(mode.as_str()))
