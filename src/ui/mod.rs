@@ -12,6 +12,7 @@ mod csrf;
 mod decisions;
 mod error;
 mod findings;
+mod invitation;
 mod labels;
 mod lang;
 mod language;
@@ -65,6 +66,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(assets::configure)
         .configure(sign_in::configure)
         .configure(language::configure)
+        .configure(invitation::configure)
         .configure(overview::configure)
         .configure(findings::configure)
         .configure(sessions::configure)

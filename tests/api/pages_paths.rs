@@ -86,3 +86,62 @@ async fn a_reports_only_user_meets_only_what_they_may_open_and_refusals_keep_the
     browser.screenshot("refusal-in-menu").await;
     browser.finish().await;
 }
+
+#[tokio::test]
+async fn an_invited_person_opens_the_link_chooses_a_password_and_signs_in() {
+    let Some(browser) = start_browser("invitation").await else {
+        return;
+    };
+    let (app, demo) = spawn_demo_app().await;
+    let admin = app
+        .sign_in_with(&demo.admin_email, &demo.admin_password)
+        .await;
+    let invited = app
+        .post(
+            &format!("/v1/companies/{}/users", demo.company_id),
+            Some(&admin),
+            &serde_json::json!({"email": "lucas.bernard@batiments-martin.example",
+                                "display_name": "Lucas Bernard", "role": "reports_only"}),
+        )
+        .await;
+    let invited = crate::helpers::expect_status(invited, reqwest::StatusCode::CREATED).await;
+    let code = invited["invitation_token"].as_str().expect("a code");
+
+    // A password too short is said on the form; the code stays filled in.
+    browser
+        .open(&app, &format!("/ui/invitations/accept?code={code}"))
+        .await;
+    browser.fill("#password", "court").await;
+    browser
+        .client
+        .execute(
+            "document.getElementById('password').removeAttribute('minlength')",
+            vec![],
+        )
+        .await
+        .expect("the browser's own check is left out");
+    browser.click("#accept-invitation").await;
+    assert!(browser
+        .text("#invitation-problem")
+        .await
+        .contains("10 characters"));
+    browser.fill("#password", PASSWORD).await;
+    browser.click("#accept-invitation").await;
+    assert!(browser
+        .text("#invitation-accepted")
+        .await
+        .contains("Lucas Bernard"));
+
+    // Used once: the same link now says so; the new account signs in.
+    browser
+        .open(&app, &format!("/ui/invitations/accept?code={code}"))
+        .await;
+    browser.fill("#password", PASSWORD).await;
+    browser.click("#accept-invitation").await;
+    browser.text("#invitation-problem").await;
+    browser
+        .sign_in(&app, "lucas.bernard@batiments-martin.example", PASSWORD)
+        .await;
+    assert_eq!(browser.text("#company-name").await, "Bâtiments Martin");
+    browser.finish().await;
+}
