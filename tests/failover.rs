@@ -10,6 +10,8 @@
 //! - `nodes_come_and_go`: three nodes on the primary under load, one killed and restarted;
 //!   the same checks, and each scheduled job started once per tick across the nodes.
 
+#[path = "failover/callers.rs"]
+mod callers;
 #[path = "failover/check.rs"]
 mod check;
 #[path = "failover/cluster.rs"]
@@ -25,10 +27,11 @@ use std::time::{Duration, Instant};
 
 use diesel::RunQueryDsl;
 
-use check::Findings;
+use callers::Load;
+use check::print_and_judge;
 use cluster::Harness;
-use load::{Company, Load, Records};
-use node::Node;
+use load::Company;
+use node::{start_nodes, Node};
 
 fn setting(var: &str, default: u64) -> u64 {
     std::env::var(var)
@@ -69,139 +72,6 @@ fn seconds(duration: Option<Duration>) -> String {
     duration.map_or("NEVER (60 s)".to_owned(), |d| {
         format!("{:.2} s", d.as_secs_f64())
     })
-}
-
-/// What every run prints and asserts about the load.
-fn print_and_judge(
-    title: &str,
-    findings: &Findings,
-    records: &Records,
-    nodes: &[Node],
-    extra: &[String],
-) -> Vec<String> {
-    let count_500 = records.count_500();
-    let missing_retry_after = records
-        .missing_retry_after
-        .load(std::sync::atomic::Ordering::Relaxed);
-    println!("\n==== {title} ====");
-    for line in extra {
-        println!("{line}");
-    }
-    println!(
-        "acknowledged writes: {}, missing: {}, duplicates: {} (invoices in the database: {}, keys given up at the stop: {})",
-        findings.acknowledged,
-        findings.missing,
-        findings.duplicates,
-        findings.invoices_in_database,
-        records.abandoned_keys.load(std::sync::atomic::Ordering::Relaxed)
-    );
-    println!(
-        "keys asked more than once: {} (after an attempt that may have taken effect: {})",
-        records
-            .retried_keys
-            .load(std::sync::atomic::Ordering::Relaxed),
-        records
-            .retried_after_unknown_outcome
-            .load(std::sync::atomic::Ordering::Relaxed)
-    );
-    println!(
-        "answered decisions: {}, missing: {}",
-        findings.decisions_answered, findings.decisions_missing
-    );
-    println!(
-        "chain intact: {} ({} records checked)",
-        if findings.chain_intact { "yes" } else { "NO" },
-        findings.chain_records
-    );
-    println!(
-        "statuses (500s: {count_500}; 503s without Retry-After: {missing_retry_after}): {}",
-        records.statuses_line()
-    );
-    for example in findings
-        .missing_examples
-        .iter()
-        .chain(&findings.duplicate_examples)
-        .chain(&findings.decision_examples)
-    {
-        println!("  e.g. {example}");
-    }
-    let unexpected = records.unexpected.lock().unwrap();
-    for incident in unexpected.iter().take(5) {
-        println!(
-            "  unexpected: {} from {}: {}",
-            incident.what, incident.node, incident.body
-        );
-    }
-    if count_500 > 0 {
-        for node in nodes {
-            let errors = check::log_errors(node.log_path());
-            if errors.is_empty() {
-                continue;
-            }
-            println!(
-                "  ERROR lines of {} ({}):",
-                node.name,
-                node.log_path().display()
-            );
-            for (message, n) in errors.iter().take(12) {
-                println!("    {n} x {message}");
-            }
-        }
-    }
-
-    let mut failures = Vec::new();
-    if findings.missing > 0 {
-        failures.push(format!("{} acknowledged writes missing", findings.missing));
-    }
-    if findings.duplicates > 0 {
-        failures.push(format!("{} keys with two invoices", findings.duplicates));
-    }
-    if findings.decisions_missing > 0 {
-        failures.push(format!(
-            "{} answered decisions missing",
-            findings.decisions_missing
-        ));
-    }
-    if !findings.chain_intact {
-        failures.push(format!("chain not intact: {}", findings.chain_answer));
-    }
-    if count_500 > 0 {
-        failures.push(format!("{count_500} answers of 500"));
-    }
-    if missing_retry_after > 0 {
-        failures.push(format!(
-            "{missing_retry_after} answers of 503 without Retry-After"
-        ));
-    }
-    if !unexpected.is_empty() {
-        failures.push(format!("{} unexpected answers", unexpected.len()));
-    }
-    if findings.acknowledged == 0 || findings.decisions_answered == 0 {
-        failures.push("no load went through".into());
-    }
-    failures
-}
-
-async fn start_nodes(
-    count: usize,
-    prefix: &str,
-    envs: &[(String, String)],
-    harness: &Harness,
-    client: &reqwest::Client,
-) -> Vec<Node> {
-    let mut nodes = Vec::new();
-    // The first alone: it runs the migrations.
-    for i in 0..count {
-        let mut node = Node::start(&format!("{prefix}-{}", i + 1), envs, &harness.log_dir);
-        if i == 0 {
-            node.wait_ready(client).await;
-        }
-        nodes.push(node);
-    }
-    for node in &mut nodes {
-        node.wait_ready(client).await;
-    }
-    nodes
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -10,6 +10,7 @@ use reqwest::Client;
 use serde_json::Value;
 
 use super::load::{Company, Records};
+use super::node::Node;
 
 #[derive(QueryableByName)]
 struct KeyedInvoice {
@@ -193,4 +194,115 @@ pub fn log_errors(path: &std::path::Path) -> Vec<(String, usize)> {
         }
     }
     counts
+}
+
+/// What every run prints and asserts about the load.
+pub fn print_and_judge(
+    title: &str,
+    findings: &Findings,
+    records: &Records,
+    nodes: &[Node],
+    extra: &[String],
+) -> Vec<String> {
+    let count_500 = records.count_500();
+    let missing_retry_after = records
+        .missing_retry_after
+        .load(std::sync::atomic::Ordering::Relaxed);
+    println!("\n==== {title} ====");
+    for line in extra {
+        println!("{line}");
+    }
+    println!(
+        "acknowledged writes: {}, missing: {}, duplicates: {} (invoices in the database: {}, keys given up at the stop: {})",
+        findings.acknowledged,
+        findings.missing,
+        findings.duplicates,
+        findings.invoices_in_database,
+        records.abandoned_keys.load(std::sync::atomic::Ordering::Relaxed)
+    );
+    println!(
+        "keys asked more than once: {} (after an attempt that may have taken effect: {})",
+        records
+            .retried_keys
+            .load(std::sync::atomic::Ordering::Relaxed),
+        records
+            .retried_after_unknown_outcome
+            .load(std::sync::atomic::Ordering::Relaxed)
+    );
+    println!(
+        "answered decisions: {}, missing: {}",
+        findings.decisions_answered, findings.decisions_missing
+    );
+    println!(
+        "chain intact: {} ({} records checked)",
+        if findings.chain_intact { "yes" } else { "NO" },
+        findings.chain_records
+    );
+    println!(
+        "statuses (500s: {count_500}; 503s without Retry-After: {missing_retry_after}): {}",
+        records.statuses_line()
+    );
+    for example in findings
+        .missing_examples
+        .iter()
+        .chain(&findings.duplicate_examples)
+        .chain(&findings.decision_examples)
+    {
+        println!("  e.g. {example}");
+    }
+    let unexpected = records.unexpected.lock().unwrap();
+    for incident in unexpected.iter().take(5) {
+        println!(
+            "  unexpected: {} from {}: {}",
+            incident.what, incident.node, incident.body
+        );
+    }
+    if count_500 > 0 {
+        for node in nodes {
+            let errors = log_errors(node.log_path());
+            if errors.is_empty() {
+                continue;
+            }
+            println!(
+                "  ERROR lines of {} ({}):",
+                node.name,
+                node.log_path().display()
+            );
+            for (message, n) in errors.iter().take(12) {
+                println!("    {n} x {message}");
+            }
+        }
+    }
+
+    let mut failures = Vec::new();
+    if findings.missing > 0 {
+        failures.push(format!("{} acknowledged writes missing", findings.missing));
+    }
+    if findings.duplicates > 0 {
+        failures.push(format!("{} keys with two invoices", findings.duplicates));
+    }
+    if findings.decisions_missing > 0 {
+        failures.push(format!(
+            "{} answered decisions missing",
+            findings.decisions_missing
+        ));
+    }
+    if !findings.chain_intact {
+        failures.push(format!("chain not intact: {}", findings.chain_answer));
+    }
+    if count_500 > 0 {
+        failures.push(format!("{count_500} answers of 500"));
+    }
+    if missing_retry_after > 0 {
+        failures.push(format!(
+            "{missing_retry_after} answers of 503 without Retry-After"
+        ));
+    }
+    if !unexpected.is_empty() {
+        failures.push(format!("{} unexpected answers", unexpected.len()));
+    }
+    if findings.acknowledged == 0 || findings.decisions_answered == 0 {
+        failures.push("no load went through".into());
+    }
+    failures
 }

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use super::cluster::Harness;
+
 pub struct Node {
     pub name: String,
     pub port: u16,
@@ -125,4 +127,28 @@ impl Drop for Node {
     fn drop(&mut self) {
         self.kill();
     }
+}
+
+/// Starts `count` nodes, the first alone since it runs the migrations, and waits until each
+/// answers.
+pub async fn start_nodes(
+    count: usize,
+    prefix: &str,
+    envs: &[(String, String)],
+    harness: &Harness,
+    client: &reqwest::Client,
+) -> Vec<Node> {
+    let mut nodes = Vec::new();
+    // The first alone: it runs the migrations.
+    for i in 0..count {
+        let mut node = Node::start(&format!("{prefix}-{}", i + 1), envs, &harness.log_dir);
+        if i == 0 {
+            node.wait_ready(client).await;
+        }
+        nodes.push(node);
+    }
+    for node in &mut nodes {
+        node.wait_ready(client).await;
+    }
+    nodes
 }
