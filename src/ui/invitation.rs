@@ -1,16 +1,16 @@
 //! Accepting an invitation in the pages: the invited person opens the link the admin sent
-//! (`/ui/invitations/accept?code=…`), chooses a password, and signs in. The form is guarded
-//! like the sign-in form (no session yet): a random key in a strict cookie and its token.
+//! (`/ui/invitations/accept?code=…`), chooses a password, and signs in. No session yet: the
+//! form is guarded like the sign-in form (`open_form`).
 
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::cookies;
 use super::error::{forgery_message, PageError};
+use super::html;
 use super::lang::Lang;
-use super::{csrf, html};
+use super::open_form::{forget_key, posted_with_its_key, FormKey};
 use crate::app::AppState;
 use crate::identity::fields::Password;
 use crate::identity::operations;
@@ -51,23 +51,15 @@ fn invitation_page(
     problem: Option<String>,
     status: StatusCode,
 ) -> Result<HttpResponse, PageError> {
-    let key = csrf::random_token();
+    let key = FormKey::new();
     let page = InvitationPage {
         t: Lang::new(current_locale()),
-        csrf: csrf::token_for(&key),
+        csrf: key.token.clone(),
         code,
         problem,
         accepted: None,
     };
-    let mut response = html(&page)?;
-    *response.status_mut() = status;
-    response
-        .add_cookie(&cookies::sign_in_cookie(
-            key,
-            state.settings.secure_cookies(),
-        ))
-        .map_err(|error| ApiError::internal(&error))?;
-    Ok(response)
+    key.answer(&page, status, state.settings.secure_cookies())
 }
 
 #[derive(Deserialize)]
@@ -86,12 +78,8 @@ async fn accept(
 ) -> Result<HttpResponse, PageError> {
     let t = Lang::new(current_locale());
     let form = form.into_inner();
-    let key = req
-        .cookie(cookies::SIGN_IN_COOKIE)
-        .map(|c| c.value().to_owned())
-        .unwrap_or_default();
     let code = form.code.trim().to_owned();
-    if key.is_empty() || !csrf::verify(&key, &form.csrf) {
+    if !posted_with_its_key(&req, &form.csrf) {
         let problem = forgery_message(t).to_owned();
         return invitation_page(&state, code, Some(problem), StatusCode::FORBIDDEN);
     }
@@ -116,9 +104,7 @@ async fn accept(
                 problem: None,
                 accepted: Some(user.display_name),
             })?;
-            response
-                .add_removal_cookie(&cookies::removal(cookies::SIGN_IN_COOKIE))
-                .map_err(|error| ApiError::internal(&error))?;
+            forget_key(&mut response)?;
             Ok(response)
         }
         Err(error) => {

@@ -64,6 +64,27 @@ impl Area {
     }
 }
 
+/// An area and its actions, as the pages' action lists group them: each action's code (the
+/// value a form sends) and its label.
+pub struct ActionGroup {
+    pub label: &'static str,
+    pub actions: Vec<(&'static str, &'static str)>,
+}
+
+/// Every action, grouped by area in the pages' order.
+pub fn action_groups(t: Lang) -> Vec<ActionGroup> {
+    Area::ALL
+        .iter()
+        .map(|area| ActionGroup {
+            label: area.label(t),
+            actions: area
+                .actions()
+                .map(|action| (action.name(), self::action(t, action)))
+                .collect(),
+        })
+        .collect()
+}
+
 /// "Send an invoice" / "Envoyer une facture".
 pub fn action(t: Lang, action: Action) -> &'static str {
     let (_, english, french) = entry(action);

@@ -17,6 +17,7 @@ mod labels;
 mod lang;
 mod language;
 mod nav;
+mod open_form;
 mod overview;
 mod page;
 mod policies;

@@ -8,8 +8,9 @@ use serde::Deserialize;
 use super::cookies;
 use super::error::{forgery_message, unreadable_form_message, PageError};
 use super::lang::Lang;
+use super::open_form::{forget_key, posted_with_its_key, FormKey};
 use super::session::{Page, Posted};
-use super::{csrf, html, return_path, see_other, Nav};
+use super::{return_path, see_other, Nav};
 use crate::app::AppState;
 use crate::identity::operations;
 use crate::web::error::{current_locale, ApiError};
@@ -73,25 +74,17 @@ fn sign_in_page(
     problem: Option<String>,
     status: StatusCode,
 ) -> Result<HttpResponse, PageError> {
-    let key = csrf::random_token();
+    let key = FormKey::new();
     let page = SignInPage {
         t: Lang::new(current_locale()),
-        csrf: csrf::token_for(&key),
+        csrf: key.token.clone(),
         email: form.email,
         next: return_path::same_site(&form.next)
             .unwrap_or_default()
             .to_owned(),
         problem,
     };
-    let mut response = html(&page)?;
-    *response.status_mut() = status;
-    response
-        .add_cookie(&cookies::sign_in_cookie(
-            key,
-            state.settings.secure_cookies(),
-        ))
-        .map_err(|error| ApiError::internal(&error))?;
-    Ok(response)
+    key.answer(&page, status, state.settings.secure_cookies())
 }
 
 #[derive(Deserialize)]
@@ -129,11 +122,7 @@ async fn submit(
         email: form.email.trim().to_owned(),
         next: form.next,
     };
-    let key = req
-        .cookie(cookies::SIGN_IN_COOKIE)
-        .map(|c| c.value().to_owned())
-        .unwrap_or_default();
-    if key.is_empty() || !csrf::verify(&key, &form.csrf) {
+    if !posted_with_its_key(&req, &form.csrf) {
         let problem = forgery_message(t).to_owned();
         return sign_in_page(&state, filled, Some(problem), StatusCode::FORBIDDEN);
     }
@@ -159,8 +148,8 @@ async fn submit(
     );
     response
         .add_cookie(&cookie)
-        .and_then(|()| response.add_removal_cookie(&cookies::removal(cookies::SIGN_IN_COOKIE)))
         .map_err(|error| ApiError::internal(&error))?;
+    forget_key(&mut response)?;
     Ok(response)
 }
 

@@ -13,7 +13,7 @@ use crate::identity::operations as identity;
 use crate::policy_admin::operations;
 use crate::policy_admin::service::{DeterminingPolicy, ExplainReason, ExplainRequest};
 use crate::ui::error::PageError;
-use crate::ui::labels::{self, Area};
+use crate::ui::labels::{self, ActionGroup};
 use crate::ui::lang::Lang;
 use crate::ui::session::Page;
 use crate::ui::{html, Nav};
@@ -41,12 +41,6 @@ struct Answer {
     verdict: &'static str,
     policies: Vec<DeterminingPolicy>,
     errors: Vec<String>,
-}
-
-/// A group of the action list: an area and its actions.
-struct ActionGroup {
-    label: &'static str,
-    actions: Vec<(&'static str, &'static str)>,
 }
 
 #[derive(Template)]
@@ -143,16 +137,7 @@ async fn bench(
             .iter()
             .map(|user| (user.id.clone(), user.display_name.clone()))
             .collect(),
-        groups: Area::ALL
-            .into_iter()
-            .map(|area| ActionGroup {
-                label: area.label(t),
-                actions: area
-                    .actions()
-                    .map(|action| (action.name(), labels::action(t, action)))
-                    .collect(),
-            })
-            .collect(),
+        groups: labels::action_groups(t),
         question,
         answer,
         t,

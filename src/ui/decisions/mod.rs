@@ -16,7 +16,7 @@ use chrono::{DateTime, NaiveDateTime};
 use serde::Deserialize;
 
 use super::error::PageError;
-use super::labels::{self, Area};
+use super::labels::{self, action_groups, ActionGroup};
 use super::lang::{Lang, When};
 use super::session::Page;
 use super::{html, Nav};
@@ -139,12 +139,6 @@ struct DecisionLine {
     policies: Vec<String>,
 }
 
-/// An area of the action filter, with its actions by label.
-struct ActionGroup {
-    label: &'static str,
-    actions: Vec<(&'static str, &'static str)>,
-}
-
 #[derive(Template)]
 #[template(path = "ui/decisions.html")]
 struct DecisionsPage {
@@ -205,19 +199,6 @@ async fn search(
         next,
         check: found.check,
     })
-}
-
-fn action_groups(t: Lang) -> Vec<ActionGroup> {
-    Area::ALL
-        .iter()
-        .map(|area| ActionGroup {
-            label: area.label(t),
-            actions: area
-                .actions()
-                .map(|action| (action.name(), labels::action(t, action)))
-                .collect(),
-        })
-        .collect()
 }
 
 fn line(t: Lang, record: &DecisionRecord, names: &Names) -> DecisionLine {
