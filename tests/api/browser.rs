@@ -118,6 +118,25 @@ fn wait_for_port(port: u16) {
 impl Browser {
     pub async fn open(&self, app: &TestApp, path: &str) {
         self.client.goto(&app.url(path)).await.expect("page opens");
+        self.loaded().await;
+    }
+
+    /// Waits until the page shown has finished loading. WebDriver's own wait can end early
+    /// when a navigation is still pending from the click before, and a test counting elements
+    /// of a half-parsed page then sees only some of them.
+    async fn loaded(&self) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let state = self
+                .client
+                .execute("return document.readyState;", vec![])
+                .await;
+            if matches!(state, Ok(ref ready) if ready == "complete") {
+                return;
+            }
+            assert!(Instant::now() < deadline, "the page did not finish loading");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     pub async fn text(&self, css: &str) -> String {
@@ -161,6 +180,7 @@ impl Browser {
             assert!(Instant::now() < deadline, "the click loaded no page");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+        self.loaded().await;
     }
 
     pub async fn fill(&self, css: &str, text: &str) {
