@@ -8,6 +8,6 @@ pub use changes::{
     unlink_template, Preview,
 };
 pub use views::{
-    access_review, active_version, diff_versions, editor, explain, get_version, list_versions,
-    own_access, rollback_preview, Editor, RollbackPreview,
+    access_review, active_version, diff_versions, editor, explain, explain_on_record, get_version,
+    list_versions, own_access, rollback_preview, Editor, RecordQuestion, RollbackPreview,
 };

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use crate::authz::decision_names::{self, Person};
-use crate::authz::{Actor, Gate};
+use crate::authz::{Action, Actor, Gate, Options, Resource, ResourceKind};
 use crate::policy_admin::access_review::AccessReview;
 use crate::policy_admin::diff::PolicyDiff;
 use crate::policy_admin::editor::{self, TestFileView};
@@ -81,6 +81,51 @@ pub async fn explain(
 ) -> Result<Explanation, PolicyAdminError> {
     gate.read(move |conn, authz| service::explain(conn, authz, &actor, &company_id, request))
         .await
+}
+
+/// The explain bench's question: may this person do this action on the record with this
+/// number (any record of its type when none is named), created by whom when it matters.
+pub struct RecordQuestion {
+    pub user_id: String,
+    pub action: Action,
+    pub record: Option<String>,
+    pub created_by: Option<String>,
+}
+
+/// Explains a `RecordQuestion`. The record's type is the first the action applies to in the
+/// schema; None when it applies to none.
+pub async fn explain_on_record(
+    gate: &Gate,
+    actor: Actor,
+    company_id: String,
+    question: RecordQuestion,
+) -> Result<Option<(ResourceKind, Explanation)>, PolicyAdminError> {
+    let Some(kind) = gate
+        .authz()
+        .engine()
+        .resource_kinds(question.action)
+        .first()
+        .copied()
+    else {
+        return Ok(None);
+    };
+    let mut resource = Resource::new(
+        kind,
+        question.record.as_deref().unwrap_or("any"),
+        company_id.clone(),
+    );
+    if let Some(creator) = question.created_by {
+        resource = resource.created_by(creator);
+    }
+    let request = ExplainRequest {
+        user_id: question.user_id,
+        action: question.action,
+        resource,
+        options: Options::default(),
+        session_flagged: false,
+    };
+    let explanation = explain(gate, actor, company_id, request).await?;
+    Ok(Some((kind, explanation)))
 }
 
 /// What the policy editor shows: the active version and its test files, the history with

@@ -8,10 +8,10 @@ use serde::Deserialize;
 
 use super::record_kind_label;
 use crate::app::AppState;
-use crate::authz::{Action, Options, Resource};
+use crate::authz::Action;
 use crate::identity::operations as identity;
-use crate::policy_admin::operations;
-use crate::policy_admin::service::{DeterminingPolicy, ExplainReason, ExplainRequest};
+use crate::policy_admin::operations::{self, RecordQuestion};
+use crate::policy_admin::service::{DeterminingPolicy, ExplainReason};
 use crate::ui::error::PageError;
 use crate::ui::labels::{self, ActionGroup};
 use crate::ui::lang::Lang;
@@ -75,35 +75,21 @@ async fn bench(
     let action = Action::parse(&question.action);
     let answer = match (name_of(&question.user), action) {
         (Some(person), Some(action)) => {
-            // The record's type is the one the action applies to in the schema.
-            let kinds = state.gate().authz().engine().resource_kinds(action);
-            let kind = kinds
-                .first()
-                .copied()
-                .ok_or_else(|| PageError::from(ApiError::not_found()))?;
             let record = question.record.trim();
-            let mut resource = Resource::new(
-                kind,
-                if record.is_empty() { "any" } else { record },
-                company_id.clone(),
-            );
-            if name_of(&question.created_by).is_some() {
-                resource = resource.created_by(question.created_by.clone());
-            }
-            let request = ExplainRequest {
+            let asked_about = RecordQuestion {
                 user_id: question.user.clone(),
                 action,
-                resource,
-                options: Options::default(),
-                session_flagged: false,
+                record: (!record.is_empty()).then(|| record.to_owned()),
+                created_by: name_of(&question.created_by).map(|_| question.created_by.clone()),
             };
-            let explanation = operations::explain(
+            let (kind, explanation) = operations::explain_on_record(
                 state.gate(),
                 page.actor.clone(),
                 company_id.clone(),
-                request,
+                asked_about,
             )
-            .await?;
+            .await?
+            .ok_or_else(|| PageError::from(ApiError::not_found()))?;
             let mut asked = format!("{person} · {}", labels::action(t, action));
             if !record.is_empty() {
                 asked.push_str(&format!(" · {} {record}", record_kind_label(t, kind)));
