@@ -240,7 +240,16 @@ async fn failover_under_load() {
         ));
     }
     extra.extend(crashed.iter().cloned());
+    // With a replica the audit reads there, and says how far it had replayed.
+    let audit_read_at = check::audit_read_at(&client, &addresses[0], &company).await;
+    extra.push(format!(
+        "an audit after the load read at: {audit_read_at:?}"
+    ));
     let mut failures = print_and_judge("failover summary", &findings, &records, &nodes, &extra);
+    failures.extend(check::audit_read_problem(
+        harness.read_url.is_some(),
+        &audit_read_at,
+    ));
     if first_writes.len() < rounds.len() {
         failures.push(format!(
             "{} rounds with no write within 60 s of the kill",

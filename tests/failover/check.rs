@@ -152,6 +152,57 @@ pub async fn verify_chain(client: &Client, node: &str, company: &Company, findin
     }
 }
 
+/// `POST /v1/companies/{id}/audit` through a node (asked again on 503): where the read
+/// replica had replayed to when the audit read its input, None when it read the primary.
+pub async fn audit_read_at(
+    client: &Client,
+    node: &str,
+    company: &Company,
+) -> Result<Option<String>, String> {
+    let url = format!("{node}/v1/companies/{}/audit", company.id);
+    let mut last = String::new();
+    for _ in 0..60 {
+        match client
+            .post(&url)
+            .bearer_auth(&company.admin_token)
+            .send()
+            .await
+        {
+            Ok(response) if response.status().is_success() => {
+                let body: Value = response.json().await.map_err(|e| e.to_string())?;
+                return Ok(body["read_replica_at"]["replayed_to"]
+                    .as_str()
+                    .map(str::to_owned));
+            }
+            Ok(response) => {
+                last = format!(
+                    "{}: {}",
+                    response.status(),
+                    response.text().await.unwrap_or_default()
+                );
+            }
+            Err(error) => last = error.to_string(),
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    Err(format!("no audit ran: {last}"))
+}
+
+/// What is wrong with where the audit read, if anything.
+pub fn audit_read_problem(
+    replica_set: bool,
+    read_at: &Result<Option<String>, String>,
+) -> Option<String> {
+    match (replica_set, read_at) {
+        (_, Err(error)) => Some(error.clone()),
+        (true, Ok(None)) => Some("the audit did not read the replica".into()),
+        (false, Ok(Some(position))) => Some(format!(
+            "the audit read a replica at {position}, with none set"
+        )),
+        _ => None,
+    }
+}
+
 /// min / median / max of some durations, in seconds.
 pub fn spread(values: &[Duration]) -> String {
     if values.is_empty() {

@@ -14,7 +14,7 @@ use crate::seats::error::SeatsError;
 use crate::seats::plans::{EffectiveSeats, SeatCount};
 use crate::seats::records::{AuditRunRow, FindingView};
 use crate::seats::storage::{self, finding_upserts::FindingChanges};
-use crate::store::{pacing, DbConnection};
+use crate::store::{pacing, replay_position, DbConnection, ReplayPosition};
 
 /// How the auditor runs: its tuning, the idle timeout that cuts imported sessions, and how
 /// far back it looks.
@@ -47,6 +47,10 @@ pub struct AuditSummary {
     pub findings: Vec<FindingView>,
     /// Findings this run no longer saw over the lookback, which it resolved.
     pub resolved_by_audit: Vec<FindingView>,
+    /// Where the read replica stood when the audit read its input (`database_read_url`):
+    /// the audit saw the primary's writes up to there. Absent when it read the primary.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read_replica_at: Option<ReplayPosition>,
 }
 
 /// What an audit computed from one snapshot of the company, before it is stored.
@@ -55,6 +59,7 @@ pub struct AuditSnapshot {
     pub(super) now: NaiveDateTime,
     pub(super) sessions_audited: usize,
     pub(super) outcome: AuditOutcome,
+    pub(super) read_replica_at: Option<ReplayPosition>,
 }
 
 /// Reads and computes the audit (admins): the first half of running it, which needs no write.
@@ -76,6 +81,8 @@ pub fn read_audit(
     company_id: &str,
     config: &AuditConfig,
 ) -> Result<AuditSnapshot, SeatsError> {
+    // First in the transaction, so that the position and the snapshot read are one moment.
+    let read_replica_at = replay_position(conn)?;
     let company = find_company(conn, company_id)?;
     let now = crate::clock::now();
     let input = storage::inputs::load_audit_input(
@@ -91,6 +98,7 @@ pub fn read_audit(
         now,
         sessions_audited: input.sessions.len(),
         outcome,
+        read_replica_at,
     })
 }
 
@@ -106,6 +114,7 @@ pub fn store_audit(
         now,
         sessions_audited,
         outcome,
+        read_replica_at,
     } = snapshot;
     let (company_id, now) = (company_id.as_str(), *now);
     let changes =
@@ -133,6 +142,7 @@ pub fn store_audit(
             "effective": outcome.effective,
             "advice": outcome.advice,
             "changes": changes,
+            "read_replica_at": read_replica_at,
         })
         .to_string(),
     };
@@ -152,6 +162,7 @@ pub fn store_audit(
             .into_iter()
             .map(FindingView::from)
             .collect(),
+        read_replica_at: read_replica_at.clone(),
     })
 }
 
