@@ -7,9 +7,16 @@
 //! if dead, so that the pool refills with connections to the new primary, which the
 //! multi-host URL (`target_session_attrs=read-write`) finds. In the same epoch no check is
 //! made: a healthy pool pays nothing.
+//!
+//! The read replica's pool has the opposite worry: a standby promoted in a failover keeps its
+//! connections, and the long reads would go on running on the new primary. After a loss its
+//! connections are checked to still be on a standby. One that could only reach the primary
+//! (no standby up, `target_session_attrs=prefer-standby`) is given up after a while, so that
+//! the pool looks for a standby again once one is rebuilt.
 
 use std::ops::{Deref, DerefMut};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use diesel::connection::SimpleConnection;
 use diesel::result::{DatabaseErrorKind, Error};
@@ -21,6 +28,14 @@ static EPOCH: AtomicU64 = AtomicU64::new(0);
 /// Fails on a standby: a server demoted without a restart keeps its connections.
 const PRIMARY_PROBE: &str = "DO $$ BEGIN IF pg_is_in_recovery() THEN \
     RAISE EXCEPTION 'this server is a standby'; END IF; END $$";
+
+/// Fails on a primary: a standby promoted in a failover keeps its connections.
+const STANDBY_PROBE: &str = "DO $$ BEGIN IF NOT pg_is_in_recovery() THEN \
+    RAISE EXCEPTION 'this server is no longer a standby'; END IF; END $$";
+
+/// How long a long-read connection that reached only the primary is kept before the pool
+/// looks for a standby again.
+const FALLBACK_KEPT: Duration = Duration::from_secs(5);
 
 /// What PostgreSQL and libpq say when the server went away, shut down, or is a standby now.
 const LOST_SERVER: [&str; 12] = [
@@ -88,34 +103,69 @@ pub fn replay_position(conn: &mut DbConnection) -> Result<Option<ReplayPosition>
     Ok(position.replayed_to.is_some().then_some(position))
 }
 
+/// What a pool's connections are for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Serves {
+    /// The primary: writes and the reads that decide them.
+    Writes,
+    /// The read replica: long reads only.
+    LongReads,
+}
+
 /// A pooled connection and the epoch in which it was last known to work.
 pub struct Pooled {
     conn: DbConnection,
     epoch: u64,
+    /// A long-read connection that reached the primary, no standby answering: since when.
+    on_primary_since: Option<Instant>,
 }
 
 impl Pooled {
-    pub fn new(conn: DbConnection) -> Self {
-        Self {
+    /// A new connection; for long reads on PostgreSQL, one round trip to learn whether it
+    /// reached a standby.
+    pub fn new(mut conn: DbConnection, serves: Serves) -> Result<Self, Error> {
+        let on_primary = match &mut conn {
+            DbConnection::Postgres(pg) if serves == Serves::LongReads => {
+                use diesel::RunQueryDsl;
+                !diesel::select(diesel::dsl::sql::<diesel::sql_types::Bool>(
+                    "pg_is_in_recovery()",
+                ))
+                .get_result::<bool>(pg)?
+            }
+            _ => false,
+        };
+        Ok(Self {
             conn,
             epoch: EPOCH.load(Ordering::Relaxed),
-        }
+            on_primary_since: on_primary.then(Instant::now),
+        })
     }
 
     /// Free in the epoch the connection was last good in; one round trip after a loss. A
-    /// connection of the primary's pool must also still be on a primary.
-    pub fn check(&mut self, for_writes: bool) -> Result<(), Error> {
+    /// connection of the primary's pool must also still be on a primary, one of the
+    /// replica's still on a standby if it was.
+    pub fn check(&mut self, serves: Serves) -> Result<(), Error> {
         let now = EPOCH.load(Ordering::Relaxed);
         if self.epoch == now {
             return Ok(());
         }
-        let probe = match &self.conn {
-            DbConnection::Postgres(_) if for_writes => PRIMARY_PROBE,
+        let probe = match (&self.conn, serves) {
+            (DbConnection::Postgres(_), Serves::Writes) => PRIMARY_PROBE,
+            (DbConnection::Postgres(_), Serves::LongReads) if self.on_primary_since.is_none() => {
+                STANDBY_PROBE
+            }
             _ => "SELECT 1",
         };
         self.conn.batch_execute(probe)?;
         self.epoch = now;
         Ok(())
+    }
+
+    /// Whether the pool should drop this connection rather than keep it: a long read's
+    /// fallback to the primary, kept long enough.
+    pub fn fallback_expired(&self) -> bool {
+        self.on_primary_since
+            .is_some_and(|since| since.elapsed() >= FALLBACK_KEPT)
     }
 }
 

@@ -24,8 +24,8 @@ use diesel::r2d2::{self, ManageConnection, R2D2Connection};
 
 use diesel::sqlite::SqliteConnection;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
-use failover::Pooled;
 pub use failover::{replay_position, ReplayPosition};
+use failover::{Pooled, Serves};
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
@@ -124,8 +124,7 @@ impl DatabaseUrl {
 #[derive(Debug, Clone)]
 pub struct Manager {
     url: DatabaseUrl,
-    /// The primary's pool (not a read replica's).
-    for_writes: bool,
+    serves: Serves,
 }
 
 impl ManageConnection for Manager {
@@ -133,17 +132,22 @@ impl ManageConnection for Manager {
     type Error = r2d2::Error;
 
     fn connect(&self) -> Result<Pooled, r2d2::Error> {
-        self.open().map(Pooled::new)
+        let conn = self.open()?;
+        Pooled::new(conn, self.serves).map_err(r2d2::Error::QueryError)
     }
 
     /// Checks a connection only when a failover may have killed it (`failover`).
     fn is_valid(&self, conn: &mut Pooled) -> Result<(), r2d2::Error> {
-        conn.check(self.for_writes).map_err(r2d2::Error::QueryError)
+        conn.check(self.serves).map_err(r2d2::Error::QueryError)
     }
 
     /// A connection left inside a transaction (an action panicked in a group commit) is
-    /// closed rather than handed out again.
+    /// closed rather than handed out again, as is a long read's expired fallback to the
+    /// primary (`failover`).
     fn has_broken(&self, conn: &mut Pooled) -> bool {
+        if conn.fallback_expired() {
+            return true;
+        }
         match &mut **conn {
             DbConnection::Postgres(c) => c.is_broken(),
             DbConnection::Sqlite(c) => c.is_broken(),
@@ -180,7 +184,7 @@ impl Manager {
 
 pub type Pool = r2d2::Pool<Manager>;
 
-fn pool(url: &DatabaseUrl, size: u32, for_writes: bool) -> Result<Pool, StoreError> {
+fn pool(url: &DatabaseUrl, size: u32, serves: Serves) -> Result<Pool, StoreError> {
     Ok(r2d2::Pool::builder()
         .max_size(size)
         // The checkout test is free unless a failover may have killed the connection.
@@ -188,7 +192,7 @@ fn pool(url: &DatabaseUrl, size: u32, for_writes: bool) -> Result<Pool, StoreErr
         .connection_timeout(Duration::from_secs(10))
         .build(Manager {
             url: url.clone(),
-            for_writes,
+            serves,
         })?)
 }
 /// A connection of the pool, back in it when dropped.
@@ -222,7 +226,7 @@ pub struct Store {
 
 impl Store {
     pub fn open(url: &DatabaseUrl, pool_size: u32) -> Result<Self, StoreError> {
-        let pool = pool(url, pool_size, true)?;
+        let pool = pool(url, pool_size, Serves::Writes)?;
         // After the pool: its first connection has switched the file to WAL.
         let checkpoints = match url {
             DatabaseUrl::Sqlite(path) => Some(checkpoints::Checkpoints::start(
@@ -250,7 +254,7 @@ impl Store {
         pool_size: u32,
     ) -> Result<Self, StoreError> {
         let replica = Store {
-            pool: pool(url, pool_size, false)?,
+            pool: pool(url, pool_size, Serves::LongReads)?,
             backend: url.backend_name(),
             serial_writes: false,
             pacing: pacing::Pacing::new(),
