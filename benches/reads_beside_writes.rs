@@ -8,7 +8,8 @@
 //! running, then while one client runs `GET /decisions/verify` (the whole chain) and another
 //! `POST /audit` (the 100,000 sessions) back to back. It prints each round's p99s, then p50,
 //! p99 and the worst latency of both phases over all rounds, and how long each verify and
-//! audit took. Goal: the p99 under load at most twice the idle p99.
+//! audit took, alone (nothing beside them) and beside the invoices. Goal: the p99 under load
+//! at most twice the idle p99.
 //!
 //! With `BENCH_POSTGRES_REPLICA_URL` naming a streaming standby of the `BENCH_POSTGRES_URL`
 //! server, the same rounds run again against a second node on the same database whose long
@@ -285,8 +286,8 @@ async fn bench(backend: &str, database_url: &str, replica_admin: Option<&str>) {
         verify_url,
         audit_url,
     };
-    warm(&long_reads).await;
-    measure("long reads on the primary", &long_reads, &target, &client).await;
+    warm("long reads on the primary", &long_reads).await;
+    measure(&long_reads, &target, &client).await;
     if let Some(replica_admin) = replica_admin {
         // The same database on the standby: only the database's name differs.
         let name = database_url.rsplit('/').next().expect("a database name");
@@ -307,32 +308,39 @@ async fn bench(backend: &str, database_url: &str, replica_admin: Option<&str>) {
             audit_url: long_reads.audit_url.replace(&target.base, &replica_base),
             ..long_reads
         };
-        warm(&long_reads).await;
-        measure("long reads on the replica", &long_reads, &beside, &client).await;
+        warm("long reads on the replica", &long_reads).await;
+        measure(&long_reads, &beside, &client).await;
     }
 }
 
-/// Runs both long reads once: the first reads fill the page cache.
-async fn warm(reads: &LongReads) {
-    let warm = Instant::now() + Duration::from_millis(1);
+/// Runs both long reads once to fill the page cache, then once more each with nothing beside
+/// them, and prints that second time: the speed the long reads have when no write is paced
+/// against them, to set beside their time in the loaded rounds.
+async fn warm(setup: &str, reads: &LongReads) {
+    println!("  {setup}:");
     let (verify, audit, token) = (&reads.verify_url, &reads.audit_url, &reads.token);
-    repeat(
-        reads.client.clone(),
-        |c| c.get(verify).bearer_auth(token),
-        warm,
-    )
-    .await;
-    repeat(
-        reads.client.clone(),
-        |c| c.post(audit).bearer_auth(token),
-        warm,
-    )
-    .await;
+    let once = |url: &String, post: bool| {
+        let client = reads.client.clone();
+        let (url, token) = (url.clone(), token.clone());
+        async move {
+            let request =
+                |c: &Client| if post { c.post(&url) } else { c.get(&url) }.bearer_auth(&token);
+            repeat(client, request, Instant::now() + Duration::from_millis(1)).await
+        }
+    };
+    once(verify, false).await;
+    once(audit, true).await;
+    let alone_verify = once(verify, false).await;
+    let alone_audit = once(audit, true).await;
+    println!(
+        "  alone, nothing beside them: {}; {}",
+        runs("verify", &alone_verify),
+        runs("audit", &alone_audit)
+    );
 }
 
 /// Rounds of invoice creations idle, then beside the long reads; prints what they took.
-async fn measure(setup: &str, long_reads: &LongReads, target: &Arc<Target>, client: &Client) {
-    println!("  {setup}:");
+async fn measure(long_reads: &LongReads, target: &Arc<Target>, client: &Client) {
     let (mut idle, mut loaded) = (Vec::new(), Vec::new());
     let (mut idle_failures, mut loaded_failures) = (Vec::new(), Vec::new());
     let (mut verify_runs, mut audit_runs) = (Vec::new(), Vec::new());
