@@ -318,20 +318,13 @@ async fn bench(backend: &str, database_url: &str, replica_admin: Option<&str>) {
 /// against them, to set beside their time in the loaded rounds.
 async fn warm(setup: &str, reads: &LongReads) {
     println!("  {setup}:");
-    let (verify, audit, token) = (&reads.verify_url, &reads.audit_url, &reads.token);
     let once = |url: &String, post: bool| {
-        let client = reads.client.clone();
-        let (url, token) = (url.clone(), token.clone());
-        async move {
-            let request =
-                |c: &Client| if post { c.post(&url) } else { c.get(&url) }.bearer_auth(&token);
-            repeat(client, request, Instant::now() + Duration::from_millis(1)).await
-        }
+        reads.repeat_until(url, post, Instant::now() + Duration::from_millis(1))
     };
-    once(verify, false).await;
-    once(audit, true).await;
-    let alone_verify = once(verify, false).await;
-    let alone_audit = once(audit, true).await;
+    once(&reads.verify_url, false).await;
+    once(&reads.audit_url, true).await;
+    let alone_verify = once(&reads.verify_url, false).await;
+    let alone_audit = once(&reads.audit_url, true).await;
     println!(
         "  alone, nothing beside them: {}; {}",
         runs("verify", &alone_verify),
@@ -427,6 +420,23 @@ struct LongReads {
     audit_url: String,
 }
 
+impl LongReads {
+    /// Runs the long read at `url` (a POST when `post`) again and again until `until`.
+    fn repeat_until(
+        &self,
+        url: &str,
+        post: bool,
+        until: Instant,
+    ) -> impl std::future::Future<Output = Vec<Duration>> + Send + 'static {
+        let (client, url, token) = (self.client.clone(), url.to_owned(), self.token.clone());
+        async move {
+            let request =
+                |c: &Client| if post { c.post(&url) } else { c.get(&url) }.bearer_auth(&token);
+            repeat(client, request, until).await
+        }
+    }
+}
+
 type LoadedPhase = (Vec<Duration>, Vec<String>, Vec<Duration>, Vec<Duration>);
 
 /// Creates invoices for `MEASURED` while the chain check and the audit run back to back
@@ -435,12 +445,7 @@ async fn beside_long_reads(reads: &LongReads, target: Arc<Target>) -> LoadedPhas
     let only = std::env::var("BENCH_LONG_READS").unwrap_or_default();
     let start = |runs: bool, url: &String, post: bool| {
         let until = Instant::now() + if runs { MEASURED } else { Duration::ZERO };
-        let (client, url, token) = (reads.client.clone(), url.clone(), reads.token.clone());
-        tokio::spawn(async move {
-            let request =
-                |c: &Client| if post { c.post(&url) } else { c.get(&url) }.bearer_auth(&token);
-            repeat(client, request, until).await
-        })
+        tokio::spawn(reads.repeat_until(url, post, until))
     };
     let verify = start(only != "audit", &reads.verify_url, false);
     let audit = start(only != "verify", &reads.audit_url, true);
