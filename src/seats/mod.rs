@@ -10,6 +10,7 @@
 
 pub mod advice;
 pub mod audit;
+pub mod days;
 pub mod detectors;
 pub mod error;
 pub mod explain;

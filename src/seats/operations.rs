@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 
+use super::days::CompanyDays;
 use super::error::SeatsError;
 use super::import::ParsedImport;
 use super::records::FindingRow;
@@ -32,14 +33,14 @@ pub async fn overview(
     gate: &Gate,
     actor: Actor,
     company_id: String,
-    config: AuditConfig,
+    (config, days): (AuditConfig, CompanyDays),
 ) -> Result<OverviewRead, SeatsError> {
     read_company(
         gate,
         actor,
         company_id,
         move |conn, authz, actor, company_id| {
-            finding_pages::overview_read(conn, authz, actor, company_id, &config)
+            finding_pages::overview_read(conn, authz, actor, company_id, (&config, days))
         },
     )
     .await
@@ -89,14 +90,14 @@ pub async fn all_findings(
     actor: Actor,
     company_id: String,
     filter: FindingFilter,
-    config: AuditConfig,
+    (config, days): (AuditConfig, CompanyDays),
 ) -> Result<FindingsRead, SeatsError> {
     read_company(
         gate,
         actor,
         company_id,
         move |conn, authz, actor, company_id| {
-            finding_pages::findings_read(conn, authz, actor, company_id, filter, &config)
+            finding_pages::findings_read(conn, authz, actor, company_id, filter, (&config, days))
         },
     )
     .await
@@ -121,14 +122,14 @@ pub async fn finding(
 }
 
 /// One finding with its login's sessions on `day` (by default the day of its proof), the
-/// days its login was shared, the shared-login findings it sums up and the people it names.
+/// days its login was shared, the shared-login findings it sums up and the people it names;
+/// days are the company's (`days`).
 pub async fn finding_page(
     gate: &Gate,
     actor: Actor,
-    company_id: String,
-    finding_id: String,
+    (company_id, finding_id): (String, String),
     day: Option<NaiveDate>,
-    config: AuditConfig,
+    (config, days): (AuditConfig, CompanyDays),
 ) -> Result<FindingPageRead, SeatsError> {
     read_company(
         gate,
@@ -136,7 +137,7 @@ pub async fn finding_page(
         company_id,
         move |conn, authz, actor, company_id| {
             let ids = (company_id, finding_id.as_str());
-            finding_pages::finding_page(conn, authz, actor, ids, day, &config)
+            finding_pages::finding_page(conn, authz, actor, ids, day, (&config, days))
         },
     )
     .await

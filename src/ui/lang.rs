@@ -29,6 +29,10 @@ impl Lang {
         self.locale
     }
 
+    pub fn zone(&self) -> Tz {
+        self.zone
+    }
+
     pub fn t<'a>(&self, english: &'a str, french: &'a str) -> &'a str {
         match self.locale {
             Locale::En => english,

@@ -87,7 +87,7 @@ async fn overview(
         state.gate(),
         page.actor.clone(),
         company_id.clone(),
-        state.settings.audit_config(),
+        (state.settings.audit_config(), page.days()),
     )
     .await?;
     let t = page.t;

@@ -157,7 +157,7 @@ async fn shared_logins(
     company_id: &str,
 ) -> Result<Vec<SharedLogin>, PageError> {
     let t = page.t;
-    let config = state.settings.audit_config();
+    let config = (state.settings.audit_config(), page.days());
     let filter = FindingFilter {
         kind: Some(FindingKind::SharedLogin),
         ..FindingFilter::default()
@@ -175,9 +175,8 @@ async fn shared_logins(
         let read = seats::finding_page(
             state.gate(),
             page.actor.clone(),
-            company_id.to_owned(),
-            finding.id.clone(),
-            Some(finding.last_seen.date()),
+            (company_id.to_owned(), finding.id.clone()),
+            Some(page.days().day_of(finding.last_seen.and_utc())),
             config.clone(),
         )
         .await?;

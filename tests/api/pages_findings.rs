@@ -3,7 +3,7 @@
 //! finding that sums up the shared logins, in English and in French; the buttons each person
 //! may press, and a refused change shown on its form.
 
-use chrono::{Duration, NaiveTime, Utc};
+use chrono::{Duration, NaiveDate, NaiveTime, Utc};
 use fantoccini::Locator;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -36,21 +36,27 @@ async fn add_an_impossible_trip(app: &TestApp, demo: &DemoCompany) {
          "latitude": 45.5017, "longitude": -73.5673, "country": "CA", "role": "standard_sales"},
         {"login": login, "event": "sign_out", "time": at(11, 20), "device_id": "portable-montreal"},
     ]);
+    import_and_audit(app, demo, &admin, &events).await;
+}
+
+/// Imports the sign-in `events` into the demo company as its admin, then audits it again.
+async fn import_and_audit(app: &TestApp, demo: &DemoCompany, admin: &str, events: &Value) {
     let imported = app
         .client
         .post(app.url(&format!("/v1/companies/{}/session-events", demo.company_id)))
-        .bearer_auth(&admin)
+        .bearer_auth(admin)
         .header("Content-Type", "application/json")
         .body(events.to_string())
         .send()
         .await
         .expect("import sent");
     let report = expect_status(imported, StatusCode::OK).await;
-    assert_eq!(report["imported"], 4, "{report}");
+    let sent = events.as_array().map_or(0, Vec::len);
+    assert_eq!(report["imported"], sent, "{report}");
     let audit = app
         .post(
             &format!("/v1/companies/{}/audit", demo.company_id),
-            Some(&admin),
+            Some(admin),
             &json!({}),
         )
         .await;
@@ -349,4 +355,97 @@ async fn the_admin_sees_a_refused_change_on_the_form_with_the_note_kept() {
         .contains("Resolved by Claire Martin"));
     assert!(browser.text("#finding-note").await.contains("on leave"));
     browser.finish().await;
+}
+
+/// A login shared at night just after midnight in Paris, 23:05 to 23:50 UTC: the French
+/// company's calendar counts each night on the Paris day it was, and that day's timeline
+/// shows both devices (in UTC both would fall on the day before).
+#[tokio::test]
+async fn a_login_shared_after_midnight_in_paris_counts_on_the_paris_day() {
+    let Some(browser) = start_browser("shared days in the company's zone").await else {
+        return;
+    };
+    let (app, demo) = spawn_demo_app().await;
+    let admin = app
+        .sign_in_with(&demo.admin_email, &demo.admin_password)
+        .await;
+    let login = "nuit@batiments-martin.example";
+    let nights: Vec<NaiveDate> = (4..=6)
+        .map(|back| (Utc::now() - Duration::days(back)).date_naive())
+        .collect();
+    let mut events = Vec::new();
+    for night in &nights {
+        let at = |hour, minute| {
+            night
+                .and_time(NaiveTime::from_hms_opt(hour, minute, 0).unwrap())
+                .and_utc()
+                .to_rfc3339()
+        };
+        // Two devices at work together, each active every ten minutes (a session without
+        // activity ends when it goes idle).
+        for (device, start) in [("nuit-pc-1", 5), ("nuit-pc-2", 10)] {
+            events.push(
+                json!({"login": login, "event": "sign_in", "time": at(23, start),
+                "device_id": device, "latitude": 48.8566, "longitude": 2.3522, "country": "FR",
+                "role": "standard_sales"}),
+            );
+            for minute in (start + 10..50).step_by(10) {
+                events.push(json!({"login": login, "event": "activity",
+                    "time": at(23, minute), "device_id": device}));
+            }
+            events.push(
+                json!({"login": login, "event": "sign_out", "time": at(23, 50),
+                "device_id": device}),
+            );
+        }
+    }
+    import_and_audit(&app, &demo, &admin, &Value::Array(events)).await;
+    let listed = app
+        .get(
+            &format!(
+                "/v1/companies/{}/findings?kind=shared_login",
+                demo.company_id
+            ),
+            Some(&admin),
+        )
+        .await;
+    let listed = expect_status(listed, StatusCode::OK).await;
+    let finding_id = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|finding| finding["login"] == login)
+        .unwrap_or_else(|| panic!("a shared-login finding for {login}: {listed}"))["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    browser
+        .sign_in(&app, &demo.admin_email, &demo.admin_password)
+        .await;
+    let page = format!("/ui/companies/{}/findings/{finding_id}", demo.company_id);
+    browser.open(&app, &page).await;
+    let mut shared = Vec::new();
+    for cell in browser
+        .client
+        .find_all(Locator::Css("#calendar a.day.shared"))
+        .await
+        .unwrap()
+    {
+        shared.push(cell.attr("href").await.unwrap().unwrap_or_default());
+    }
+    let paris_days: Vec<String> = nights
+        .iter()
+        .rev()
+        .map(|night| format!("?day={}", *night + Duration::days(1)))
+        .collect();
+    assert_eq!(shared, paris_days, "the shared nights on their Paris days");
+
+    let first = format!("{page}{}", paris_days[0]);
+    browser.open(&app, &first).await;
+    assert_eq!(
+        browser.count("#timeline .lane-label").await,
+        2,
+        "both devices on the Paris day's timeline"
+    );
 }

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeDelta};
+use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
 use serde_json::Value;
 
 use super::audit_runs::AuditConfig;
@@ -12,6 +12,7 @@ use super::findings::{finding_day, list_findings, FindingDay};
 use super::seat_counts::{seats, SeatsView};
 use crate::authz::{Actor, Authz};
 use crate::paging::every_page;
+use crate::seats::days::CompanyDays;
 use crate::seats::detectors::concurrency;
 use crate::seats::error::SeatsError;
 use crate::seats::findings::{fingerprint, FindingKind};
@@ -119,7 +120,7 @@ pub fn findings_read(
     actor: &Actor,
     company_id: &str,
     filter: FindingFilter,
-    config: &AuditConfig,
+    (config, days): (&AuditConfig, CompanyDays),
 ) -> Result<FindingsRead, SeatsError> {
     let mut findings =
         every_page(|request| list_findings(conn, authz, actor, company_id, filter, request))?;
@@ -128,8 +129,8 @@ pub fn findings_read(
     let people = People::read(conn, company_id)?;
     let mut shared_days = BTreeMap::new();
     for finding in &findings {
-        if let Some(days) = login_shared_days(conn, company_id, finding, config)? {
-            shared_days.insert(finding.id.clone(), days);
+        if let Some(shared) = login_shared_days(conn, company_id, finding, config, days)? {
+            shared_days.insert(finding.id.clone(), shared);
         }
     }
     Ok(FindingsRead {
@@ -144,7 +145,7 @@ pub fn overview_read(
     authz: &Authz,
     actor: &Actor,
     company_id: &str,
-    config: &AuditConfig,
+    (config, days): (&AuditConfig, CompanyDays),
 ) -> Result<OverviewRead, SeatsError> {
     let seats = seats(conn, authz, actor, company_id)?;
     let findings = findings_read(
@@ -153,7 +154,7 @@ pub fn overview_read(
         actor,
         company_id,
         FindingFilter::default(),
-        config,
+        (config, days),
     )?;
     let audits = storage::runs::recent_runs(conn, company_id, AUDITS_SHOWN)?
         .into_iter()
@@ -180,18 +181,18 @@ pub fn finding_page(
     actor: &Actor,
     (company_id, finding_id): (&str, &str),
     day: Option<NaiveDate>,
-    config: &AuditConfig,
+    (config, days): (&AuditConfig, CompanyDays),
 ) -> Result<FindingPageRead, SeatsError> {
     let found = finding_day(
         conn,
         authz,
         actor,
-        company_id,
-        finding_id,
+        (company_id, finding_id),
         day,
+        days,
         config.idle_timeout,
     )?;
-    let shared_days = login_shared_days(conn, company_id, &found.finding, config)?;
+    let shared_days = login_shared_days(conn, company_id, &found.finding, config, days)?;
     let related = summed_up(conn, company_id, &found.finding)?;
     let people = People::read(conn, company_id)?;
     Ok(FindingPageRead {
@@ -239,45 +240,49 @@ fn login_shared_days(
     company_id: &str,
     finding: &FindingRow,
     config: &AuditConfig,
+    days: CompanyDays,
 ) -> Result<Option<SharedDays>, SeatsError> {
     let login = match (&finding.login, finding.kind.as_str()) {
         (Some(login), kind) if kind == FindingKind::SharedLogin.as_str() => login,
         _ => return Ok(None),
     };
-    let now = crate::clock::now();
-    let (first, last) = ((now - config.lookback).date(), now.date());
-    let from = first.and_time(NaiveTime::MIN);
-    let to = (last + TimeDelta::days(1)).and_time(NaiveTime::MIN);
+    let now = crate::clock::now().and_utc();
+    let (first, last) = (days.day_of(now - config.lookback), days.day_of(now));
+    let (from, to) = (days.start_of(first), days.window(last).1);
     let sessions = storage::sessions::login_sessions(
         conn,
         company_id,
         login,
-        (from, to),
+        (from.naive_utc(), to.naive_utc()),
         config.idle_timeout,
     )?;
     let grace = config.settings.device_switch_grace_seconds;
     Ok(Some(SharedDays {
         first,
         last,
-        shared: shared_days(&sessions, grace),
+        shared: shared_days(&sessions, grace, days),
     }))
 }
 
-/// The days (UTC) on which two devices or more worked on the login together for longer than
-/// the device-switch grace, as the concurrency detector counts them, day by day.
-pub fn shared_days(sessions: &[SessionRecord], grace_seconds: i64) -> BTreeSet<NaiveDate> {
+/// The company's days on which two devices or more worked on the login together for longer
+/// than the device-switch grace, as the concurrency detector counts them, day by day.
+pub fn shared_days(
+    sessions: &[SessionRecord],
+    grace_seconds: i64,
+    days: CompanyDays,
+) -> BTreeSet<NaiveDate> {
     let mut by_day: BTreeMap<NaiveDate, Vec<SessionRecord>> = BTreeMap::new();
     for session in sessions {
         let (start, end) = (
             session.started_at,
             session.last_active_at.max(session.started_at),
         );
-        let mut day = start.date_naive();
-        while day <= end.date_naive() {
-            let day_start = day.and_time(NaiveTime::MIN).and_utc();
+        let mut day = days.day_of(start);
+        while day <= days.day_of(end) {
+            let (day_start, day_end) = days.window(day);
             let mut clipped = session.clone();
             clipped.started_at = start.max(day_start);
-            clipped.last_active_at = end.min(day_start + TimeDelta::days(1));
+            clipped.last_active_at = end.min(day_end);
             by_day.entry(day).or_default().push(clipped);
             day += TimeDelta::days(1);
         }
@@ -332,10 +337,27 @@ mod tests {
             session("pc-1", at(5, 22, 0), at(6, 2, 0)),
             session("pc-2", at(5, 23, 0), at(6, 1, 0)),
         ];
-        let days: Vec<u32> = shared_days(&sessions, 120)
+        let days: Vec<u32> = shared_days(&sessions, 120, CompanyDays::UTC)
             .into_iter()
             .map(|day| chrono::Datelike::day(&day))
             .collect();
         assert_eq!(days, [2, 5, 6]);
+    }
+
+    #[test]
+    fn a_night_shared_after_midnight_in_paris_counts_on_the_paris_day() {
+        // 23:10 to 23:50 UTC on the 9th is 00:10 to 00:50 on the 10th in Paris.
+        let sessions = [
+            session("pc-1", at(9, 23, 10), at(9, 23, 50)),
+            session("pc-2", at(9, 23, 15), at(9, 23, 45)),
+        ];
+        let day_of = |days: CompanyDays| -> Vec<u32> {
+            shared_days(&sessions, 120, days)
+                .into_iter()
+                .map(|day| chrono::Datelike::day(&day))
+                .collect()
+        };
+        assert_eq!(day_of(CompanyDays(chrono_tz::Europe::Paris)), [10]);
+        assert_eq!(day_of(CompanyDays::UTC), [9]);
     }
 }

@@ -1,10 +1,11 @@
 //! The findings as people see and handle them: listed, one with its login's sessions of a
 //! day, acknowledged, resolved with a note, or reopened.
 
-use chrono::{NaiveDate, NaiveTime, TimeDelta};
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 
 use crate::authz::{Action, Actor, Authz, Options, Resource, ResourceKind};
 use crate::paging::Page;
+use crate::seats::days::CompanyDays;
 use crate::seats::error::SeatsError;
 use crate::seats::findings::FindingKind;
 use crate::seats::records::{FindingRow, FindingState};
@@ -66,36 +67,39 @@ pub fn get_finding(
     storage::findings::find_finding(conn, company_id, finding_id)?.ok_or(SeatsError::NotFound)
 }
 
-/// A finding with the sessions of its login on one day, for its timeline.
+/// A finding with the sessions of its login on one of the company's days, for its timeline.
 #[derive(Debug, Clone)]
 pub struct FindingDay {
     pub finding: FindingRow,
     pub day: NaiveDate,
+    /// When that day begins and ends.
+    pub window: (DateTime<Utc>, DateTime<Utc>),
     pub sessions: Vec<SessionRecord>,
 }
 
-/// A finding and its login's sessions on `day`: by default the day its strongest proof is
-/// about, so that the picture shows what its words say, else the day it was last seen.
+/// A finding and its login's sessions on `day` (a day of `days`): by default the day its
+/// strongest proof is about, so that the picture shows what its words say, else the day it
+/// was last seen.
 pub fn finding_day(
     conn: &mut DbConnection,
     authz: &Authz,
     actor: &Actor,
-    company_id: &str,
-    finding_id: &str,
+    (company_id, finding_id): (&str, &str),
     day: Option<NaiveDate>,
+    days: CompanyDays,
     idle_timeout: TimeDelta,
 ) -> Result<FindingDay, SeatsError> {
     let finding = get_finding(conn, authz, actor, company_id, finding_id)?;
     let day = day
-        .or_else(|| proof_day(&finding))
-        .unwrap_or(finding.last_seen.date());
-    let from = day.and_time(NaiveTime::MIN);
+        .or_else(|| proof_day(&finding, days))
+        .unwrap_or_else(|| days.day_of(finding.last_seen.and_utc()));
+    let window = days.window(day);
     let sessions = match &finding.login {
         Some(login) => storage::sessions::login_sessions(
             conn,
             company_id,
             login,
-            (from, from + TimeDelta::days(1)),
+            (window.0.naive_utc(), window.1.naive_utc()),
             idle_timeout,
         )?,
         None => Vec::new(),
@@ -103,13 +107,14 @@ pub fn finding_day(
     Ok(FindingDay {
         finding,
         day,
+        window,
         sessions,
     })
 }
 
 /// The day a finding's evidence is about: its strongest proof, its latest impossible trip, or
 /// the last day a dormant seat was used.
-fn proof_day(finding: &FindingRow) -> Option<NaiveDate> {
+fn proof_day(finding: &FindingRow, days: CompanyDays) -> Option<NaiveDate> {
     let evidence: serde_json::Value = serde_json::from_str(&finding.evidence).ok()?;
     let strongest = evidence["proofs"].as_array().and_then(|proofs| {
         proofs
@@ -137,8 +142,8 @@ fn proof_day(finding: &FindingRow) -> Option<NaiveDate> {
     proof_at
         .or_else(trip_at)
         .or_else(|| evidence["last_active_at"].as_str())
-        .and_then(|text| chrono::DateTime::parse_from_rfc3339(text).ok())
-        .map(|at| at.date_naive())
+        .and_then(|text| DateTime::parse_from_rfc3339(text).ok())
+        .map(|at| days.day_of(at.with_timezone(&Utc)))
 }
 
 /// A person's change of a finding's state, from the version they saw.
