@@ -448,4 +448,5 @@ async fn a_login_shared_after_midnight_in_paris_counts_on_the_paris_day() {
         2,
         "both devices on the Paris day's timeline"
     );
+    browser.finish().await;
 }
