@@ -4,7 +4,6 @@
 
 use chrono::NaiveDate;
 
-use super::days::CompanyDays;
 use super::error::SeatsError;
 use super::import::ParsedImport;
 use super::records::FindingRow;
@@ -33,14 +32,14 @@ pub async fn overview(
     gate: &Gate,
     actor: Actor,
     company_id: String,
-    (config, days): (AuditConfig, CompanyDays),
+    config: AuditConfig,
 ) -> Result<OverviewRead, SeatsError> {
     read_company(
         gate,
         actor,
         company_id,
         move |conn, authz, actor, company_id| {
-            finding_pages::overview_read(conn, authz, actor, company_id, (&config, days))
+            finding_pages::overview_read(conn, authz, actor, company_id, &config)
         },
     )
     .await
@@ -90,14 +89,14 @@ pub async fn all_findings(
     actor: Actor,
     company_id: String,
     filter: FindingFilter,
-    (config, days): (AuditConfig, CompanyDays),
+    config: AuditConfig,
 ) -> Result<FindingsRead, SeatsError> {
     read_company(
         gate,
         actor,
         company_id,
         move |conn, authz, actor, company_id| {
-            finding_pages::findings_read(conn, authz, actor, company_id, filter, (&config, days))
+            finding_pages::findings_read(conn, authz, actor, company_id, filter, &config)
         },
     )
     .await
@@ -122,14 +121,14 @@ pub async fn finding(
 }
 
 /// One finding with its login's sessions on `day` (by default the day of its proof), the
-/// days its login was shared, the shared-login findings it sums up and the people it names;
-/// days are the company's (`days`).
+/// days its login was shared, the shared-login findings it sums up and the people it names.
 pub async fn finding_page(
     gate: &Gate,
     actor: Actor,
-    (company_id, finding_id): (String, String),
+    company_id: String,
+    finding_id: String,
     day: Option<NaiveDate>,
-    (config, days): (AuditConfig, CompanyDays),
+    config: AuditConfig,
 ) -> Result<FindingPageRead, SeatsError> {
     read_company(
         gate,
@@ -137,7 +136,7 @@ pub async fn finding_page(
         company_id,
         move |conn, authz, actor, company_id| {
             let ids = (company_id, finding_id.as_str());
-            finding_pages::finding_page(conn, authz, actor, ids, day, (&config, days))
+            finding_pages::finding_page(conn, authz, actor, ids, day, &config)
         },
     )
     .await

@@ -120,7 +120,7 @@ async fn shared_logins(
         kind: Some(FindingKind::SharedLogin),
         ..FindingFilter::default()
     };
-    let config = (state.settings.audit_config(), page.days());
+    let config = state.settings.audit_config();
     let actor = page.actor.clone();
     let found =
         seats::all_findings(state.gate(), actor, company_id.to_owned(), filter, config).await?;

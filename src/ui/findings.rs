@@ -143,7 +143,7 @@ async fn list(
         page.actor.clone(),
         company_id.clone(),
         filter,
-        (state.settings.audit_config(), page.days()),
+        state.settings.audit_config(),
     )
     .await?;
     let t = page.t;
@@ -332,9 +332,10 @@ async fn finding_page(
     let read = operations::finding_page(
         state.gate(),
         page.actor.clone(),
-        (company_id.clone(), finding_id),
+        company_id.clone(),
+        finding_id,
         day,
-        (state.settings.audit_config(), page.days()),
+        state.settings.audit_config(),
     )
     .await?;
     let t = page.t;
@@ -349,6 +350,7 @@ async fn finding_page(
             end: session.last_active_at,
         })
         .collect();
+    let (from, to) = found.days.window(found.day);
     let clock = |at: DateTime<Utc>| {
         let local = t.when(at.naive_utc()).local;
         local.get(11..).unwrap_or(&local).to_owned()
@@ -367,7 +369,7 @@ async fn finding_page(
         previous_day: (found.day - TimeDelta::days(1)).to_string(),
         next_day: (found.day + TimeDelta::days(1)).to_string(),
         has_login: found.finding.login.is_some(),
-        chart: timeline(&spans, found.window.0, found.window.1, clock),
+        chart: timeline(&spans, from, to, clock),
         width: WIDTH,
         sessions: sessions
             .iter()

@@ -87,7 +87,7 @@ async fn overview(
         state.gate(),
         page.actor.clone(),
         company_id.clone(),
-        (state.settings.audit_config(), page.days()),
+        state.settings.audit_config(),
     )
     .await?;
     let t = page.t;

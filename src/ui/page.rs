@@ -4,7 +4,6 @@
 use super::lang::Lang;
 use crate::authz::Actor;
 use crate::policy_admin::own_access::Permissions;
-use crate::seats::days::CompanyDays;
 
 /// A signed-in person looking at a page.
 #[derive(Clone)]
@@ -19,11 +18,4 @@ pub struct Page {
     pub may: Permissions,
     /// The page's own path and query, for links that come back to it.
     pub path: String,
-}
-
-impl Page {
-    /// The company's days, as its pages count and draw them.
-    pub fn days(&self) -> CompanyDays {
-        CompanyDays(self.t.zone())
-    }
 }

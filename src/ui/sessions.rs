@@ -18,6 +18,7 @@ use super::{html, see_other, Nav};
 use crate::app::AppState;
 use crate::authz::Action;
 use crate::identity::operations;
+use crate::seats::days::CompanyDays;
 use crate::seats::findings::FindingKind;
 use crate::seats::operations as seats;
 use crate::seats::storage::findings::FindingFilter;
@@ -157,7 +158,7 @@ async fn shared_logins(
     company_id: &str,
 ) -> Result<Vec<SharedLogin>, PageError> {
     let t = page.t;
-    let config = (state.settings.audit_config(), page.days());
+    let config = state.settings.audit_config();
     let filter = FindingFilter {
         kind: Some(FindingKind::SharedLogin),
         ..FindingFilter::default()
@@ -175,8 +176,9 @@ async fn shared_logins(
         let read = seats::finding_page(
             state.gate(),
             page.actor.clone(),
-            (company_id.to_owned(), finding.id.clone()),
-            Some(page.days().day_of(finding.last_seen.and_utc())),
+            company_id.to_owned(),
+            finding.id.clone(),
+            Some(CompanyDays(t.zone()).day_of(finding.last_seen.and_utc())),
             config.clone(),
         )
         .await?;

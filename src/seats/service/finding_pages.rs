@@ -8,7 +8,7 @@ use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
 use serde_json::Value;
 
 use super::audit_runs::AuditConfig;
-use super::findings::{finding_day, list_findings, FindingDay};
+use super::findings::{company_days, finding_day, list_findings, FindingDay};
 use super::seat_counts::{seats, SeatsView};
 use crate::authz::{Actor, Authz};
 use crate::paging::every_page;
@@ -120,10 +120,11 @@ pub fn findings_read(
     actor: &Actor,
     company_id: &str,
     filter: FindingFilter,
-    (config, days): (&AuditConfig, CompanyDays),
+    config: &AuditConfig,
 ) -> Result<FindingsRead, SeatsError> {
     let mut findings =
         every_page(|request| list_findings(conn, authz, actor, company_id, filter, request))?;
+    let days = company_days(conn, company_id)?;
     findings
         .sort_by(|a, b| (b.severity, b.last_seen, &a.id).cmp(&(a.severity, a.last_seen, &b.id)));
     let people = People::read(conn, company_id)?;
@@ -145,7 +146,7 @@ pub fn overview_read(
     authz: &Authz,
     actor: &Actor,
     company_id: &str,
-    (config, days): (&AuditConfig, CompanyDays),
+    config: &AuditConfig,
 ) -> Result<OverviewRead, SeatsError> {
     let seats = seats(conn, authz, actor, company_id)?;
     let findings = findings_read(
@@ -154,7 +155,7 @@ pub fn overview_read(
         actor,
         company_id,
         FindingFilter::default(),
-        (config, days),
+        config,
     )?;
     let audits = storage::runs::recent_runs(conn, company_id, AUDITS_SHOWN)?
         .into_iter()
@@ -181,18 +182,18 @@ pub fn finding_page(
     actor: &Actor,
     (company_id, finding_id): (&str, &str),
     day: Option<NaiveDate>,
-    (config, days): (&AuditConfig, CompanyDays),
+    config: &AuditConfig,
 ) -> Result<FindingPageRead, SeatsError> {
     let found = finding_day(
         conn,
         authz,
         actor,
-        (company_id, finding_id),
+        company_id,
+        finding_id,
         day,
-        days,
         config.idle_timeout,
     )?;
-    let shared_days = login_shared_days(conn, company_id, &found.finding, config, days)?;
+    let shared_days = login_shared_days(conn, company_id, &found.finding, config, found.days)?;
     let related = summed_up(conn, company_id, &found.finding)?;
     let people = People::read(conn, company_id)?;
     Ok(FindingPageRead {

@@ -4,6 +4,7 @@
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 
 use crate::authz::{Action, Actor, Authz, Options, Resource, ResourceKind};
+use crate::identity::companies::find_header;
 use crate::paging::Page;
 use crate::seats::days::CompanyDays;
 use crate::seats::error::SeatsError;
@@ -67,29 +68,36 @@ pub fn get_finding(
     storage::findings::find_finding(conn, company_id, finding_id)?.ok_or(SeatsError::NotFound)
 }
 
+/// The company's days, in the time zone its pages show times in. Callers authorize first.
+pub fn company_days(conn: &mut DbConnection, company_id: &str) -> Result<CompanyDays, SeatsError> {
+    Ok(CompanyDays(find_header(conn, company_id)?.zone()))
+}
+
 /// A finding with the sessions of its login on one of the company's days, for its timeline.
 #[derive(Debug, Clone)]
 pub struct FindingDay {
     pub finding: FindingRow,
     pub day: NaiveDate,
-    /// When that day begins and ends.
-    pub window: (DateTime<Utc>, DateTime<Utc>),
+    /// The company's days, `day` one of them.
+    pub days: CompanyDays,
     pub sessions: Vec<SessionRecord>,
 }
 
-/// A finding and its login's sessions on `day` (a day of `days`): by default the day its
-/// strongest proof is about, so that the picture shows what its words say, else the day it
-/// was last seen.
+/// A finding and its login's sessions on `day`, one of the company's days: by default the day
+/// its strongest proof is about, so that the picture shows what its words say, else the day
+/// it was last seen.
 pub fn finding_day(
     conn: &mut DbConnection,
     authz: &Authz,
     actor: &Actor,
-    (company_id, finding_id): (&str, &str),
+    company_id: &str,
+    finding_id: &str,
     day: Option<NaiveDate>,
-    days: CompanyDays,
     idle_timeout: TimeDelta,
 ) -> Result<FindingDay, SeatsError> {
     let finding = get_finding(conn, authz, actor, company_id, finding_id)?;
+    // Read once the finding has authorized the reader.
+    let days = company_days(conn, company_id)?;
     let day = day
         .or_else(|| proof_day(&finding, days))
         .unwrap_or_else(|| days.day_of(finding.last_seen.and_utc()));
@@ -107,7 +115,7 @@ pub fn finding_day(
     Ok(FindingDay {
         finding,
         day,
-        window,
+        days,
         sessions,
     })
 }
